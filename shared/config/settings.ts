@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/**
+ * Every app setting the service reads, in one place. Defaults here are what `npm start` runs with;
+ * in Azure, infra/ sets each of them explicitly (a `%SETTING%` binding expression has no default there).
+ */
+export const BINDING_SETTING_DEFAULTS = {
+  SCORE_RECOMPUTE_SCHEDULE: '0 0 2 * * *',
+  CERT_SYNC_SCHEDULE: '0 30 1 * * *',
+} as const;
+
+const ncrontab = z
+  .string()
+  .trim()
+  .refine((v) => v.split(/\s+/).length === 6, 'must be an NCRONTAB expression with 6 fields: second minute hour day month day-of-week');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const settingsSchema = z.object({
+  COSMOS_ENDPOINT: z.url({ message: 'must be the Cosmos DB account endpoint URL, e.g. https://myaccount.documents.azure.com:443/' }),
+  COSMOS_KEY: z.string().min(1).optional(),
+  COSMOS_DATABASE: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'letters, digits, _ and - only').default('pcs'),
+  /** Create the database and containers at start-up. Only for emulators: in Azure, Bicep creates them. */
+  COSMOS_CREATE_CONTAINERS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  AzureWebJobsStorage: z.string().min(1).optional(),
+  AzureWebJobsStorage__queueServiceUri: z.url().optional(),
+  AzureWebJobsStorage__blobServiceUri: z.url().optional(),
+  AzureWebJobsStorage__clientId: z.string().optional(),
+  SCORE_RECOMPUTE_SCHEDULE: ncrontab.default(BINDING_SETTING_DEFAULTS.SCORE_RECOMPUTE_SCHEDULE),
+  CERT_SYNC_SCHEDULE: ncrontab.default(BINDING_SETTING_DEFAULTS.CERT_SYNC_SCHEDULE),
+  /** Comma-separated names of the webhook sources; each has WEBHOOK_SECRET_<NAME> and WEBHOOK_PARTNERS_<NAME>. */
+  WEBHOOK_SOURCES: z.string().default(''),
+  WEBHOOK_TOLERANCE_SECONDS: positiveInt(300),
+  RECOMPUTE_COALESCE_SECONDS: z.coerce.number().int().min(0).default(5),
+  LEARN_BASE_URL: z.url().default('https://learn.microsoft.com'),
+  CERT_SYNC_CONCURRENCY: positiveInt(8),
+  CERT_SYNC_TIMEOUT_MS: positiveInt(10000),
+  /** How "points in every metric" is read: 'gt0' (PCS page, default) or 'gte1' (area pages: "at least one point"). */
+  QUALIFY_METRIC_TEST: z.enum(['gt0', 'gte1']).default('gt0'),
+  APP_VERSION: z.string().optional(),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Validates raw settings; throws SettingsError naming every missing or malformed setting. */
+export function parseSettings(env: Record<string, string | undefined>): Settings {
+  const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const s = parsed.data;
+  if (!s.AzureWebJobsStorage && !s.AzureWebJobsStorage__queueServiceUri) {
+    throw new SettingsError([
+      'AzureWebJobsStorage: set a connection string (local) or AzureWebJobsStorage__queueServiceUri and __blobServiceUri (managed identity)',
+    ]);
+  }
+  return s;
+}
+
+let cached: Settings | undefined;
+
+/** The process's settings, validated once. */
+export function getSettings(): Settings {
+  cached ??= parseSettings(process.env);
+  return cached;
+}
+
+/** For tests and the local host, which set process.env before the app reads it. */
+export function resetSettingsCache(): void {
+  cached = undefined;
+}
