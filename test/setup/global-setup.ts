@@ -1,4 +1,4 @@
-import type { TestProject } from 'vitest/node';
+import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
 import { startAzurite, startCosmosEmulator } from '../../tools/emulators';
 
 /**

@@ -1,0 +1,141 @@
+import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually, REPO_ROOT, startHostProcess, type HostProcess } from '../helpers/host-process';
+
+const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'devhost-app');
+const decode = (t: string) => JSON.parse(Buffer.from(t, 'base64').toString('utf8')) as Record<string, unknown>;
+
+describe('local Functions host, end to end over real sockets and Azurite', () => {
+  let host: HostProcess;
+  let queues: QueueServiceClient;
+  const q = (name: string): QueueClient => queues.getQueueClient(name);
+  const tickQueue = `fixture-ticks-${Date.now()}`;
+
+  beforeAll(async () => {
+    queues = QueueServiceClient.fromConnectionString(inject('storageConnectionString'));
+    host = await startHostProcess({ appDir: FIXTURE, env: { TICK_SCHEDULE: '0 0 0 13 * 5', TICK_QUEUE: tickQueue } });
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
+
+  it('prints a start-up summary with every function, its trigger and the emulator URLs', () => {
+    const out = host.output();
+    expect(out).toMatch(/Functions \(8\):/);
+    expect(out).toMatch(/ping\s+\[GET\] http:\/\/127\.0\.0\.1:\d+\/api\/ping\/\{name\?\}/);
+    expect(out).toMatch(/tick\s+timer "0 0 0 13 \* 5" \(UTC\)/);
+    expect(out).toMatch(/flaky\s+queue "fixture-flaky"/);
+    expect(out).toContain('Cosmos DB: http://127.0.0.1');
+    expect(out).toContain('Storage queues: http://127.0.0.1');
+  });
+
+  it('runs an HTTP function with route parameters and query through the library request model', async () => {
+    const res = await fetch(`${host.url}/api/ping/ada?q=1`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ name: 'ada', q: '1', method: 'GET' });
+    const noName = await fetch(`${host.url}/API/Ping`);
+    expect(await noName.json()).toEqual({ name: null, q: null, method: 'GET' });
+  });
+
+  it('prefers a literal route over a parameter and applies route constraints', async () => {
+    expect(await (await fetch(`${host.url}/api/items/special`)).json()).toEqual({ route: 'special' });
+    expect(await (await fetch(`${host.url}/api/items/42`)).json()).toEqual({ route: 'by-id', id: '42' });
+    expect((await fetch(`${host.url}/api/items/abc`)).status).toBe(404);
+  });
+
+  it('answers an unknown route with a JSON 404 and a wrong method with a JSON 405 and Allow', async () => {
+    const nf = await fetch(`${host.url}/api/nowhere`);
+    expect(nf.status).toBe(404);
+    expect(((await nf.json()) as { error: string }).error).toBe('NotFound');
+    const outside = await fetch(`${host.url}/elsewhere`);
+    expect(outside.status).toBe(404);
+    const wrong = await fetch(`${host.url}/api/ping/x`, { method: 'POST', body: '{}' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('GET');
+    expect(((await wrong.json()) as { message: string }).message).toContain('use GET');
+  });
+
+  it('refuses a body over 1 MiB with a JSON 413 and keeps serving', async () => {
+    const res = await fetch(`${host.url}/api/echo`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: string }).error).toBe('PayloadTooLarge');
+    expect((await fetch(`${host.url}/api/ping`)).status).toBe(200);
+  });
+
+  it('turns a throwing function into a JSON 500 without crashing the host', async () => {
+    const res = await fetch(`${host.url}/api/crash`);
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { message: string }).message).toContain('crash');
+    expect((await fetch(`${host.url}/api/ping`)).status).toBe(200);
+  });
+
+  it('writes queue output bindings (an array is one message per element) and triggers the queue function', async () => {
+    const res = await fetch(`${host.url}/api/echo`, { method: 'POST', body: JSON.stringify({ hello: 'world' }), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-fixture')).toBe('yes');
+    expect(await res.json()).toEqual({ hello: 'world' });
+    const consumed = await eventually(async () => {
+      const got = await q('fixture-consumed').receiveMessages({ numberOfMessages: 32 });
+      const bodies = got.receivedMessageItems.map((m) => decode(m.messageText));
+      return bodies.length >= 2 ? bodies : undefined;
+    }, 15_000, 'two consumed messages');
+    expect(consumed).toEqual(expect.arrayContaining([
+      { message: { hello: 'world' }, dequeueCount: 1 },
+      { message: { second: true }, dequeueCount: 1 },
+    ]));
+  });
+
+  it('runs a timer on demand with POST /admin/functions/{name} and a camel-cased timer object', async () => {
+    const res = await fetch(`${host.url}/admin/functions/tick`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(202);
+    const msg = await eventually(async () => {
+      const got = await q(tickQueue).receiveMessages();
+      return got.receivedMessageItems[0];
+    }, 10_000, 'the tick message');
+    expect(decode(msg.messageText)).toEqual({ isPastDue: false, hasStatus: true });
+    expect((await fetch(`${host.url}/admin/functions/nope`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('retries a failing queue message maxDequeueCount times, then moves it to <queue>-poison', async () => {
+    await q('fixture-flaky').createIfNotExists();
+    await q('fixture-flaky').sendMessage(Buffer.from(JSON.stringify({ n: 7 })).toString('base64'));
+    const poisoned = await eventually(async () => {
+      const got = await q('fixture-flaky-poison').receiveMessages();
+      return got.receivedMessageItems[0];
+    }, 20_000, 'the poison message');
+    expect(decode(poisoned.messageText)).toEqual({ n: 7 });
+    const attempts = host.output().match(/flaky refuses \{"n":7\} on attempt \d/g) ?? [];
+    expect(attempts).toEqual(['flaky refuses {"n":7} on attempt 1', 'flaky refuses {"n":7} on attempt 2', 'flaky refuses {"n":7} on attempt 3']);
+    expect(host.output()).toContain('moved to fixture-flaky-poison');
+    const left = await q('fixture-flaky').getProperties();
+    expect(left.approximateMessagesCount).toBe(0);
+  });
+});
+
+describe('local host lifecycle', () => {
+  it('starts its own emulators, serves /api/health, and stops cleanly on SIGTERM leaving no child behind', async () => {
+    const host = await startHostProcess({ embedded: true });
+    try {
+      const res = await fetch(`${host.url}/api/health`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { status: string; version: string; checks: Record<string, { ok: boolean }> };
+      expect(body.status).toBe('healthy');
+      expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+      expect(body.checks.cosmos!.ok && body.checks.storage!.ok).toBe(true);
+      expect(host.output()).toContain('(embedded emulator, in memory)');
+    } finally {
+      const pid = host.child.pid!;
+      const code = await host.stop('SIGTERM');
+      expect(code).toBe(0);
+      expect(host.output()).toContain('Stopped.');
+      const { execSync } = await import('node:child_process');
+      const children = execSync(`ps -o pid= --ppid ${pid} || true`).toString().trim();
+      expect(children).toBe('');
+    }
+  });
+
+  it('stops with a message naming the setting when a setting is malformed', async () => {
+    await expect(startHostProcess({ env: { SCORE_RECOMPUTE_SCHEDULE: '0 0 2 * *' } })).rejects.toThrow(/SCORE_RECOMPUTE_SCHEDULE: must be an NCRONTAB expression with 6 fields/);
+  });
+});

@@ -1,0 +1,207 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RegisteredFunction, RpcTypedData } from './core-api';
+import { compileRoute, matchRoute, sortRoutes, type CompiledRoute } from './routes';
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpRoute {
+  fn: RegisteredFunction;
+  methods: string[] | undefined;
+}
+
+export interface HttpDispatcher {
+  invokeHttp(fn: RegisteredFunction, request: RpcTypedData): Promise<RpcTypedData | null | undefined>;
+  runOnDemand(name: string, input: string): { accepted: boolean; reason?: string; status?: number };
+  log(level: string, message: string): void;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new BodyTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * The local HTTP front end: routes `/<routePrefix>/...` to HTTP-triggered functions and serves the
+ * Core Tools admin endpoints. Errors the host itself detects are JSON, like the app's own errors.
+ */
+export class LocalHttpServer {
+  private readonly server: http.Server;
+  private readonly routes: CompiledRoute<HttpRoute>[];
+
+  constructor(
+    private readonly routePrefix: string,
+    functions: RegisteredFunction[],
+    private readonly dispatcher: HttpDispatcher,
+    private readonly maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+  ) {
+    const compiled: CompiledRoute<HttpRoute>[] = [];
+    for (const fn of functions) {
+      const trigger = Object.values(fn.metadata.bindings).find((b) => b.type === 'httpTrigger');
+      if (!trigger) continue;
+      const methods = (trigger.methods as string[] | undefined)?.map((m) => m.toUpperCase());
+      compiled.push(compileRoute((trigger.route as string | undefined) ?? fn.metadata.name, { fn, methods }));
+    }
+    this.routes = sortRoutes(compiled);
+    this.server = http.createServer({ keepAlive: true }, (req, res) => {
+      this.handle(req, res).catch((e) => {
+        this.dispatcher.log('error', `HTTP ${req.method} ${req.url} failed in the host: ${(e as Error).stack ?? e}`);
+        if (!res.headersSent) sendJson(res, 500, { error: 'InternalError', message: 'The local host failed to handle the request; see its log.' });
+        else res.destroy();
+      });
+    });
+    this.server.keepAliveTimeout = 65_000;
+  }
+
+  routeTable(): { template: string; methods: string[] | undefined; name: string }[] {
+    return this.routes.map((r) => ({ template: r.template, methods: r.target.methods, name: r.target.fn.metadata.name }));
+  }
+
+  async listen(port: number, host: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+      setTimeout(() => this.server.closeAllConnections(), 5_000).unref();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const method = (req.method ?? 'GET').toUpperCase();
+    let segments: string[];
+    try {
+      segments = url.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+    } catch {
+      return sendJson(res, 400, { error: 'BadRequest', message: `The path "${url.pathname}" is not validly percent-encoded.` });
+    }
+
+    if (segments[0]?.toLowerCase() === 'admin') return this.handleAdmin(req, res, method, segments.slice(1));
+
+    const prefix = this.routePrefix ? this.routePrefix.split('/') : [];
+    const underPrefix = prefix.every((p, i) => segments[i]?.toLowerCase() === p.toLowerCase());
+    if (!underPrefix) return this.notFound(res, url.pathname);
+    const rest = segments.slice(prefix.length);
+
+    let allowed: Set<string> | undefined;
+    for (const route of this.routes) {
+      const params = matchRoute(route, rest);
+      if (!params) continue;
+      if (route.target.methods && !route.target.methods.includes(method)) {
+        allowed ??= new Set();
+        route.target.methods.forEach((m) => allowed!.add(m));
+        continue;
+      }
+      return this.dispatch(req, res, route.target.fn, url, method, params);
+    }
+    if (allowed) {
+      const list = [...allowed].sort();
+      return sendJson(res, 405, { error: 'MethodNotAllowed', message: `${method} is not allowed on ${url.pathname}; use ${list.join(', ')}.` }, { allow: list.join(', ') });
+    }
+    return this.notFound(res, url.pathname);
+  }
+
+  private notFound(res: ServerResponse, path: string): void {
+    sendJson(res, 404, { error: 'NotFound', message: `No function is registered at ${path}. See GET /${this.routePrefix}/openapi.json for the API.` });
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse, fn: RegisteredFunction, url: URL, method: string, params: Record<string, string>): Promise<void> {
+    let body: Buffer;
+    try {
+      body = await readBody(req, this.maxBodyBytes);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        return sendJson(res, 413, { error: 'PayloadTooLarge', message: `The request body is larger than the limit of ${this.maxBodyBytes} bytes.` }, { connection: 'close' });
+      }
+      throw e;
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    }
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+    const started = Date.now();
+    let response: RpcTypedData | null | undefined;
+    try {
+      response = await this.dispatcher.invokeHttp(fn, {
+        http: { method, url: url.toString(), headers, query, params, body: { bytes: body } },
+      });
+    } catch (e) {
+      this.dispatcher.log('error', `[${fn.metadata.name}] ${method} ${url.pathname} threw: ${(e as Error).stack ?? e}`);
+      return sendJson(res, 500, { error: 'InternalServerError', message: `Function "${fn.metadata.name}" failed; see the host log.` });
+    }
+    const rpc = (response?.http ?? {}) as { statusCode?: string; headers?: Record<string, string>; body?: RpcTypedData; cookies?: unknown[] };
+    const status = Number(rpc.statusCode ?? 200);
+    let out: Buffer = Buffer.alloc(0);
+    if (rpc.body?.bytes) out = Buffer.from(rpc.body.bytes as Uint8Array);
+    else if (typeof rpc.body?.string === 'string') out = Buffer.from(rpc.body.string);
+    const outHeaders: Record<string, string> = { ...(rpc.headers ?? {}) };
+    if (method === 'HEAD') out = Buffer.alloc(0);
+    outHeaders['content-length'] = String(out.length);
+    res.writeHead(status, outHeaders);
+    res.end(out);
+    this.dispatcher.log('info', `[${fn.metadata.name}] ${method} ${url.pathname}${url.search} -> ${status} (${Date.now() - started} ms)`);
+  }
+
+  private async handleAdmin(req: IncomingMessage, res: ServerResponse, method: string, segments: string[]): Promise<void> {
+    if (segments[0]?.toLowerCase() === 'host' && segments[1]?.toLowerCase() === 'status' && segments.length === 2) {
+      if (method !== 'GET') return sendJson(res, 405, { error: 'MethodNotAllowed', message: 'Use GET.' }, { allow: 'GET' });
+      return sendJson(res, 200, { state: 'Running', version: 'devhost' });
+    }
+    if (segments[0]?.toLowerCase() === 'functions' && segments.length === 2) {
+      if (method !== 'POST') return sendJson(res, 405, { error: 'MethodNotAllowed', message: 'Use POST to run a function on demand.' }, { allow: 'POST' });
+      let input = '';
+      try {
+        const raw = (await readBody(req, this.maxBodyBytes)).toString('utf8');
+        if (raw.trim()) {
+          const parsed: unknown = JSON.parse(raw);
+          const value = (parsed as { input?: unknown }).input;
+          input = value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+        }
+      } catch (e) {
+        if (e instanceof BodyTooLarge) return sendJson(res, 413, { error: 'PayloadTooLarge', message: `The request body is larger than ${this.maxBodyBytes} bytes.` });
+        return sendJson(res, 400, { error: 'BadRequest', message: 'The body must be JSON like {"input": "..."}.' });
+      }
+      const result = this.dispatcher.runOnDemand(segments[1]!, input);
+      if (!result.accepted) return sendJson(res, result.status ?? 404, { error: result.status === 400 ? 'BadRequest' : 'NotFound', message: result.reason });
+      res.writeHead(202, { 'content-length': '0' });
+      return void res.end();
+    }
+    return sendJson(res, 404, { error: 'NotFound', message: `Unknown admin endpoint /admin/${segments.join('/')}.` });
+  }
+}

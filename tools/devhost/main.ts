@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { SettingsError } from '../../shared/config/settings';
+import { startHost } from './host';
+
+/**
+ * `npm start`: runs every function of the app on this machine (see README "Run locally").
+ * Stops cleanly on SIGINT/SIGTERM: in-flight invocations finish, emulators shut down.
+ */
+function parseArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) continue;
+    const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
+    if (v !== undefined) out[k] = v;
+    else if (argv[i + 1] && !argv[i + 1]!.startsWith('--')) out[k] = argv[++i]!;
+    else out[k] = 'true';
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const args = parseArgs(process.argv.slice(2));
+  const appDir = path.resolve(args['app-dir'] ?? path.join(__dirname, '..', '..', '..'));
+  let host;
+  try {
+    host = await startHost({ appDir, port: args.port !== undefined ? Number(args.port) : undefined, disableTimers: args['no-timers'] === 'true' });
+  } catch (e) {
+    const message = e instanceof SettingsError ? e.message : `The app could not start: ${(e as Error).message}`;
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`\n${host.summary()}\n\nReady in ${((Date.now() - started) / 1000).toFixed(1)} s: ${host.url}/api/health  (Ctrl-C to stop)\n\n`);
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    signals++;
+    if (signals > 1) {
+      process.stderr.write('Second signal: exiting now.\n');
+      process.exit(130);
+    }
+    process.stdout.write(`${signal} received: stopping...\n`);
+    host.stop().then(
+      () => {
+        process.stdout.write('Stopped.\n');
+        process.exit(0);
+      },
+      (e) => {
+        process.stderr.write(`Stop failed: ${(e as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+void main();
