@@ -1,0 +1,197 @@
+// The Function App on Flex Consumption (FC1). Every connection is identity-based through the
+// user-assigned identity; no setting carries a key. Flex reads the runtime from functionAppConfig, so
+// FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION, WEBSITE_RUN_FROM_PACKAGE and WEBSITE_TIME_ZONE
+// are not set (Flex rejects or ignores them; timers run in UTC).
+
+import { appConfig, webhookSource } from '../types.bicep'
+
+param planName string
+param appName string
+param location string
+param tags object
+
+@description('azd finds the app to deploy to by this tag value.')
+param serviceName string
+
+@description('Resource id of the user-assigned identity.')
+param identityId string
+param identityClientId string
+
+param storageAccountName string
+param blobEndpoint string
+param queueEndpoint string
+param tableEndpoint string
+param deploymentContainerName string
+
+param cosmosEndpoint string
+param cosmosDatabaseName string
+
+param keyVaultName string
+param appInsightsName string
+
+@allowed([
+  '20'
+  '22'
+])
+param nodeVersion string
+
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int
+
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('Always-ready instances for the HTTP group (the webhook endpoint); 0 for none, which costs nothing while idle.')
+@minValue(0)
+param alwaysReadyHttpInstances int
+
+param webhookSources webhookSource[]
+param config appConfig
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource app 'Microsoft.Web/sites@2025-03-01' = {
+  name: appName
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    publicNetworkAccess: 'Enabled'
+    // Key Vault references in app settings resolve with this identity, not a system-assigned one.
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+        alwaysReady: alwaysReadyHttpInstances > 0 ? [{ name: 'http', instanceCount: alwaysReadyHttpInstances }] : []
+      }
+      runtime: {
+        name: 'node'
+        version: nodeVersion
+      }
+    }
+  }
+}
+
+// Deployment goes through Entra ID (azd and `az functionapp deployment` both do), so basic
+// publishing credentials only widen the attack surface.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: app
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: app
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+var hostStorageSettings = {
+  // Read by the Functions host (triggers, timers' leases, diagnostic events) and by the app's own
+  // queue and blob clients (shared/config/settings.ts).
+  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__blobServiceUri: blobEndpoint
+  AzureWebJobsStorage__queueServiceUri: queueEndpoint
+  AzureWebJobsStorage__tableServiceUri: tableEndpoint
+}
+
+var platformSettings = {
+  // A module that throws while loading otherwise leaves a host with 0 functions and no error.
+  FUNCTIONS_NODE_BLOCK_ON_ENTRY_POINT_ERROR: 'true'
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // DefaultAzureCredential in the app picks the user-assigned identity by this.
+  AZURE_CLIENT_ID: identityClientId
+}
+
+var appSettings = {
+  COSMOS_ENDPOINT: cosmosEndpoint
+  COSMOS_DATABASE: cosmosDatabaseName
+  // In Azure the containers come from Bicep; the identity could not create them anyway.
+  COSMOS_CREATE_CONTAINERS: 'false'
+  SCORE_RECOMPUTE_SCHEDULE: config.scoreRecomputeSchedule
+  CERT_SYNC_SCHEDULE: config.certSyncSchedule
+  WEBHOOK_SOURCES: join(map(webhookSources, s => s.name), ',')
+  WEBHOOK_TOLERANCE_SECONDS: string(config.webhookToleranceSeconds)
+  RECOMPUTE_COALESCE_SECONDS: string(config.recomputeCoalesceSeconds)
+  LEARN_BASE_URL: config.learnBaseUrl
+  CERT_SYNC_CONCURRENCY: string(config.certSyncConcurrency)
+  CERT_SYNC_TIMEOUT_MS: string(config.certSyncTimeoutMs)
+  QUALIFY_METRIC_TEST: config.qualifyMetricTest
+  APP_VERSION: config.appVersion
+}
+
+// Per source: WEBHOOK_SECRET_<NAME> is a Key Vault reference without a version, so a new secret
+// version is picked up without a deployment (see docs/deploy.md, rotation).
+var webhookSecretSettings = toObject(
+  webhookSources,
+  s => 'WEBHOOK_SECRET_${toUpper(replace(s.name, '-', '_'))}',
+  s => '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=webhook-secret-${s.name})'
+)
+
+var webhookPartnerSettings = toObject(
+  webhookSources,
+  s => 'WEBHOOK_PARTNERS_${toUpper(replace(s.name, '-', '_'))}',
+  s => s.partners
+)
+
+resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
+  parent: app
+  name: 'appsettings'
+  properties: union(hostStorageSettings, platformSettings, appSettings, webhookSecretSettings, webhookPartnerSettings)
+}
+
+output id string = app.id
+output name string = app.name
+output defaultHostName string = app.properties.defaultHostName

@@ -1,0 +1,37 @@
+// Types shared by main.bicep and its modules.
+
+@export()
+@description('A webhook source. Its name is the {source} of POST /api/webhooks/{source}.')
+@sealed()
+type webhookSource = {
+  @description('Lower-case letters, digits and hyphens only, so that the app setting suffix (upper-cased, non-alphanumerics as _) and the Key Vault secret name can both be derived from it.')
+  @minLength(1)
+  @maxLength(60)
+  name: string
+
+  @description('Comma-separated partner ids this source may submit events for, or * for any partner.')
+  @minLength(1)
+  partners: string
+}
+
+@export()
+@description('Settings the app reads that are not connection details; see shared/config/settings.ts.')
+@sealed()
+type appConfig = {
+  @description('NCRONTAB (6 fields, UTC) of the nightly recompute timer.')
+  scoreRecomputeSchedule: string
+  @description('NCRONTAB (6 fields, UTC) of the certification sync timer.')
+  certSyncSchedule: string
+  @minValue(1)
+  webhookToleranceSeconds: int
+  @minValue(0)
+  recomputeCoalesceSeconds: int
+  learnBaseUrl: string
+  @minValue(1)
+  certSyncConcurrency: int
+  @minValue(1)
+  certSyncTimeoutMs: int
+  qualifyMetricTest: 'gt0' | 'gte1'
+  @description('Shown by the app in its responses and logs; empty to leave unset.')
+  appVersion: string
+}
