@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { getSettings } from '../config/settings';
+import { QUEUES } from '../queues/names';
+import { sendMessages } from '../queues/send';
+import { DOC_IDS, type ProfileDoc } from '../state/documents';
+import { initProfile, updateStateDoc, type Usage } from '../state/store';
+
+/** A request to recompute one partner's scores (all six areas). */
+export const recomputeMessageSchema = z.object({
+  partnerId: z.string().min(1),
+  reason: z.enum(['state-change', 'nightly', 'cert-sync', 'manual']),
+  /** The nightly run this belongs to, so its progress can be recorded. */
+  runId: z.string().optional(),
+  /** Evaluation date YYYY-MM-DD; default: today (UTC) when the message is processed. */
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+});
+export type RecomputeMessage = z.infer<typeof recomputeMessageSchema>;
+
+/** A pending flag older than this is treated as lost (its message failed to send) and a new request is made. */
+const PENDING_STALE_MS = 10 * 60 * 1000;
+
+/**
+ * Records that a partner's state changed and asks for one recompute. Bursts coalesce: the first
+ * change sets `recomputePendingSince` and enqueues a message delayed by RECOMPUTE_COALESCE_SECONDS;
+ * changes until that message is picked up only bump the state version.
+ */
+export async function markStateChanged(partnerId: string, opts: { reason?: RecomputeMessage['reason']; usage?: Usage; now?: Date } = {}): Promise<{ enqueued: boolean }> {
+  const now = opts.now ?? new Date();
+  const nowIso = now.toISOString();
+  let setPending = false;
+  await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
+    doc.stateVersion += 1;
+    doc.updatedAt = nowIso;
+    const pending = doc.recomputePendingSince ? Date.parse(doc.recomputePendingSince) : undefined;
+    setPending = pending === undefined || now.getTime() - pending > PENDING_STALE_MS;
+    if (setPending) doc.recomputePendingSince = nowIso;
+    return true;
+  }, { usage: opts.usage });
+  if (!setPending) return { enqueued: false };
+  const message: RecomputeMessage = { partnerId, reason: opts.reason ?? 'state-change' };
+  await sendMessages(QUEUES.recompute, [message], { delaySeconds: getSettings().RECOMPUTE_COALESCE_SECONDS });
+  return { enqueued: true };
+}
+
+/** Called by the recompute worker before it reads the state, so changes after this point request a new recompute. */
+export async function clearRecomputePending(partnerId: string, usage?: Usage): Promise<void> {
+  await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
+    if (!doc.recomputePendingSince) return false;
+    delete doc.recomputePendingSince;
+    return true;
+  }, { usage });
+}

@@ -1,0 +1,135 @@
+import type { Association, CertificationHolding, Customer, Enrollment, TelemetryRow, Track, AreaId } from '../scoring/snapshot';
+
+/**
+ * How a partner's state is stored in the `partners` container (partition key /partnerId).
+ *
+ * A partner's state lives in a few aggregate documents with fixed ids (see docs/decisions/002-partner-state-documents.md):
+ * loading a partner for scoring is a handful of point reads instead of a query, and one delivery of
+ * many events becomes one etag-guarded replace per document it touches.
+ */
+export const STATE_SCHEMA_VERSION = 1;
+
+export const DOC_IDS = {
+  profile: 'profile',
+  associations: 'associations',
+  professionals: 'professionals',
+  telemetry: (month: string) => `telemetry:${month}`,
+} as const;
+
+interface BaseDoc {
+  id: string;
+  partnerId: string;
+  schemaVersion: typeof STATE_SCHEMA_VERSION;
+  _etag?: string;
+}
+
+/** When a record last changed, so an older event arriving late never overwrites newer state. */
+export interface Versioned {
+  /** occurredAt of the event that last changed the record (ISO timestamp). */
+  updatedAt: string;
+  /** id of that event; breaks ties between events with the same occurredAt. */
+  lastEventId: string;
+}
+
+export interface StoredCustomer extends Customer, Versioned {}
+
+export interface ProfileDoc extends BaseDoc {
+  type: 'profile';
+  name?: string;
+  enrollments: Enrollment[];
+  trackOverrides?: Partial<Record<AreaId, Track>>;
+  customers: Record<string, StoredCustomer>;
+  /** Months for which a telemetry document exists (YYYY-MM), so loading needs no query. */
+  telemetryMonths: string[];
+  /** Where alerts are POSTed (signed), if the partner configured it. */
+  notificationUrl?: string;
+  /** Increases on every change of the partner's state. */
+  stateVersion: number;
+  /** Set when a recompute was requested and has not started yet: further changes do not enqueue another (coalescing). */
+  recomputePendingSince?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** CPOR claim lifecycle (reference §10) plus the simpler states of PAL, DPOR and CSP. */
+export const LIFECYCLE_STATES = ['submitted', 'pending-customer', 'approved', 'rejected', 'disputed', 'declined', 'disassociated', 'linked', 'unlinked', 'attached', 'detached', 'active', 'ended'] as const;
+export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
+
+export interface StoredAssociation extends Association, Versioned {
+  lifecycle: LifecycleState;
+  /** Free-form identifying details kept for explanations and audits (PAL object id and scope, DPOR workload family...). */
+  details?: Record<string, string>;
+  history: { state: LifecycleState; at: string; eventId: string }[];
+}
+
+export interface AssociationsDoc extends BaseDoc {
+  type: 'associations';
+  items: Record<string, StoredAssociation>;
+}
+
+export interface StoredCertification extends CertificationHolding {
+  /** Where the record came from (webhook source, learn transcript, import file). */
+  source?: string;
+  /** Expired, removed or no longer on the transcript: kept for history, ignored by scoring. */
+  removed?: boolean;
+  updatedAt: string;
+}
+
+export interface StoredProfessional extends Versioned {
+  id: string;
+  learnProfileId?: string;
+  name?: string;
+  email?: string;
+  linked: boolean;
+  linkedOn?: string;
+  unlinkedOn?: string;
+  /** Dates of every link to this partner, to enforce the program's limits (3 a year, 30 days apart). */
+  linkHistory: string[];
+  /** Public Microsoft Learn transcript share link registered for the certification sync. */
+  transcriptUrl?: string;
+  certifications: Record<string, StoredCertification>;
+  /** Outcome of the last certification sync of this person. */
+  sync?: { at: string; status: 'ok' | 'stale' | 'not-found' | 'error'; reason?: string };
+}
+
+export interface ProfessionalsDoc extends BaseDoc {
+  type: 'professionals';
+  items: Record<string, StoredProfessional>;
+}
+
+export interface StoredTelemetryRow extends TelemetryRow, Versioned {}
+
+export interface TelemetryDoc extends BaseDoc {
+  type: 'telemetry';
+  month: string;
+  /** Keyed by telemetryRowKey(): one row per tenant, workload, association type (and subscription). */
+  rows: Record<string, StoredTelemetryRow>;
+}
+
+export type StateDoc = ProfileDoc | AssociationsDoc | ProfessionalsDoc | TelemetryDoc;
+
+export function telemetryRowKey(row: Pick<TelemetryRow, 'tenantId' | 'platform' | 'workload' | 'associationType' | 'subscriptionId'>): string {
+  return [row.tenantId, row.platform, row.workload, row.associationType, row.subscriptionId ?? ''].join('|');
+}
+
+/** True when an event (occurredAt, id) is newer than what the record holds; equal times are ordered by event id. */
+export function isNewer(record: Versioned | undefined, occurredAt: string, eventId: string): boolean {
+  if (!record) return true;
+  const a = Date.parse(occurredAt);
+  const b = Date.parse(record.updatedAt);
+  if (a !== b) return a > b;
+  return eventId > record.lastEventId;
+}
+
+export function emptyProfile(partnerId: string, now: string): ProfileDoc {
+  return { id: DOC_IDS.profile, partnerId, type: 'profile', schemaVersion: STATE_SCHEMA_VERSION, enrollments: [], customers: {}, telemetryMonths: [], stateVersion: 0, createdAt: now, updatedAt: now };
+}
+export function emptyAssociations(partnerId: string): AssociationsDoc {
+  return { id: DOC_IDS.associations, partnerId, type: 'associations', schemaVersion: STATE_SCHEMA_VERSION, items: {} };
+}
+export function emptyProfessionals(partnerId: string): ProfessionalsDoc {
+  return { id: DOC_IDS.professionals, partnerId, type: 'professionals', schemaVersion: STATE_SCHEMA_VERSION, items: {} };
+}
+export function emptyTelemetry(partnerId: string, month: string): TelemetryDoc {
+  return { id: DOC_IDS.telemetry(month), partnerId, type: 'telemetry', schemaVersion: STATE_SCHEMA_VERSION, month, rows: {} };
+}
