@@ -1,0 +1,73 @@
+/**
+ * Public API of the scoring engine: pure and synchronous (no I/O, no clock; the date is an argument).
+ * Other modules should import from here only.
+ */
+export {
+  AREAS,
+  AREA_NAMES,
+  ASSOCIATION_TYPES,
+  ASSOCIATION_STATUSES,
+  CPOR_ROLES,
+  PLATFORMS,
+  OFFER_TYPES,
+  TRACKS,
+  SNAPSHOT_SCHEMA_VERSION,
+  partnerSnapshotSchema,
+  associationSchema,
+  professionalSchema,
+  certificationHoldingSchema,
+  telemetryRowSchema,
+  customerSchema,
+  enrollmentSchema,
+  parseSnapshot,
+  SnapshotError,
+} from './snapshot';
+export type {
+  AreaId,
+  AssociationType,
+  CporRole,
+  Platform,
+  Track,
+  PartnerSnapshot,
+  PartnerSnapshotInput,
+  Customer,
+  Association,
+  Professional,
+  CertificationHolding,
+  TelemetryRow,
+  Enrollment,
+} from './snapshot';
+export type {
+  AreaScore,
+  AreaStatus,
+  ExplanationLine,
+  Family,
+  Gap,
+  GapHint,
+  GapStep,
+  MetricId,
+  MetricScore,
+  PartnerScore,
+  ScoreOptions,
+  ScoringSettings,
+  TrackScore,
+} from './types';
+export { AREA_STATUSES } from './types';
+export { scorePartner, scoreArea, metricPasses, QUALIFYING_TOTAL } from './engine';
+export { gapToQualify } from './gap';
+export {
+  qualificationWindow,
+  evaluateQualificationWindow,
+  scoreQualificationWindow,
+  type WindowBounds,
+  type DailyQualification,
+  type WindowResult,
+  type AreaWindowResult,
+} from './qualification';
+export { listCertifications, holdingVerdict, expiryOf, isLinkedOn, eligibleUntilOf, type CertificationInfo, type HoldingVerdict } from './certifications';
+export { ruleSetFor, ruleSetByVersion, allRuleSets, loadRuleSet, RULE_VERSIONS, RuleSetError } from './rules';
+export type { RuleSet, CertificationDef, MetricRule } from './rules/schema';
+export { ruleSetSchema } from './rules/schema';
+export { DEFAULT_SCORING_SETTINGS, resolveSettings, scoringSettingsFromApp } from './settings';
+export { formatLine, fmt } from './explain';
+export { workloadKey } from './context';

@@ -1,0 +1,47 @@
+import type { ScoringContext } from '../context';
+import { monthLabel } from '../dates';
+import { counted, fmt, note, notCounted, pts, rangeText, round6 } from '../explain';
+import type { DistinctWorkloadsMetric } from '../rules/schema';
+import type { Track } from '../snapshot';
+import type { ExplanationLine, MetricScore } from '../types';
+import { inRange, windowMonths } from './criteria';
+
+/** Azure deployments: unique services with consumption across the whole customer base (not year-over-year net). */
+export function scoreDistinctWorkloads(ctx: ScoringContext, m: DistinctWorkloadsMetric, track: Track): MetricScore {
+  const data = ctx.sourceData(m.sources);
+  const months = windowMonths(m.window, ctx.monthNow, 0);
+  const totals = new Map<string, number>();
+  for (const tm of data.tenants.values()) {
+    for (const month of months) {
+      const w = tm.get(month);
+      if (!w) continue;
+      for (const [k, a] of w) totals.set(k, (totals.get(k) ?? 0) + a[m.measure]);
+    }
+  }
+  const explanation: ExplanationLine[] = [];
+  let units = 0;
+  const period = `${monthLabel(months[0]!)} to ${monthLabel(months[months.length - 1]!)}`;
+  for (const [k, v] of [...totals].sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (inRange(v, m.range)) {
+      units++;
+      explanation.push(counted(`service ${k}`, `${fmt(v)} ACR USD across customers ${period}`));
+    } else explanation.push(notCounted(`service ${k}`, `${fmt(v)} ACR USD ${period}, needs ${rangeText(m.range)}`));
+  }
+  for (const w of [...data.ineligibleWorkloads].sort()) explanation.push(notCounted(`service ${w}`, 'not an eligible deployment (Virtual Machines are excluded)'));
+  for (const [tenant, reason] of data.rejected) if (!data.tenants.has(tenant)) explanation.push(notCounted(`tenant ${tenant}`, reason));
+  const points = (m.max * Math.min(units, m.unitsForMax)) / m.unitsForMax;
+  explanation.push(note(m.name, `${units} ${m.unitLabel}; ${fmt(m.unitsForMax)} earn the maximum ${pts(m.max)}`));
+  return {
+    id: m.id,
+    name: m.name,
+    family: m.family,
+    track,
+    points: round6(Math.min(m.max, points)),
+    max: m.max,
+    units,
+    unitLabel: m.unitLabel,
+    unitsForMax: m.unitsForMax,
+    explanation,
+    gapHint: { pointsPerUnit: m.max / m.unitsForMax, prerequisites: [], unitDescription: 'Azure service (not Virtual Machines) used by a customer' },
+  };
+}

@@ -1,0 +1,163 @@
+import type { ScoringContext } from '../context';
+import { monthLabel } from '../dates';
+import { counted, fmt, note, notCounted, pts, round6 } from '../explain';
+import type { GrowthAbsoluteMetric, GrowthPercentMetric, Measure } from '../rules/schema';
+import type { Track } from '../snapshot';
+import type { ExplanationLine, MetricScore } from '../types';
+import { evaluateCriterion, meets, monthTotal } from './criteria';
+import { describeWindow, measureWords } from './net-count';
+
+const UNIT_WORDS: Record<Measure, string> = {
+  acrUsd: 'USD ACR',
+  revenueUsd: 'USD revenue',
+  paidSeats: 'paid seats',
+  activeUsers: 'active users',
+  mcv: 'MCV',
+  protectedUsers: 'protected users',
+};
+
+/**
+ * Percentage growth (Azure ACR, Business Applications MCV): last month against the same month last year,
+ * 1 point per 1%, nothing when the baseline is below its minimum.
+ */
+export function scoreGrowthPercent(ctx: ScoringContext, m: GrowthPercentMetric, track: Track): MetricScore {
+  const data = ctx.sourceData(m.sources);
+  const ttm = m.ttmVariantAllowed && ctx.settings.azureUsageGrowthBasis === 'ttm';
+  const last = ctx.monthNow - 1;
+  const baseMonth = last - 12;
+  const explanation: ExplanationLine[] = [];
+  let now = 0;
+  let base = 0;
+  const words = UNIT_WORDS[m.measure];
+  for (const [tenant, months] of data.tenants) {
+    let n = 0;
+    let b = 0;
+    if (ttm) {
+      for (let i = 0; i < 12; i++) {
+        n += monthTotal(months, last - i, m.measure);
+        b += monthTotal(months, baseMonth - i, m.measure);
+      }
+    } else {
+      n = monthTotal(months, last, m.measure);
+      b = monthTotal(months, baseMonth, m.measure);
+    }
+    now += n;
+    base += b;
+    if (n !== 0 || b !== 0) explanation.push(counted(`tenant ${tenant}`, `${fmt(b)} ${words} ${ttm ? 'in the 12 months to ' : 'in '}${monthLabel(baseMonth)} -> ${fmt(n)} ${ttm ? 'in the 12 months to ' : 'in '}${monthLabel(last)}`));
+  }
+  for (const [tenant, reason] of data.rejected) if (!data.tenants.has(tenant)) explanation.push(notCounted(`tenant ${tenant}`, reason));
+  if (m.measure === 'mcv' && data.ineligibleWorkloads.size > 0) {
+    explanation.push(note('Workloads', `not in the rate card or not eligible here: ${[...data.ineligibleWorkloads].sort().join(', ')}`));
+  }
+  const period = ttm ? `12 months to ${monthLabel(last)} vs 12 months to ${monthLabel(baseMonth)}` : `${monthLabel(last)} vs ${monthLabel(baseMonth)}`;
+  let points = 0;
+  let pct = 0;
+  let blockedReason: string | undefined;
+  if (!meets(base, m.baselineMinimum)) {
+    blockedReason = `the baseline (${fmt(base)} ${words}, ${ttm ? `12 months to ${monthLabel(baseMonth)}` : monthLabel(baseMonth)}) is below the minimum of ${fmt(m.baselineMinimum.value)} needed for scoring`;
+    explanation.push(notCounted('Usage growth', blockedReason));
+  } else {
+    pct = ((now - base) * 100) / base;
+    const raw = pct * m.pointsPerPercent;
+    points = Math.max(0, Math.min(m.max, ctx.settings.growthPointsRounding === 'floor' ? Math.floor(raw) : raw));
+    explanation.push(note('Usage growth', `${fmt(base)} -> ${fmt(now)} ${words} (${period}) = ${fmt(pct)}% growth, ${fmt(m.pointsPerPercent)} pt per 1%, capped at ${pts(m.max)}`));
+  }
+  return {
+    id: m.id,
+    name: m.name,
+    family: m.family,
+    track,
+    points: round6(points),
+    max: m.max,
+    units: round6(pct),
+    unitLabel: '% growth',
+    unitsForMax: m.max / m.pointsPerPercent,
+    explanation,
+    gapHint: {
+      pointsPerUnit: blockedReason ? 0 : m.pointsPerPercent,
+      prerequisites: [],
+      unitDescription: `percentage point of growth (about ${fmt(base / 100)} ${words} more last month)`,
+      ...(blockedReason ? { blockedReason } : {}),
+    },
+  };
+}
+
+/**
+ * Absolute growth (Modern Work active users per association type, Security ACR + protected users):
+ * sum over in-scope tenants of last month minus the same month last year.
+ */
+export function scoreGrowthAbsolute(ctx: ScoringContext, m: GrowthAbsoluteMetric, track: Track): MetricScore {
+  const last = ctx.monthNow - 1;
+  const baseMonth = last - 12;
+  const explanation: ExplanationLine[] = [];
+  const parts: { label: string; growth: number; points: number; unitsForMax: number; unitLabel: string }[] = [];
+  for (const part of m.parts) {
+    const data = ctx.sourceData(part.sources);
+    let growth = 0;
+    const words = UNIT_WORDS[part.measure];
+    for (const [tenant, months] of data.tenants) {
+      if (part.scope) {
+        const s = evaluateCriterion(months, part.scope, ctx.monthNow, 0);
+        if (s.units.length === 0) {
+          explanation.push(notCounted(`tenant ${tenant} (${part.label})`, `not in this track: ${measureWords(part.scope)} ${fmt(s.value)} ${describeWindow(part.scope, ctx.monthNow, 0)}`));
+          continue;
+        }
+      }
+      let from = baseMonth;
+      if (part.sinceAssociation) {
+        const start = data.associationStart.get(tenant);
+        if (start !== undefined && start > from) from = start;
+      }
+      const n = monthTotal(months, last, part.measure);
+      const b = from > last ? n : monthTotal(months, from, part.measure);
+      const g = n - b;
+      growth += g;
+      if (n !== 0 || b !== 0) {
+        explanation.push(
+          counted(
+            `tenant ${tenant} (${part.label})`,
+            `${fmt(b)} ${words} in ${monthLabel(from)}${from !== baseMonth ? ' (association month: earlier growth is not credited)' : ''} -> ${fmt(n)} in ${monthLabel(last)}: ${g >= 0 ? '+' : ''}${fmt(g)}`,
+          ),
+        );
+      }
+    }
+    for (const [tenant, reason] of data.rejected) if (!data.tenants.has(tenant)) explanation.push(notCounted(`tenant ${tenant} (${part.label})`, reason));
+    const unitPts = m.max / part.unitsForMax;
+    const positive = Math.max(0, growth);
+    const raw = ctx.settings.growthPointsRounding === 'floor' ? Math.floor(positive / (part.unitsForMax / m.max)) : positive * unitPts;
+    parts.push({ label: part.label, growth, points: raw, unitsForMax: part.unitsForMax, unitLabel: part.unitLabel });
+    explanation.push(note(part.label, `growth ${fmt(growth)} ${words}${growth < 0 ? ' (counted as 0)' : ''}; ${fmt(part.unitsForMax)} earn the maximum ${pts(m.max)} (${fmt(part.unitsForMax / m.max)} per point)`));
+  }
+  let points: number;
+  let units: number;
+  let unitsForMax: number;
+  let unitLabel: string;
+  if (m.combine === 'best') {
+    let best = parts[0]!;
+    for (const p of parts) if (p.points > best.points) best = p;
+    points = best.points;
+    units = Math.max(0, best.growth);
+    unitsForMax = best.unitsForMax;
+    unitLabel = `${best.unitLabel} (${best.label})`;
+    if (parts.length > 1) explanation.push(note('Best association type', `${best.label} gives the most points; only one association type counts per metric`));
+  } else {
+    points = parts.reduce((s, p) => s + p.points, 0);
+    units = parts.reduce((s, p) => s + Math.max(0, p.growth), 0);
+    unitsForMax = parts[0]!.unitsForMax;
+    unitLabel = parts.map((p) => p.unitLabel).join(' + ');
+  }
+  const cheapest = parts.reduce((a, p) => (p.unitsForMax < a.unitsForMax ? p : a), parts[0]!);
+  return {
+    id: m.id,
+    name: m.name,
+    family: m.family,
+    track,
+    points: round6(Math.min(m.max, points)),
+    max: m.max,
+    units: round6(units),
+    unitLabel,
+    unitsForMax,
+    explanation,
+    gapHint: { pointsPerUnit: m.max / cheapest.unitsForMax, prerequisites: [], unitDescription: `${cheapest.unitLabel.replace(/ growth$/, '')} of growth (${cheapest.label})` },
+  };
+}

@@ -1,0 +1,152 @@
+import type { ScoringContext } from '../context';
+import { monthLabel } from '../dates';
+import { counted, fmt, note, notCounted, pts, rangeText, round6 } from '../explain';
+import type { Criterion, NetCountMetric } from '../rules/schema';
+import type { Track } from '../snapshot';
+import type { ExplanationLine, MetricScore } from '../types';
+import { evaluateCriterion, windowMonths } from './criteria';
+
+/**
+ * "Eligible now minus eligible a year ago" metrics: net customer adds everywhere, and deployments in
+ * Business Applications, Modern Work and Security. Parts are summed (Security: Azure + Microsoft 365)
+ * or the best association option is taken (Modern Work).
+ */
+export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Track): MetricScore {
+  const explanation: ExplanationLine[] = [];
+  const partResults: { label: string; net: number; now: number; base: number; unitsForMax: number; points: number; unitLabel: string }[] = [];
+  for (const part of m.parts) {
+    const data = ctx.sourceData(part.sources);
+    let now = 0;
+    let base = 0;
+    const when = describeWindow(part.criterion, ctx.monthNow, 0);
+    const whenBase = describeWindow(part.criterion, ctx.monthNow, m.baselineMonthsAgo);
+    const what = `${measureWords(part.criterion)} ${rangeText(part.criterion.range)}`;
+    const assocLimit = ctx.monthNow - 12;
+    for (const [tenant, months] of data.tenants) {
+      const rNow = evaluateCriterion(months, part.criterion, ctx.monthNow, 0);
+      const rBase = evaluateCriterion(months, part.criterion, ctx.monthNow, m.baselineMonthsAgo);
+      let nowUnits = rNow.units;
+      if (part.excludeAlreadyMetAtAssociation && nowUnits.length > 0) {
+        const start = data.associationStart.get(tenant);
+        if (start !== undefined && start >= assocLimit) {
+          // Already deployed when claimed: evaluate the same test at the association month.
+          const shift = ctx.monthNow - windowEnd(part.criterion) - start;
+          const atClaim = evaluateCriterion(months, part.criterion, ctx.monthNow, shift);
+          if (atClaim.units.length > 0) {
+            explanation.push(notCounted(label(tenant, part.label, ''), `already met the test (${what}) when associated in ${monthLabel(start)}; deployments existing before the association are excluded`));
+            nowUnits = [];
+          }
+        }
+      }
+      now += nowUnits.length;
+      base += rBase.units.length;
+      const baseSet = new Set(rBase.units);
+      for (const u of nowUnits) {
+        const subject = label(tenant, part.label, u);
+        if (baseSet.has(u)) explanation.push(note(subject, `eligible ${when} and already ${whenBase} (${what}): an existing customer, so no net add`));
+        else explanation.push(counted(subject, `${measureWords(part.criterion)} ${fmt(rNow.value)} ${when} meets ${rangeText(part.criterion.range)}; not eligible ${whenBase}`));
+      }
+      const nowSet = new Set(nowUnits);
+      for (const u of rBase.units) {
+        if (!nowSet.has(u)) explanation.push(notCounted(label(tenant, part.label, u), `lost: eligible ${whenBase} but not ${when}, so it offsets one add`));
+      }
+      if (nowUnits.length === 0 && rBase.units.length === 0 && rNow.value > 0) {
+        explanation.push(notCounted(label(tenant, part.label, ''), `${measureWords(part.criterion)} ${fmt(rNow.value)} ${when} does not meet ${rangeText(part.criterion.range)}${part.criterion.activeShare ? ` with ${fmt(part.criterion.activeShare.value * 100)}% of paid seats active` : ''}`));
+      }
+    }
+    for (const [tenant, reason] of data.rejected) {
+      if (!data.tenants.has(tenant)) explanation.push(notCounted(label(tenant, part.label, ''), reason));
+    }
+    const net = now - base;
+    const units = ctx.settings.negativeNet === 'floor-zero' || m.combine === 'best' ? Math.max(0, net) : net;
+    const points = (m.max * units) / part.unitsForMax;
+    partResults.push({ label: part.label, net, now, base, unitsForMax: part.unitsForMax, points, unitLabel: part.unitLabel });
+    explanation.push(
+      note(
+        `${part.label}`,
+        `${now} eligible ${when} - ${base} eligible ${whenBase} = ${net} ${part.unitLabel}${net < 0 && units === 0 ? ' (counted as 0)' : ''}; ${fmt(part.unitsForMax)} earn the maximum ${pts(m.max)}`,
+      ),
+    );
+  }
+  let points: number;
+  let units: number;
+  let unitsForMax: number;
+  let unitLabel: string;
+  let pointsPerUnit: number;
+  if (m.combine === 'best') {
+    let best = partResults[0]!;
+    for (const p of partResults) if (p.points > best.points) best = p;
+    points = best.points;
+    units = Math.max(0, best.net);
+    unitsForMax = best.unitsForMax;
+    unitLabel = `${best.unitLabel} (${best.label})`;
+    if (partResults.length > 1) explanation.push(note('Best association type', `${best.label} gives the most points; only one association type counts per metric`));
+    pointsPerUnit = Math.max(...partResults.map((p) => m.max / p.unitsForMax));
+  } else {
+    const raw = partResults.reduce((s, p) => s + p.points, 0);
+    points = raw;
+    units = partResults.reduce((s, p) => s + (ctx.settings.negativeNet === 'floor-zero' ? Math.max(0, p.net) : p.net), 0);
+    units = Math.max(0, units);
+    points = Math.max(0, points);
+    unitsForMax = partResults.length === 1 ? partResults[0]!.unitsForMax : Math.min(...partResults.map((p) => p.unitsForMax));
+    unitLabel = partResults[0]!.unitLabel;
+    pointsPerUnit = Math.max(...partResults.map((p) => m.max / p.unitsForMax));
+  }
+  const capped = round6(Math.min(m.max, points));
+  return {
+    id: m.id,
+    name: m.name,
+    family: m.family,
+    track,
+    points: capped,
+    max: m.max,
+    units,
+    unitLabel,
+    unitsForMax,
+    explanation,
+    gapHint: { pointsPerUnit, prerequisites: [], unitDescription: singular(unitLabel) },
+  };
+}
+
+function label(tenant: string, part: string, unit: string): string {
+  return unit ? `tenant ${tenant} workload ${unit}` : `tenant ${tenant}${part.startsWith('Azure') || part.startsWith('Microsoft 365') ? ` (${part})` : ''}`;
+}
+
+function windowEnd(c: Criterion): number {
+  switch (c.window.kind) {
+    case 'month':
+    case 'ttm':
+      return c.window.monthsAgo;
+    case 'any-month':
+      return Math.min(...c.window.monthsAgo);
+  }
+}
+
+export function describeWindow(c: Criterion, now: number, shift: number): string {
+  const months = windowMonths(c.window, now, shift);
+  if (c.window.kind === 'ttm') return `in the 12 months ${monthLabel(months[0]!)} to ${monthLabel(months[months.length - 1]!)}`;
+  if (c.window.kind === 'any-month') return `in ${months.map(monthLabel).join(' or ')}`;
+  return `in ${monthLabel(months[0]!)}`;
+}
+
+export function measureWords(c: { measure: string; by?: string }): string {
+  const by = c.by === 'any-workload' ? ' on one workload' : c.by === 'per-workload' ? ' of the workload' : '';
+  switch (c.measure) {
+    case 'acrUsd':
+      return `ACR USD`;
+    case 'revenueUsd':
+      return `revenue USD${by}`;
+    case 'paidSeats':
+      return `paid seats${by}`;
+    case 'activeUsers':
+      return `active users${by}`;
+    case 'mcv':
+      return `MCV${by}`;
+    default:
+      return `protected users${by}`;
+  }
+}
+
+function singular(label: string): string {
+  return label.replace(/^net new customers/, 'net new customer').replace(/^net new deployments/, 'net new deployment').replace(/^net workload adds/, 'net workload add').replace(/^net workload deployments/, 'net workload deployment');
+}

@@ -1,0 +1,91 @@
+import type { ScoringContext } from '../context';
+import { counted, fmt, note, notCounted, pts, round6 } from '../explain';
+import type { SkillingMetric } from '../rules/schema';
+import type { AreaId, Track } from '../snapshot';
+import { AREA_NAMES } from '../snapshot';
+import type { ExplanationLine, GapHint, MetricScore } from '../types';
+
+/**
+ * Skilling counts people, not exams: each person once per step and once per metric, and a person may
+ * count in a gate step, the points step and the other skilling metric. Gate steps are met in order;
+ * in Enterprise they earn nothing, in SMB each met step earns a flat amount.
+ */
+export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Track, area: AreaId): MetricScore {
+  const people = ctx.peopleCerts();
+  const explanation: ExplanationLine[] = [];
+  const name = (id: string) => ctx.certDefs.get(id)?.name ?? id;
+  const perPerson = m.pointsPerPerson ?? m.max / m.peopleForMax!;
+  let gatePoints = 0;
+  let gatesMet = true;
+  const prerequisites: GapHint['prerequisites'] = [];
+  for (const gate of m.gates) {
+    const holders: string[] = [];
+    for (const p of people) {
+      if (!p.linked) continue;
+      if (gate.certifications.some((c) => p.valid.has(c))) holders.push(p.label);
+    }
+    const met = holders.length >= gate.minPeople;
+    if (gatesMet && met) {
+      gatePoints += gate.points;
+      explanation.push(note(gate.label, `met by ${holders.length} ${holders.length === 1 ? 'person' : 'people'} (${holders.join(', ')}); needs ${gate.minPeople}; ${gate.points > 0 ? `earns ${pts(gate.points)}` : 'a prerequisite that earns no points'}`));
+    } else {
+      explanation.push(notCounted(gate.label, `${holders.length} of ${gate.minPeople} required ${gate.minPeople === 1 ? 'person' : 'people'} certified${holders.length ? ` (${holders.join(', ')})` : ''}${gatesMet ? '' : '; an earlier step is not met yet'}`));
+      prerequisites.push({ add: Math.max(0, gate.minPeople - holders.length), what: `${gate.label.replace(/^Step \d+: /, '')} certification`, points: gate.points });
+    }
+    if (!met) gatesMet = false;
+  }
+  const wanted = new Set(m.certifications);
+  const gateCerts = new Set(m.gates.flatMap((g) => g.certifications));
+  let qualifying = 0;
+  for (const p of people) {
+    const mine = [...p.valid].filter((c) => wanted.has(c));
+    if (!p.linked) {
+      if (mine.length > 0 || p.invalid.length > 0) explanation.push(notCounted(`person ${p.label}`, 'Learn profile not linked to the partner organisation on this date'));
+      continue;
+    }
+    if (mine.length > 0) {
+      qualifying++;
+      const certs = mine.map(name).join(', ');
+      explanation.push(
+        counted(
+          `person ${p.label}`,
+          mine.length > 1 ? `counted once although ${mine.length} certifications qualify (${certs})` : `holds ${certs}${gatesMet ? '' : ' (earns points once the steps above are met)'}`,
+        ),
+      );
+    } else {
+      const lapsed = p.invalid.filter((i) => wanted.has(i.certificationId) && !p.valid.has(i.certificationId));
+      for (const l of lapsed) explanation.push(notCounted(`person ${p.label}`, l.reason));
+      const elsewhere = [...p.valid].filter((c) => !wanted.has(c) && !gateCerts.has(c));
+      if (lapsed.length === 0 && elsewhere.length > 0) {
+        explanation.push(notCounted(`person ${p.label}`, `${elsewhere.map(name).join(', ')} ${elsewhere.length > 1 ? 'do' : 'does'} not count for ${AREA_NAMES[area]} ${m.name.toLowerCase()}`));
+      }
+    }
+  }
+  const raw = gatesMet ? gatePoints + perPerson * qualifying : gatePoints;
+  const points = round6(Math.min(m.max, raw));
+  explanation.push(
+    note(
+      m.name,
+      gatesMet
+        ? `${qualifying} qualifying ${qualifying === 1 ? 'person' : 'people'} x ${fmt(perPerson)}${gatePoints ? ` + ${pts(gatePoints)} from steps` : ''}, capped at ${pts(m.max)}`
+        : `steps not all met: ${qualifying} qualifying ${qualifying === 1 ? 'person earns' : 'people earn'} nothing yet${gatePoints ? `; ${pts(gatePoints)} from the steps met` : ''}`,
+    ),
+  );
+  return {
+    id: m.id,
+    name: m.name,
+    family: m.family,
+    track,
+    points,
+    max: m.max,
+    units: qualifying,
+    unitLabel: 'certified people',
+    unitsForMax: m.peopleForMax ?? Math.ceil((m.max - m.gates.reduce((s, g) => s + g.points, 0)) / perPerson),
+    explanation,
+    gapHint: {
+      pointsPerUnit: perPerson,
+      prerequisites,
+      unitDescription: `person certified in one of: ${m.certifications.map(name).join(', ')}`,
+    },
+  };
+}

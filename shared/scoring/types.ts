@@ -1,0 +1,127 @@
+import type { AreaId, Track } from './snapshot';
+
+/** Scoring-time settings for the reference's open questions; every field has a default (see DEFAULT_SCORING_SETTINGS). */
+export interface ScoringSettings {
+  /** "Points in every metric": 'gt0' (PCS page, MW skilling text) or 'gte1' (area pages: "at least one point"). Mirrors QUALIFY_METRIC_TEST. */
+  qualifyMetricTest: 'gt0' | 'gte1';
+  /** Azure usage growth compares last month with the same month last year ('month', support's reading) or trailing-12-month totals ('ttm', the page's definition). */
+  azureUsageGrowthBasis: 'month' | 'ttm';
+  /** Points from growth metrics: 'linear' (fractional, as the Modern Work formulas) or 'floor' ("every USD 1,250 gets you one point"). */
+  growthPointsRounding: 'linear' | 'floor';
+  /** Net counts below zero give zero units ('floor-zero'); 'offset' lets a negative part reduce the other part of a summed metric (Security). */
+  negativeNet: 'floor-zero' | 'offset';
+  /** Azure SMB track: 80% of customers SMB ('customer-share', the Azure page), or also under USD 1M ACR in 12 months ('customer-share-and-acr'). */
+  azureSmbRule: 'customer-share' | 'customer-share-and-acr';
+  /** Modern Work and Security: take the higher total ('higher-total', the pages), or prefer a track that qualifies ('qualifying-first'). */
+  bestTrackSelection: 'higher-total' | 'qualifying-first';
+  /** Telemetry counts only while the partner holds an active association of the row's type on that tenant. */
+  requireActiveAssociation: boolean;
+  /** Days between earning a certification and Partner Center counting it (the pages say up to 10). */
+  skillingLagDays: number;
+}
+
+export type Family = 'performance' | 'skilling' | 'customer-success';
+export type MetricId = 'net-customer-adds' | 'intermediate-certifications' | 'advanced-certifications' | 'usage-growth' | 'deployments';
+
+/** Designation status of an area: the first two come from the score, the enrolled ones from the snapshot's enrollments. */
+export type AreaStatus = 'not-started' | 'in-progress' | 'qualified' | 'enrolled' | 'enrolled-renewal-due';
+export const AREA_STATUSES: readonly AreaStatus[] = ['not-started', 'in-progress', 'qualified', 'enrolled', 'enrolled-renewal-due'];
+
+export interface ExplanationLine {
+  kind: 'counted' | 'not-counted' | 'note';
+  /** What the line is about: a tenant, a person, a workload, a certification, or the metric itself. */
+  subject: string;
+  /** Plain words: why it counted or why not. */
+  reason: string;
+}
+
+export interface MetricScore {
+  id: MetricId;
+  name: string;
+  family: Family;
+  track: Track;
+  points: number;
+  max: number;
+  /** What the metric counts (net customers, people, percent growth, deployments...). */
+  units: number;
+  unitLabel: string;
+  /** Units that earn the maximum (the threshold), when the metric is linear in its units. */
+  unitsForMax?: number;
+  explanation: ExplanationLine[];
+  /** How more points could be earned here, used by gapToQualify. */
+  gapHint: GapHint;
+}
+
+export interface GapHint {
+  /** Points each additional unit adds (0 when the metric cannot grow by additions, e.g. a growth baseline below its minimum). */
+  pointsPerUnit: number;
+  /** Additions needed before any unit earns points (skilling gate certifications), with what they are. */
+  prerequisites: { add: number; what: string; points: number }[];
+  /** What one unit is, in words ("net new customer", "certified person", "percentage point of growth"). */
+  unitDescription: string;
+  /** Why the metric cannot be improved by additions, when pointsPerUnit is 0. */
+  blockedReason?: string;
+}
+
+export interface TrackScore {
+  track: Track;
+  total: number;
+  metrics: MetricScore[];
+  qualifies: boolean;
+}
+
+export interface GapStep {
+  metricId: MetricId;
+  metricName: string;
+  add: number;
+  what: string;
+  pointsGained: number;
+}
+
+export interface Gap {
+  qualifies: boolean;
+  total: number;
+  /** Points missing to 70, after closing zero metrics. */
+  pointsShort: number;
+  zeroMetrics: MetricId[];
+  steps: GapStep[];
+  totalAfter: number;
+  /** True when the steps reach qualification; false when some metric cannot be fixed by additions. */
+  reachable: boolean;
+  notes: string[];
+}
+
+export interface AreaScore {
+  area: AreaId;
+  name: string;
+  ruleVersion: string;
+  track: Track;
+  trackReason: string;
+  total: number;
+  max: number;
+  metrics: MetricScore[];
+  /** Both tracks when the area computes both (Modern Work, Security in 2026); the chosen one is `track`. */
+  tracks?: TrackScore[];
+  qualifiesToday: boolean;
+  status: AreaStatus;
+  zeroMetrics: MetricId[];
+  gap?: Gap;
+}
+
+export interface PartnerScore {
+  partnerId: string;
+  date: string;
+  ruleVersion: string;
+  settings: ScoringSettings;
+  areas: AreaScore[];
+}
+
+export interface ScoreOptions {
+  /** Evaluation date YYYY-MM-DD; consumption metrics use the months before this date's month. */
+  date: string;
+  /** A rule version id (see RULE_VERSIONS); default: the one in effect on `date`. */
+  ruleVersion?: string;
+  settings?: Partial<ScoringSettings>;
+  /** Skip the gap computation (faster for daily series). Default true. */
+  includeGap?: boolean;
+}
