@@ -10,12 +10,14 @@
 #      tools/bicep/BicepCli.csproj into the repo-local, git-ignored .bicep/ folder. npm and Debian have
 #      no Bicep compiler; NuGet has the official binary, and the project machines reach NuGet.
 #
-# Set BICEP_SOURCE=nuget to skip 2 and 3 (CI and the tests pin the version that way).
+# Set BICEP_SOURCE=nuget to skip 2 and 3: the tests do, so that lint results do not depend on
+# whichever Bicep version a machine happens to have.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-store="$root/.bicep"
+# BICEP_STORE moves the restore elsewhere (the tests prove a cold restore in an empty folder that way).
+store="${BICEP_STORE:-$root/.bicep}"
 csproj="$here/BicepCli.csproj"
 
 log() { printf 'bicep.sh: %s\n' "$*" >&2; }
