@@ -72,6 +72,10 @@ export interface StoredCertification extends CertificationHolding {
   source?: string;
   /** Expired, removed or no longer on the transcript: kept for history, ignored by scoring. */
   removed?: boolean;
+  /** Why it was marked removed (expired, no longer reported by its source). */
+  removedReason?: 'expired' | 'removed';
+  /** The person's credential number as the source reports it (Learn "certification number"). */
+  credentialNumber?: string;
   updatedAt: string;
 }
 
@@ -92,9 +96,18 @@ export interface StoredProfessional extends Versioned {
   sync?: { at: string; status: 'ok' | 'stale' | 'not-found' | 'error'; reason?: string };
 }
 
+/** Where the certification sync reads a partner's certifications from (see docs/cert-sync.md). */
+export interface CertSourceConfig {
+  /** Read each linked professional's registered Learn transcript share link (default true). */
+  learn?: boolean;
+  /** Path of an import file (CSV or JSON Lines) in the `cert-imports` blob container. */
+  importBlob?: string;
+}
+
 export interface ProfessionalsDoc extends BaseDoc {
   type: 'professionals';
   items: Record<string, StoredProfessional>;
+  certSources?: CertSourceConfig;
 }
 
 export interface StoredTelemetryRow extends TelemetryRow, Versioned {}
