@@ -35,6 +35,12 @@ const settingsSchema = z.object({
   LEARN_BASE_URL: z.url().default('https://learn.microsoft.com'),
   CERT_SYNC_CONCURRENCY: positiveInt(8),
   CERT_SYNC_TIMEOUT_MS: positiveInt(10000),
+  /** Attempts per source request (the first included) before a partner's data is kept as stale. */
+  CERT_SYNC_MAX_ATTEMPTS: positiveInt(4),
+  /** First backoff between attempts; doubles each retry, with jitter, never shorter than a Retry-After. */
+  CERT_SYNC_BACKOFF_MS: positiveInt(1000),
+  /** Blob container holding certification import files (CSV or JSON Lines). */
+  CERT_IMPORTS_CONTAINER: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a blob container name: 3-63 lowercase letters, digits and single hyphens').default('cert-imports'),
   /** How "points in every metric" is read: 'gt0' (PCS page, default) or 'gte1' (area pages: "at least one point"). */
   QUALIFY_METRIC_TEST: z.enum(['gt0', 'gte1']).default('gt0'),
   APP_VERSION: z.string().optional(),
