@@ -54,7 +54,7 @@ if [[ ! -x "$bin" ]]; then
   mkdir -p "$store"
   # Parallel callers (test files run in parallel forks) would race on the same restore.
   exec 9>"$store/restore.lock"
-  flock 9
+  if command -v flock >/dev/null 2>&1; then flock 9; fi
   if [[ ! -x "$bin" ]]; then
     log "restoring Azure.Bicep.CommandLine.linux-x64 $version from NuGet into .bicep/ (once)"
     started=$SECONDS
