@@ -119,6 +119,12 @@ param certSyncConcurrency int = 8
 @minValue(1)
 param certSyncTimeoutMs int = 10000
 
+@minValue(1)
+param certSyncMaxAttempts int = 4
+
+@minValue(1)
+param certSyncBackoffMs int = 1000
+
 @allowed([
   'gt0'
   'gte1'
@@ -250,6 +256,7 @@ module functionApp 'modules/function-app.bicep' = {
     queueEndpoint: storage.outputs.queueEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
     deploymentContainerName: deploymentContainerName
+    certImportsContainerName: certImportContainerName
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     keyVaultName: keyVault.outputs.name
@@ -267,6 +274,8 @@ module functionApp 'modules/function-app.bicep' = {
       learnBaseUrl: learnBaseUrl
       certSyncConcurrency: certSyncConcurrency
       certSyncTimeoutMs: certSyncTimeoutMs
+      certSyncMaxAttempts: certSyncMaxAttempts
+      certSyncBackoffMs: certSyncBackoffMs
       qualifyMetricTest: qualifyMetricTest
       appVersion: appVersion
     }

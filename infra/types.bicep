@@ -31,6 +31,12 @@ type appConfig = {
   certSyncConcurrency: int
   @minValue(1)
   certSyncTimeoutMs: int
+  @description('Attempts per source request, the first included.')
+  @minValue(1)
+  certSyncMaxAttempts: int
+  @description('First backoff between attempts; doubles on each retry.')
+  @minValue(1)
+  certSyncBackoffMs: int
   qualifyMetricTest: 'gt0' | 'gte1'
   @description('Shown by the app in its responses and logs; empty to leave unset.')
   appVersion: string

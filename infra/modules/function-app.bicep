@@ -23,6 +23,9 @@ param queueEndpoint string
 param tableEndpoint string
 param deploymentContainerName string
 
+@description('Blob container of certification import files.')
+param certImportsContainerName string
+
 param cosmosEndpoint string
 param cosmosDatabaseName string
 
@@ -168,6 +171,9 @@ var appSettings = {
   LEARN_BASE_URL: config.learnBaseUrl
   CERT_SYNC_CONCURRENCY: string(config.certSyncConcurrency)
   CERT_SYNC_TIMEOUT_MS: string(config.certSyncTimeoutMs)
+  CERT_SYNC_MAX_ATTEMPTS: string(config.certSyncMaxAttempts)
+  CERT_SYNC_BACKOFF_MS: string(config.certSyncBackoffMs)
+  CERT_IMPORTS_CONTAINER: certImportsContainerName
   QUALIFY_METRIC_TEST: config.qualifyMetricTest
   APP_VERSION: config.appVersion
 }

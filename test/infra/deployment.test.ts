@@ -378,6 +378,8 @@ describe.each(ENVIRONMENTS)('%s deployment', (env) => {
       defaultToOAuthAuthentication: true,
     });
     const containers = all(env, 'Microsoft.Storage/storageAccounts/blobServices/containers').map((c) => c.name.split('/').pop());
+    // The container the app reads import files from exists.
+    expect(containers).toContain(appSettings(env).CERT_IMPORTS_CONTAINER);
     expect(containers).toContain('cert-imports');
     const queues = all(env, 'Microsoft.Storage/storageAccounts/queueServices/queues').map((q) => q.name.split('/').pop());
     expect([...queues].sort()).toEqual([...ALL_QUEUES].sort());
