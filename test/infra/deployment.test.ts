@@ -157,6 +157,27 @@ describe('main.parameters.json (azd)', () => {
       .map(([n]) => n);
     for (const name of required) expect(file.parameters, name).toHaveProperty(name);
   });
+
+  it('deploys on paper once azd has substituted its variables', () => {
+    const text = readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8');
+    const azdEnv: Record<string, string> = { AZURE_ENV_NAME: 'pcs-azd', AZURE_LOCATION: 'westeurope', AZURE_PRINCIPAL_ID: DEVELOPER_ID };
+    // ${NAME} or ${NAME=default}, as azd expands them.
+    const expanded = text.replace(/\$\{([A-Z0-9_]+)(?:=([^}]*))?\}/g, (_m, name: string, fallback?: string) => azdEnv[name] ?? fallback ?? '');
+    const declared = mainTemplate.parameters as Record<string, Json>;
+    const values = Object.fromEntries(
+      Object.entries((JSON.parse(expanded) as { parameters: Record<string, { value: Json }> }).parameters).map(([k, v]) => {
+        // azd converts strings to the declared int and bool types.
+        const type = String(declared[k]?.type).toLowerCase();
+        const value = typeof v.value === 'string' && type === 'int' ? Number(v.value) : typeof v.value === 'string' && type === 'bool' ? v.value === 'true' : v.value;
+        return [k, value];
+      }),
+    );
+    const d = evaluate(mainTemplate, values);
+    const rg = d.resources.find((r) => r.type === 'Microsoft.Resources/resourceGroups');
+    expect(rg?.name).toBe('rg-pcs-azd');
+    const site = d.resources.find((r) => r.type === 'Microsoft.Web/sites');
+    expect(site?.tags).toMatchObject({ 'azd-env-name': 'pcs-azd', 'azd-service-name': 'api' });
+  });
 });
 
 describe.each(ENVIRONMENTS)('%s deployment', (env) => {
