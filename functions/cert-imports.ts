@@ -1,0 +1,64 @@
+import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { z } from 'zod';
+import { getCertSources, setCertSources, uploadImportFile } from '../shared/certsync/registration';
+import type { CertSyncMessage } from '../shared/certsync/run';
+import { readJsonBody, readRawBody } from '../shared/http/request-body';
+import { accepted, badRequest, notFound, ok } from '../shared/http/responses';
+import { QUEUES } from '../shared/queues/names';
+
+/** Certification import files (CSV or JSON Lines) and the partner's choice of sources. */
+
+const partnerQueue = output.storageQueue({ queueName: QUEUES.certSync, connection: 'AzureWebJobsStorage' });
+const IMPORT_LIMIT = 4 * 1024 * 1024;
+
+/** POST /api/partners/{partnerId}/cert-imports: stores the file as the partner's import source and syncs the partner. */
+export async function postCertImport(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const partnerId = request.params.partnerId ?? '';
+  const raw = await readRawBody(request, IMPORT_LIMIT);
+  if (!raw.ok) return raw.response;
+  if (!raw.value.trim()) return badRequest('The request body is empty: send a CSV file with a header row (person, certification, earned_on, expires_on) or JSON Lines.', [{ path: '(body)', message: 'empty' }]);
+  const res = await uploadImportFile(partnerId, raw.value, request.headers.get('content-type') ?? undefined);
+  if (res.kind === 'not-found') return notFound(res.reason);
+  if (res.kind === 'invalid') {
+    context.warn(`Import file for partner ${partnerId} refused: ${res.reason}`);
+    return badRequest(res.reason, res.details);
+  }
+  const message: CertSyncMessage = { partnerId };
+  context.extraOutputs.set(partnerQueue, [message]);
+  context.log(`Import file ${res.value.blob} for partner ${partnerId}: ${res.value.accepted} rows accepted, ${res.value.errors.length} refused; sync requested.`);
+  return accepted({ partnerId, ...res.value, syncRequested: true });
+}
+
+const sourcesBody = z
+  .object({
+    learn: z.boolean({ message: 'must be true or false' }).optional(),
+    importBlob: z
+      .string()
+      .min(1)
+      .max(1024)
+      .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a blob path inside the import container (no leading / or ..)')
+      .nullable()
+      .optional(),
+  })
+  .strict();
+
+/** GET /api/partners/{partnerId}/cert-sources */
+export async function getSources(request: HttpRequest): Promise<HttpResponseInit> {
+  const res = await getCertSources(request.params.partnerId ?? '');
+  return res.kind === 'ok' ? ok(res.value) : notFound(res.kind === 'not-found' ? res.reason : '');
+}
+
+/** PUT /api/partners/{partnerId}/cert-sources with {learn?, importBlob?}: replaces the configuration. */
+export async function putSources(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const partnerId = request.params.partnerId ?? '';
+  const body = await readJsonBody(request, sourcesBody);
+  if (!body.ok) return body.response;
+  const res = await setCertSources(partnerId, { ...(body.value.learn !== undefined ? { learn: body.value.learn } : {}), ...(body.value.importBlob ? { importBlob: body.value.importBlob } : {}) });
+  if (res.kind !== 'ok') return notFound(res.kind === 'not-found' ? res.reason : '');
+  context.log(`Certification sources of partner ${partnerId}: ${JSON.stringify(res.value)}.`);
+  return ok(res.value);
+}
+
+app.http('cert-imports-post', { route: 'partners/{partnerId}/cert-imports', methods: ['POST'], authLevel: 'function', extraOutputs: [partnerQueue], handler: postCertImport });
+app.http('cert-sources-get', { route: 'partners/{partnerId}/cert-sources', methods: ['GET'], authLevel: 'function', handler: getSources });
+app.http('cert-sources-put', { route: 'partners/{partnerId}/cert-sources', methods: ['PUT'], authLevel: 'function', handler: putSources });

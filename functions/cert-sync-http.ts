@@ -1,0 +1,67 @@
+import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { z } from 'zod';
+import { isoDateOf, toIsoDate } from '../shared/certsync/dates';
+import { readSyncRecord } from '../shared/certsync/records';
+import { handleRunMessage, runWithProblems, type CertSyncMessage } from '../shared/certsync/run';
+import { readJsonBody } from '../shared/http/request-body';
+import { accepted, badRequest, notFound, ok } from '../shared/http/responses';
+import { QUEUES } from '../shared/queues/names';
+import { DOC_IDS, type ProfileDoc } from '../shared/state/documents';
+import { readStateDoc } from '../shared/state/store';
+
+/** On-demand certification sync: the whole run, or one partner now; and what the last sync found. */
+
+const runQueue = output.storageQueue({ queueName: QUEUES.certSyncRun, connection: 'AzureWebJobsStorage' });
+const partnerQueue = output.storageQueue({ queueName: QUEUES.certSync, connection: 'AzureWebJobsStorage' });
+
+const startBody = z.object({ date: z.string().refine((d) => toIsoDate(d) === d, 'must be a calendar date YYYY-MM-DD').optional() }).strict();
+const RUN_ID = /^cert-sync-\d{4}-\d{2}-\d{2}$/;
+
+/** POST /api/runs/cert-sync: starts today's run now (the same run the timer starts); an existing run is returned as is. */
+export async function startCertSyncRun(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  let date = isoDateOf(new Date());
+  if (Number(request.headers.get('content-length') ?? '0') > 0) {
+    const body = await readJsonBody(request, startBody);
+    if (!body.ok) return body.response;
+    date = body.value.date ?? date;
+  }
+  const step = await handleRunMessage({ kind: 'start', date, trigger: 'http' });
+  if (step.next.length) context.extraOutputs.set(runQueue, step.next);
+  context.log(`Certification sync: ${step.note} (on request).`);
+  return { ...accepted({ run: step.run, created: step.created ?? false }), headers: { 'cache-control': 'no-store', location: `/api/runs/${step.run!.id}` } };
+}
+
+/** GET /api/cert-sync/runs/{runId}: the run record plus each partner it left stale or failed, with the reason. */
+export async function getCertSyncRun(request: HttpRequest): Promise<HttpResponseInit> {
+  const id = request.params.runId ?? '';
+  if (!RUN_ID.test(id)) return badRequest(`runId: "${id}" is not a certification sync run id (cert-sync-YYYY-MM-DD).`, [{ path: 'runId', message: 'must be cert-sync-YYYY-MM-DD' }]);
+  const found = await runWithProblems(id);
+  if (!found) return notFound(`No certification sync run ${id}.`);
+  return ok({ ...found.run, problems: found.problems });
+}
+
+/** POST /api/partners/{partnerId}/cert-sync: syncs one partner now, outside any run. */
+export async function syncPartnerNow(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const partnerId = request.params.partnerId ?? '';
+  if (!(await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile))) return notFound(`Partner ${partnerId} is not known.`);
+  const message: CertSyncMessage = { partnerId };
+  context.extraOutputs.set(partnerQueue, [message]);
+  context.log(`Certification sync of partner ${partnerId} requested.`);
+  return { ...accepted({ partnerId, queued: true }), headers: { 'cache-control': 'no-store', location: `/api/partners/${encodeURIComponent(partnerId)}/cert-sync` } };
+}
+
+/** GET /api/partners/{partnerId}/cert-sync: what the last sync changed per person, its problems and warnings. */
+export async function getPartnerSync(request: HttpRequest): Promise<HttpResponseInit> {
+  const partnerId = request.params.partnerId ?? '';
+  const record = await readSyncRecord(partnerId);
+  if (!record) {
+    const known = await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile);
+    return notFound(known ? `Partner ${partnerId} has not been synced yet.` : `Partner ${partnerId} is not known.`);
+  }
+  return ok({ partnerId, last: record.last, history: record.history });
+}
+
+app.http('cert-sync-start', { route: 'runs/cert-sync', methods: ['POST'], authLevel: 'function', extraOutputs: [runQueue], handler: startCertSyncRun });
+app.http('cert-sync-run-get', { route: 'cert-sync/runs/{runId}', methods: ['GET'], authLevel: 'function', handler: getCertSyncRun });
+app.http('cert-sync-partner-start', { route: 'partners/{partnerId}/cert-sync', methods: ['POST'], authLevel: 'function', extraOutputs: [partnerQueue], handler: syncPartnerNow });
+app.http('cert-sync-partner-get', { route: 'partners/{partnerId}/cert-sync', methods: ['GET'], authLevel: 'function', handler: getPartnerSync });

@@ -1,0 +1,67 @@
+import { app, output, type InvocationContext, type Timer } from '@azure/functions';
+import { certSyncMessageSchema, certSyncRunMessageSchema, handleRunMessage, type CertSyncRunMessage } from '../shared/certsync/run';
+import { isoDateOf } from '../shared/certsync/dates';
+import { processCertSyncMessage } from '../shared/certsync/worker';
+import { QUEUES } from '../shared/queues/names';
+import { maxDequeueCount } from '../shared/recompute/attempts';
+import { zodDetails } from '../shared/validation';
+
+/** Nightly certification sync: timer -> start message -> pages of partner ids -> one message per partner. */
+
+const runQueue = output.storageQueue({ queueName: QUEUES.certSyncRun, connection: 'AzureWebJobsStorage' });
+const partnerQueue = output.storageQueue({ queueName: QUEUES.certSync, connection: 'AzureWebJobsStorage' });
+
+const asJson = (m: unknown): unknown => {
+  if (typeof m !== 'string') return m;
+  try {
+    return JSON.parse(m);
+  } catch {
+    return m;
+  }
+};
+
+export async function certSyncTimer(timer: Timer, context: InvocationContext): Promise<void> {
+  const date = isoDateOf(new Date());
+  if (timer.isPastDue) context.warn(`Certification sync for ${date} is running late (timer past due); starting it now.`);
+  const start: CertSyncRunMessage = { kind: 'start', date, trigger: timer.isPastDue ? 'timer (past due)' : 'timer' };
+  context.extraOutputs.set(runQueue, [start]);
+  context.log(`Certification sync ${date}: start requested.`);
+}
+
+export async function certSyncRunMessage(message: unknown, context: InvocationContext): Promise<void> {
+  const parsed = certSyncRunMessageSchema.safeParse(asJson(message));
+  if (!parsed.success) {
+    // Retrying a malformed message cannot make it valid.
+    context.error(`Discarding malformed ${QUEUES.certSyncRun} message: ${JSON.stringify(zodDetails(parsed.error))}`);
+    return;
+  }
+  const step = await handleRunMessage(parsed.data);
+  if (step.next.length) context.extraOutputs.set(runQueue, step.next);
+  if (step.partners.length) context.extraOutputs.set(partnerQueue, step.partners);
+  context.log(`Certification sync: ${step.note}; ${step.partners.length} partner messages.`);
+}
+
+export async function certSyncPartnerMessage(message: unknown, context: InvocationContext): Promise<void> {
+  const parsed = certSyncMessageSchema.safeParse(asJson(message));
+  if (!parsed.success) {
+    context.error(`Discarding malformed ${QUEUES.certSync} message: ${JSON.stringify(zodDetails(parsed.error))}`);
+    return;
+  }
+  const m = parsed.data;
+  const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
+  const who = `partner ${m.partnerId}${m.runId ? ` (run ${m.runId})` : ''}`;
+  try {
+    const res = await processCertSyncMessage(m, { dequeueCount, maxDequeueCount: maxDequeueCount() });
+    const c = res.record?.counts;
+    const summary = c ? `${c.professionals} professionals, +${c.added} added, ${c.renewed} renewed, ${c.expired} expired, ${c.removed} removed, ${res.record!.requests} requests${res.record!.recomputeRequested ? ', recompute requested' : ''}` : res.reason;
+    if (res.outcome === 'done') context.log(`Certification sync of ${who}: ${summary}.`);
+    else context.warn(`Certification sync of ${who} is ${res.outcome}: ${res.reason}; ${summary}.`);
+  } catch (e) {
+    context.error(`Certification sync of ${who} failed on attempt ${dequeueCount}: ${(e as Error).stack ?? e}`);
+    throw e;
+  }
+}
+
+app.timer('cert-sync-timer', { schedule: '%CERT_SYNC_SCHEDULE%', runOnStartup: false, useMonitor: true, extraOutputs: [runQueue], handler: certSyncTimer });
+app.storageQueue('cert-sync-run', { queueName: QUEUES.certSyncRun, connection: 'AzureWebJobsStorage', extraOutputs: [runQueue, partnerQueue], handler: certSyncRunMessage });
+app.storageQueue('cert-sync-partner', { queueName: QUEUES.certSync, connection: 'AzureWebJobsStorage', handler: certSyncPartnerMessage });

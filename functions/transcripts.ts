@@ -1,0 +1,37 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { z } from 'zod';
+import { setTranscriptLink, type Outcome } from '../shared/certsync/registration';
+import { readJsonBody } from '../shared/http/request-body';
+import { badRequest, notFound, ok } from '../shared/http/responses';
+
+/** A professional's Microsoft Learn transcript share link, read by the certification sync. */
+
+const body = z.object({ url: z.string({ message: 'must be the transcript share link, a string' }).min(1, 'must not be empty').max(500, 'must be at most 500 characters') }).strict();
+
+function respond<T>(o: Outcome<T>): HttpResponseInit {
+  if (o.kind === 'invalid') return badRequest(o.reason, o.details);
+  if (o.kind === 'not-found') return notFound(o.reason);
+  return ok(o.value);
+}
+
+/** PUT /api/partners/{partnerId}/professionals/{professionalId}/transcript with {url}. */
+export async function putTranscript(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const { partnerId = '', professionalId = '' } = request.params;
+  const parsed = await readJsonBody(request, body);
+  if (!parsed.ok) return parsed.response;
+  const res = await setTranscriptLink(partnerId, professionalId, parsed.value.url);
+  if (res.kind === 'ok') context.log(`Transcript link of professional ${professionalId} (partner ${partnerId}) set to share ${res.value.shareId}.`);
+  else context.warn(`Transcript link for professional ${professionalId} (partner ${partnerId}) refused: ${res.reason}`);
+  return respond(res);
+}
+
+/** DELETE /api/partners/{partnerId}/professionals/{professionalId}/transcript: stop reading it. */
+export async function deleteTranscript(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const { partnerId = '', professionalId = '' } = request.params;
+  const res = await setTranscriptLink(partnerId, professionalId, null);
+  if (res.kind === 'ok') context.log(`Transcript link of professional ${professionalId} (partner ${partnerId}) removed.`);
+  return respond(res);
+}
+
+app.http('transcripts-put', { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', methods: ['PUT'], authLevel: 'function', handler: putTranscript });
+app.http('transcripts-delete', { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', methods: ['DELETE'], authLevel: 'function', handler: deleteTranscript });

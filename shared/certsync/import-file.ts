@@ -1,0 +1,194 @@
+import type { StoredProfessional } from '../state/documents';
+import { resolveCertificationId } from './catalog';
+import { toIsoDate } from './dates';
+import type { SourceCertification } from './sources/types';
+
+/**
+ * Import files exported from an HR or learning system: CSV with a header row, or JSON Lines, one row per
+ * person and certification (person, certification, earned on, expires on). Every bad row is reported with its
+ * line number and reason; the good rows still count.
+ */
+
+export type ImportFormat = 'csv' | 'jsonl';
+
+export interface ImportRow {
+  line: number;
+  person: string;
+  certification: string;
+  earnedOn: string;
+  expiresOn?: string;
+}
+
+export interface RowError {
+  line: number;
+  reason: string;
+}
+
+export interface ParsedImport {
+  format: ImportFormat;
+  rows: ImportRow[];
+  errors: RowError[];
+}
+
+const COLUMNS = {
+  person: ['person', 'personid', 'professional', 'professionalid', 'email', 'upn'],
+  certification: ['certification', 'certificationname', 'certificationnumber', 'certificationcode', 'exam', 'examcode', 'cert'],
+  earnedOn: ['earnedon', 'earned', 'dateearned', 'issuedon', 'awardedon'],
+  expiresOn: ['expireson', 'expires', 'expiration', 'expirationdate', 'expiry'],
+} as const;
+type Column = keyof typeof COLUMNS;
+
+const key = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+function columnOf(name: string): Column | undefined {
+  const k = key(name);
+  return (Object.keys(COLUMNS) as Column[]).find((c) => (COLUMNS[c] as readonly string[]).includes(k));
+}
+
+/** Splits one CSV record (RFC 4180 quoting, no line breaks inside fields); undefined when a quote is unbalanced. */
+export function splitCsvLine(line: string): string[] | undefined {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field.trim() === '') {
+      quoted = true;
+      field = '';
+    } else if (ch === ',') {
+      out.push(field.trim());
+      field = '';
+    } else field += ch;
+  }
+  if (quoted) return undefined;
+  out.push(field.trim());
+  return out;
+}
+
+export function detectFormat(text: string, hint?: string): ImportFormat {
+  const h = (hint ?? '').toLowerCase();
+  if (/(jsonl|ndjson|json-lines|x-ndjson)$/.test(h) || h.includes('ndjson') || h.includes('jsonl')) return 'jsonl';
+  if (h.endsWith('csv') || h.includes('text/csv')) return 'csv';
+  const first = text.replace(/^\uFEFF/, '').trimStart()[0];
+  return first === '{' ? 'jsonl' : 'csv';
+}
+
+function checkRow(line: number, raw: Partial<Record<Column, unknown>>): ImportRow | RowError {
+  const str = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+  const person = str(raw.person);
+  const certification = str(raw.certification);
+  const earned = str(raw.earnedOn);
+  const expires = str(raw.expiresOn);
+  if (!person) return { line, reason: 'person is missing' };
+  if (!certification) return { line, reason: 'certification is missing' };
+  if (!earned) return { line, reason: 'earned on is missing' };
+  const earnedOn = toIsoDate(earned);
+  if (!earnedOn) return { line, reason: `earned on "${earned}" is not a date YYYY-MM-DD` };
+  let expiresOn: string | undefined;
+  if (expires) {
+    expiresOn = toIsoDate(expires);
+    if (!expiresOn) return { line, reason: `expires on "${expires}" is not a date YYYY-MM-DD` };
+    if (expiresOn < earnedOn) return { line, reason: `expires on ${expiresOn} is before earned on ${earnedOn}` };
+  }
+  return { line, person, certification, earnedOn, ...(expiresOn ? { expiresOn } : {}) };
+}
+
+export function parseImportFile(text: string, hint?: string): ParsedImport {
+  const format = detectFormat(text, hint);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const rows: ImportRow[] = [];
+  const errors: RowError[] = [];
+  const push = (r: ImportRow | RowError) => ('reason' in r ? errors.push(r) : rows.push(r));
+  if (format === 'jsonl') {
+    lines.forEach((l, i) => {
+      if (!l.trim()) return;
+      let obj: unknown;
+      try {
+        obj = JSON.parse(l);
+      } catch (e) {
+        errors.push({ line: i + 1, reason: `not valid JSON: ${(e as Error).message}` });
+        return;
+      }
+      if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
+        errors.push({ line: i + 1, reason: 'not a JSON object' });
+        return;
+      }
+      const raw: Partial<Record<Column, unknown>> = {};
+      for (const [k, v] of Object.entries(obj)) {
+        const c = columnOf(k);
+        if (c && raw[c] === undefined) raw[c] = v;
+      }
+      push(checkRow(i + 1, raw));
+    });
+    return { format, rows, errors };
+  }
+  const headerIndex = lines.findIndex((l) => l.trim() !== '');
+  if (headerIndex < 0) return { format, rows, errors: [{ line: 1, reason: 'the file is empty' }] };
+  const header = splitCsvLine(lines[headerIndex]!) ?? [];
+  const columns = header.map(columnOf);
+  const missing = (['person', 'certification', 'earnedOn'] as Column[]).filter((c) => !columns.includes(c));
+  if (missing.length) {
+    return { format, rows, errors: [{ line: headerIndex + 1, reason: `the header must name the columns person, certification, earned_on (and optionally expires_on); missing: ${missing.join(', ')}` }] };
+  }
+  for (let i = headerIndex + 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (!l.trim()) continue;
+    const fields = splitCsvLine(l);
+    if (!fields) {
+      errors.push({ line: i + 1, reason: 'unbalanced quote' });
+      continue;
+    }
+    const raw: Partial<Record<Column, unknown>> = {};
+    columns.forEach((c, j) => {
+      if (c && raw[c] === undefined) raw[c] = fields[j];
+    });
+    push(checkRow(i + 1, raw));
+  }
+  return { format, rows, errors };
+}
+
+export interface ResolvedImport {
+  /** Certifications per professional id. */
+  byPerson: Map<string, SourceCertification[]>;
+  /** Professionals with at least one bad row: their other import certifications are not removed. */
+  incomplete: Set<string>;
+  errors: RowError[];
+}
+
+/** Matches rows to professionals (by id, email or Learn profile id) and certifications (by name or code). */
+export function resolveImport(parsed: ParsedImport, professionals: StoredProfessional[]): ResolvedImport {
+  const byKey = new Map<string, StoredProfessional>();
+  for (const p of professionals) {
+    byKey.set(p.id.toLowerCase(), p);
+    if (p.email) byKey.set(p.email.toLowerCase(), p);
+    if (p.learnProfileId) byKey.set(p.learnProfileId.toLowerCase(), p);
+  }
+  const byPerson = new Map<string, SourceCertification[]>();
+  const incomplete = new Set<string>();
+  const errors = [...parsed.errors];
+  for (const row of parsed.rows) {
+    const p = byKey.get(row.person.toLowerCase());
+    if (!p) {
+      errors.push({ line: row.line, reason: `person "${row.person}" is not a professional of this partner (match by id, email or Learn profile id)` });
+      continue;
+    }
+    const certificationId = resolveCertificationId({ name: row.certification, code: row.certification });
+    if (!certificationId) {
+      errors.push({ line: row.line, reason: `certification "${row.certification}" is not one the rule sets know (use its name or exam code)` });
+      incomplete.add(p.id);
+      continue;
+    }
+    const list = byPerson.get(p.id) ?? byPerson.set(p.id, []).get(p.id)!;
+    list.push({ certificationId, earnedOn: row.earnedOn, ...(row.expiresOn ? { expiresOn: row.expiresOn } : {}), label: row.certification });
+  }
+  // Rows that failed before a person could be read make every person's data possibly incomplete.
+  if (parsed.errors.length) for (const p of byPerson.keys()) incomplete.add(p);
+  errors.sort((a, b) => a.line - b.line);
+  return { byPerson, incomplete, errors };
+}
