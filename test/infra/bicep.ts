@@ -3,7 +3,8 @@
  * into .bicep/ on first use), the same way `npm run bicep` and the check script do.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -54,20 +55,29 @@ export async function buildTemplate(file: string): Promise<unknown> {
   return JSON.parse(r.stdout);
 }
 
-/** Compiles a .bicepparam file; returns the template it uses and its parameter values. */
-export async function buildParams(
-  file: string,
+/**
+ * Compiles every .bicepparam file in a folder in one CLI process; returns each file's parameter values
+ * by base name (dev.bicepparam -> dev).
+ */
+export async function buildAllParams(
+  dir: string,
   env: Record<string, string | undefined> = {},
-): Promise<{ template: unknown; parameters: Record<string, unknown> }> {
-  const r = await bicep(['build-params', file, '--stdout'], env);
-  const diags = diagnostics(r);
-  if (r.code !== 0 || diags.length > 0) throw new Error(`bicep build-params ${file} failed:\n${r.stderr || diags.join('\n')}`);
-  const out = JSON.parse(r.stdout) as { parametersJson: string; templateJson: string };
-  const params = JSON.parse(out.parametersJson) as { parameters: Record<string, { value: unknown }> };
-  return {
-    template: JSON.parse(out.templateJson),
-    parameters: Object.fromEntries(Object.entries(params.parameters).map(([k, v]) => [k, v.value])),
-  };
+): Promise<Record<string, Record<string, unknown>>> {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'bicep-params-'));
+  try {
+    const r = await bicep(['build-params', '--pattern', path.join(dir, '*.bicepparam'), '--outdir', out], env);
+    const diags = diagnostics(r);
+    if (r.code !== 0 || diags.length > 0) throw new Error(`bicep build-params ${dir} failed:\n${r.stderr || diags.join('\n')}`);
+    const result: Record<string, Record<string, unknown>> = {};
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.bicepparam'))) {
+      const base = name.replace(/\.bicepparam$/, '');
+      const file = JSON.parse(readFileSync(path.join(out, `${base}.json`), 'utf8')) as { parameters: Record<string, { value: unknown }> };
+      result[base] = Object.fromEntries(Object.entries(file.parameters).map(([k, v]) => [k, v.value]));
+    }
+    return result;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 /** The Bicep CLI version pinned in tools/bicep/BicepCli.csproj. */
