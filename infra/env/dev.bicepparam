@@ -1,5 +1,5 @@
 // A developer's own environment: cheapest settings, and the developer gets data access for local runs.
-// az deployment sub create -l <region> -f infra/main.bicep -p infra/env/dev.bicepparam -p principalId=<your object id>
+// AZURE_PRINCIPAL_ID=$(az ad signed-in-user show --query id -o tsv) az deployment sub create -l <region> -p infra/env/dev.bicepparam
 using '../main.bicep'
 
 param environmentName = 'pcs-dev'
