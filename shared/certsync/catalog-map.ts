@@ -13,6 +13,8 @@ export interface CatalogMapEntry {
   names: string[];
   /** Exam or certification codes (AZ-104...); empty when none is known, then only names match. */
   exams: string[];
+  /** Ids older rule versions give the same certification; a holding is stored under the current id. */
+  formerIds?: string[];
 }
 
 export const CATALOG_MAP: readonly CatalogMapEntry[] = [
@@ -65,7 +67,6 @@ export const CATALOG_MAP: readonly CatalogMapEntry[] = [
   { certificationId: 'security-operations-analyst-associate', names: ['Security Operations Analyst Associate'], exams: ['SC-200'] },
   { certificationId: 'microsoft-365-security-administrator-associate', names: ['Microsoft 365 Security Administrator Associate', 'Security Administrator Associate'], exams: ['MS-500'] },
   { certificationId: 'cybersecurity-architect-expert', names: ['Cybersecurity Architect Expert'], exams: ['SC-100'] },
-  { certificationId: 'information-protection-compliance-administrator-associate', names: ['Information Protection and Compliance Administrator Associate'], exams: ['SC-400'] },
   { certificationId: 'fabric-analytics-engineer-associate', names: ['Fabric Analytics Engineer Associate'], exams: ['DP-600'] },
   { certificationId: 'fabric-data-engineer-associate', names: ['Fabric Data Engineer Associate'], exams: ['DP-700'] },
   { certificationId: 'sql-ai-developer-associate', names: ['SQL AI Developer Associate'], exams: [] },
@@ -86,6 +87,7 @@ export const CATALOG_MAP: readonly CatalogMapEntry[] = [
   { certificationId: 'agentic-ai-business-solutions-architect', names: ['Agentic AI Business Solutions Architect'], exams: [] },
   { certificationId: 'copilot-agent-administration-fundamentals', names: ['Copilot and Agent Administration Fundamentals'], exams: [] },
   { certificationId: 'cloud-ai-security-engineer-associate', names: ['Cloud and AI Security Engineer Associate'], exams: [] },
-  { certificationId: 'information-protection-administrator-associate', names: ['Information Protection Administrator Associate'], exams: ['SC-400'] },
+  // v2023/v2023-12 call SC-400 information-protection-compliance-administrator-associate; holdings take the current id.
+  { certificationId: 'information-protection-administrator-associate', names: ['Information Protection Administrator Associate', 'Information Protection and Compliance Administrator Associate'], exams: ['SC-400'], formerIds: ['information-protection-compliance-administrator-associate'] },
   { certificationId: 'information-security-administrator-associate', names: ['Information Security Administrator Associate'], exams: ['SC-401'] },
 ];

@@ -9,10 +9,12 @@ const PREFIXES = /^(microsoft\s+certified|microsoft\s+365\s+certified|github\s+c
 
 /** Lower case, no credential-family prefix, no parenthetical, "&" read as "and", punctuation as spaces. */
 export function normaliseCertName(name: string): string {
-  return name
-    .normalize('NFKC')
-    .trim()
-    .replace(PREFIXES, '')
+  let n = name.normalize('NFKC').trim();
+  for (let prev = ''; prev !== n; ) {
+    prev = n;
+    n = n.replace(PREFIXES, '');
+  }
+  return n
     .replace(/\([^)]*\)/g, ' ')
     .replace(/&/g, ' and ')
     .replace(/\+/g, ' plus ')

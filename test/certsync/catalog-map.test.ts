@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOG_MAP } from '../../shared/certsync/catalog-map';
+import { normaliseCertName, normaliseExamCode, resolveCertificationId } from '../../shared/certsync/catalog';
+import { allRuleSets } from '../../shared/scoring';
+
+describe('certification mapping table', () => {
+  const everyCert = allRuleSets().flatMap((rs) => rs.certifications.map((c) => ({ version: rs.version, ...c })));
+
+  it('has one row per certification id, and no name or exam code maps to two ids', () => {
+    const ids = CATALOG_MAP.map((e) => e.certificationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const names = new Map<string, string>();
+    const exams = new Map<string, string>();
+    for (const e of CATALOG_MAP) {
+      for (const n of e.names) {
+        const k = normaliseCertName(n);
+        expect(names.get(k) ?? e.certificationId, `name "${n}"`).toBe(e.certificationId);
+        names.set(k, e.certificationId);
+      }
+      for (const x of e.exams) {
+        const k = normaliseExamCode(x)!;
+        expect(k, `exam code ${x}`).toBeDefined();
+        expect(exams.get(k) ?? e.certificationId, `exam ${x}`).toBe(e.certificationId);
+        exams.set(k, e.certificationId);
+      }
+    }
+  });
+
+  /** The id a holding of `id` is stored under: itself, or the current id of a renamed certification. */
+  const currentId = (id: string) => CATALOG_MAP.find((e) => e.formerIds?.includes(id))?.certificationId ?? id;
+
+  it.each(everyCert.map((c) => [`${c.version} ${c.id}`, c] as const))('maps %s by its rule-set name, its Learn display name and each exam code', (_label, c) => {
+    const id = currentId(c.id);
+    expect(resolveCertificationId({ name: c.name })).toBe(id);
+    expect(resolveCertificationId({ name: `Microsoft Certified: ${c.name}` })).toBe(id);
+    for (const exam of c.exams) {
+      expect(resolveCertificationId({ code: exam })).toBe(id);
+      expect(resolveCertificationId({ name: exam.toLowerCase() })).toBe(id);
+    }
+  });
+
+  it('has no row or former id that no rule set knows, and every current id is in the newest rule set or kept only by older ones', () => {
+    const known = new Set(everyCert.map((c) => c.id));
+    expect(CATALOG_MAP.flatMap((e) => [e.certificationId, ...(e.formerIds ?? [])]).filter((id) => !known.has(id))).toEqual([]);
+  });
+
+  it('reads the variants sources use: prefixes, case, punctuation, "&", former names', () => {
+    expect(resolveCertificationId({ name: 'Microsoft 365 Certified: Teams Administrator Associate' })).toBe('teams-administrator-associate');
+    expect(resolveCertificationId({ name: 'MICROSOFT CERTIFIED: AZURE ADMINISTRATOR ASSOCIATE' })).toBe('azure-administrator-associate');
+    expect(resolveCertificationId({ name: 'Microsoft Certified: Identity & Access Administrator Associate' })).toBe('identity-access-administrator-associate');
+    expect(resolveCertificationId({ name: 'Microsoft 365 Certified: Modern Desktop Administrator Associate' })).toBe('endpoint-administrator-associate');
+    expect(resolveCertificationId({ name: 'Microsoft Certified: Dynamics 365 + Power Platform Solution Architect Expert' })).toBe('d365-power-platform-solution-architect-expert');
+    expect(resolveCertificationId({ code: 'az 801' })).toBe('windows-server-hybrid-administrator-associate');
+    expect(resolveCertificationId({ code: 'Exam AZ-104' })).toBe('azure-administrator-associate');
+  });
+
+  it('knows nothing of certifications no rule set counts', () => {
+    expect(resolveCertificationId({ name: 'Microsoft Certified: Azure Fundamentals', code: 'AZ-900' })).toBeUndefined();
+    expect(resolveCertificationId({ name: 'Microsoft Applied Skills: Secure storage for Azure Files' })).toBeUndefined();
+  });
+});
