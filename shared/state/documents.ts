@@ -59,7 +59,12 @@ export interface StoredAssociation extends Association, Versioned {
   lifecycle: LifecycleState;
   /** Free-form identifying details kept for explanations and audits (PAL object id and scope, DPOR workload family...). */
   details?: Record<string, string>;
-  history: { state: LifecycleState; at: string; eventId: string }[];
+  /**
+   * Every event seen for the association, in the order they happened. The current state is a replay of
+   * this history, so events arriving in any order give the same state; `refused` marks events the
+   * lifecycle does not allow at their place in it.
+   */
+  history: { state: LifecycleState; at: string; eventId: string; refused?: string; note?: string }[];
 }
 
 export interface AssociationsDoc extends BaseDoc {
@@ -77,6 +82,8 @@ export interface StoredCertification extends CertificationHolding {
   /** The person's credential number as the source reports it (Learn "certification number"). */
   credentialNumber?: string;
   updatedAt: string;
+  /** Set by webhook events: occurredAt and id of the newest event that changed the record, and of the newest `earned` event. */
+  webhook?: { at: string; eventId: string; earnedAt?: string; earnedEventId?: string };
 }
 
 export interface StoredProfessional extends Versioned {
@@ -89,6 +96,10 @@ export interface StoredProfessional extends Versioned {
   unlinkedOn?: string;
   /** Dates of every link to this partner, to enforce the program's limits (3 a year, 30 days apart). */
   linkHistory: string[];
+  /** Link and unlink events seen (webhooks), in the order they happened; linked/linkedOn/unlinkedOn/linkHistory are a replay of them. */
+  linkEvents?: { linked: boolean; at: string; eventId: string; refused?: string }[];
+  /** occurredAt of the event that last set name or email. */
+  contactAt?: string;
   /** Public Microsoft Learn transcript share link registered for the certification sync. */
   transcriptUrl?: string;
   certifications: Record<string, StoredCertification>;

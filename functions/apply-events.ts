@@ -1,0 +1,32 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { recordDeadLetter, recordFailure } from '../shared/deadletters/store';
+import { PermanentMessageError, processDelivery } from '../shared/events/process';
+import { QUEUES } from '../shared/queues/names';
+
+/** Applies an accepted webhook delivery to the partners' state documents (queue `webhook-events`). */
+export async function applyEvents(queueItem: unknown, context: InvocationContext): Promise<void> {
+  const text = typeof queueItem === 'string' ? queueItem : JSON.stringify(queueItem);
+  const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
+  const ref = (queueItem as { receiptId?: string } | null)?.receiptId ?? '(unknown delivery)';
+  try {
+    const { results, usage } = await processDelivery(queueItem, { retry: dequeueCount > 1 });
+    for (const r of results) {
+      const counts = r.outcomes.reduce<Record<string, number>>((acc, o) => ((acc[o.result] = (acc[o.result] ?? 0) + 1), acc), {});
+      context.log(`delivery ${ref} partner ${r.partnerId}: ${JSON.stringify(counts)}${r.recomputeRequested ? ', recompute requested' : ''}`);
+      for (const o of r.outcomes.filter((x) => x.result === 'refused')) context.warn(`delivery ${ref} partner ${r.partnerId} event ${o.eventId} (${o.type}) refused: ${o.reason}`);
+    }
+    context.log(`delivery ${ref}: ${usage.reads} reads, ${usage.writes} writes, ${usage.requestCharge.toFixed(1)} RU`);
+  } catch (e) {
+    if (e instanceof PermanentMessageError) {
+      // Retrying cannot help; straight to the dead-letter store so an operator sees it now, not after five attempts.
+      const dl = await recordDeadLetter({ queue: QUEUES.events, body: text, reason: e.message });
+      context.error(`delivery ${ref}: dead-lettered as ${dl.id}: ${e.message}`);
+      return;
+    }
+    await recordFailure(QUEUES.events, text, e).catch((err) => context.warn(`delivery ${ref}: could not record the failure: ${(err as Error).message}`));
+    context.error(`delivery ${ref} failed on attempt ${dequeueCount}: ${(e as Error).message}`);
+    throw e;
+  }
+}
+
+app.storageQueue('apply-events', { queueName: QUEUES.events, connection: 'AzureWebJobsStorage', handler: applyEvents });

@@ -1,0 +1,20 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { recordPoisonMessage } from '../shared/deadletters/store';
+import { ALL_QUEUES } from '../shared/queues/names';
+
+/**
+ * One poison-queue function per queue of the app: the host moves a message to `<queue>-poison` after
+ * maxDequeueCount failures; this records it in the dead-letter store with the handler's last error.
+ */
+function intakeFor(queue: string) {
+  return async (queueItem: unknown, context: InvocationContext): Promise<void> => {
+    const text = typeof queueItem === 'string' ? queueItem : JSON.stringify(queueItem);
+    const insertedAt = context.triggerMetadata?.insertionTime;
+    const doc = await recordPoisonMessage(queue, text, { insertedAt: typeof insertedAt === 'string' ? insertedAt : undefined });
+    context.error(`dead letter ${doc.id} from queue ${queue}${doc.partnerIds.length ? ` (partner ${doc.partnerIds.join(', ')})` : ''}: ${doc.reason}`);
+  };
+}
+
+for (const queue of ALL_QUEUES) {
+  app.storageQueue(`dead-letter-${queue}`, { queueName: `${queue}-poison`, connection: 'AzureWebJobsStorage', handler: intakeFor(queue) });
+}

@@ -1,0 +1,59 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { readRawBody } from '../shared/http/request-body';
+import { accepted, badRequest, conflict, errorResponse, forbidden, notFound, ok, unauthorized, unprocessable } from '../shared/http/responses';
+import { receiveDelivery } from '../shared/webhooks/receive';
+import { readReceipt, receiptId } from '../shared/webhooks/receipts';
+
+/** POST /api/webhooks/{source}: a signed delivery of one event or a batch (docs/webhooks.md). */
+export async function receiveWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const source = request.params.source ?? '';
+  const body = await readRawBody(request);
+  if (!body.ok) return body.response;
+  const webhookId = request.headers.get('webhook-id');
+  const result = await receiveDelivery({
+    source,
+    webhookId,
+    timestamp: request.headers.get('webhook-timestamp'),
+    signature: request.headers.get('webhook-signature'),
+    raw: body.value,
+  });
+  const tag = `webhook ${source}/${webhookId ?? '(no id)'}`;
+  switch (result.kind) {
+    case 'accepted':
+      context.log(`${tag}: accepted ${result.events} event(s) for ${result.partnerIds.join(', ')}`);
+      return accepted({ status: 'accepted', webhookId: result.webhookId, events: result.events });
+    case 'duplicate':
+      context.log(`${tag}: duplicate of a delivery received ${result.receivedAt}`);
+      return ok({ status: 'duplicate', webhookId: result.webhookId, receivedAt: result.receivedAt, processing: result.status });
+    case 'conflict':
+      context.warn(`${tag}: ${result.message}`);
+      return conflict(result.message);
+    case 'unauthorized':
+      context.warn(`${tag}: refused, ${result.logReason}`);
+      return unauthorized(result.message);
+    case 'bad-request':
+      return badRequest(result.message, result.details);
+    case 'unknown-type':
+      return unprocessable(result.message, result.details);
+    case 'forbidden':
+      context.warn(`${tag}: refused, ${result.message}`);
+      return forbidden(result.message);
+    case 'unavailable':
+      context.error(`${tag}: ${result.logReason}`);
+      return errorResponse(503, 'ServiceUnavailable', result.message, {}, { 'retry-after': '10' });
+  }
+}
+
+/** GET /api/webhooks/{source}/deliveries/{webhookId}: whether a delivery was applied, and which events were not. */
+export async function deliveryStatus(request: HttpRequest): Promise<HttpResponseInit> {
+  const source = request.params.source ?? '';
+  const webhookId = request.params.webhookId ?? '';
+  const receipt = /^[^/\\?#\s]{1,200}$/.test(webhookId) ? await readReceipt(receiptId(source, webhookId)) : undefined;
+  if (!receipt) return notFound(`No delivery ${webhookId} from source ${source} in the last 7 days.`);
+  const { events: _events, bodySha256: _hash, ...rest } = receipt;
+  const { _rid, _self, _etag, _attachments, _ts, ...visible } = rest as typeof rest & Record<string, unknown>;
+  return ok(visible);
+}
+
+app.http('webhooks-receive', { route: 'webhooks/{source}', methods: ['POST'], authLevel: 'anonymous', handler: receiveWebhook });
+app.http('webhooks-delivery-status', { route: 'webhooks/{source}/deliveries/{webhookId}', methods: ['GET'], authLevel: 'function', handler: deliveryStatus });

@@ -1,0 +1,163 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Container, SqlParameter } from '@azure/cosmos';
+import { getSettings } from '../config/settings';
+import { sendMessages } from '../queues/send';
+import { getContainer } from '../store/cosmos';
+
+/**
+ * The app's dead-letter store (container `deadletters`, kept 30 days): messages of any queue that kept
+ * failing or can never succeed, with the reason, for an operator to list and replay.
+ *
+ * The Functions host moves a message to `<queue>-poison` after maxDequeueCount failures without saying
+ * why, so handlers record their last error with recordFailure() (keyed by the message text), and the
+ * poison intake joins it to the dead letter.
+ */
+export interface DeadLetterDoc {
+  id: string;
+  type: 'deadletter';
+  queue: string;
+  /** The original message text, exactly what replay sends back. */
+  body: string;
+  reason: string;
+  partnerIds: string[];
+  firstSeenAt: string;
+  recordedAt: string;
+  status: 'open' | 'replayed';
+  replays: { at: string }[];
+}
+
+export interface FailureDoc {
+  id: string;
+  type: 'failure';
+  queue: string;
+  lastError: string;
+  attempts: number;
+  firstAt: string;
+  lastAt: string;
+  ttl: number;
+}
+
+function container(): Container {
+  return getContainer(getSettings(), 'deadletters');
+}
+
+const statusOf = (e: unknown) => (e as { code?: number }).code ?? (e as { statusCode?: number }).statusCode;
+const failureId = (queue: string, body: string) => `failure:${createHash('sha256').update(queue).update('\n').update(body).digest('hex')}`;
+
+/** Partner ids a message is about, when it says so (`partnerId` or `partnerIds`), for filtering. */
+export function partnerIdsOf(body: string): string[] {
+  try {
+    const v = JSON.parse(body) as { partnerId?: unknown; partnerIds?: unknown };
+    const ids = [...(typeof v.partnerId === 'string' ? [v.partnerId] : []), ...(Array.isArray(v.partnerIds) ? v.partnerIds.filter((p): p is string => typeof p === 'string') : [])];
+    return [...new Set(ids)];
+  } catch {
+    return [];
+  }
+}
+
+/** `body` is the original message text; an object is stored as its JSON (what the queue trigger received). */
+export async function recordDeadLetter(input: { queue: string; body: unknown; reason: string; partnerId?: string; partnerIds?: string[]; firstSeenAt?: string }): Promise<DeadLetterDoc> {
+  const now = new Date().toISOString();
+  const body = typeof input.body === 'string' ? input.body : JSON.stringify(input.body ?? null);
+  const doc: DeadLetterDoc = {
+    id: randomUUID(),
+    type: 'deadletter',
+    queue: input.queue,
+    body,
+    reason: input.reason.slice(0, 4000),
+    partnerIds: [...new Set([...(input.partnerId ? [input.partnerId] : []), ...(input.partnerIds ?? []), ...partnerIdsOf(body)])],
+    firstSeenAt: input.firstSeenAt ?? now,
+    recordedAt: now,
+    status: 'open',
+    replays: [],
+  };
+  await container().items.create(doc);
+  return doc;
+}
+
+/** Remembers why a message failed, so its dead letter can say so if it ends in the poison queue. */
+export async function recordFailure(queue: string, body: string, error: unknown): Promise<void> {
+  const id = failureId(queue, body);
+  const now = new Date().toISOString();
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const prev = (await container().item(id, id).read<FailureDoc>()).resource;
+  const doc: FailureDoc = { id, type: 'failure', queue, lastError: message.slice(0, 4000), attempts: (prev?.attempts ?? 0) + 1, firstAt: prev?.firstAt ?? now, lastAt: now, ttl: 7 * 24 * 3600 };
+  await container().items.upsert(doc);
+}
+
+/** Records a message that reached `<queue>-poison`, with the last error its handler recorded. */
+export async function recordPoisonMessage(queue: string, body: string, info: { maxDequeueCount?: number; insertedAt?: string } = {}): Promise<DeadLetterDoc> {
+  const id = failureId(queue, body);
+  const failure = (await container().item(id, id).read<FailureDoc>()).resource;
+  const times = info.maxDequeueCount ? `${info.maxDequeueCount} times` : 'the maximum number of times';
+  const reason = failure ? `failed ${times} on queue ${queue}; last error (${failure.lastAt}, attempt ${failure.attempts}): ${failure.lastError}` : `failed ${times} on queue ${queue}; the handler recorded no error (see the function's logs around ${new Date().toISOString()})`;
+  const doc = await recordDeadLetter({ queue, body, reason, firstSeenAt: failure?.firstAt ?? info.insertedAt });
+  if (failure) await container().item(id, id).delete().catch(() => undefined);
+  return doc;
+}
+
+export async function getDeadLetter(id: string): Promise<DeadLetterDoc | undefined> {
+  const res = await container().item(id, id).read<DeadLetterDoc>();
+  return res.statusCode === 404 || res.resource?.type !== 'deadletter' ? undefined : res.resource;
+}
+
+export interface DeadLetterPage {
+  items: DeadLetterDoc[];
+  continuationToken?: string;
+}
+
+/** Lists dead letters (a cross-partition query: an operator's view, not a hot path). */
+export async function listDeadLetters(filter: { queue?: string; partnerId?: string; status?: DeadLetterDoc['status']; continuationToken?: string; limit?: number } = {}): Promise<DeadLetterPage> {
+  const where = ['c.type = @type'];
+  const parameters: SqlParameter[] = [{ name: '@type', value: 'deadletter' }];
+  if (filter.queue) {
+    where.push('c.queue = @queue');
+    parameters.push({ name: '@queue', value: filter.queue });
+  }
+  if (filter.partnerId) {
+    where.push('ARRAY_CONTAINS(c.partnerIds, @partnerId)');
+    parameters.push({ name: '@partnerId', value: filter.partnerId });
+  }
+  if (filter.status) {
+    where.push('c.status = @status');
+    parameters.push({ name: '@status', value: filter.status });
+  }
+  const page = await container()
+    .items.query<DeadLetterDoc>({ query: `SELECT * FROM c WHERE ${where.join(' AND ')}`, parameters }, { maxItemCount: filter.limit ?? 50, continuationToken: filter.continuationToken })
+    .fetchNext();
+  return { items: page.resources.map(strip), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
+}
+
+function strip(d: DeadLetterDoc): DeadLetterDoc {
+  const { id, type, queue, body, reason, partnerIds, firstSeenAt, recordedAt, status, replays } = d;
+  return { id, type, queue, body, reason, partnerIds, firstSeenAt, recordedAt, status, replays };
+}
+
+export class DeadLetterNotFound extends Error {}
+export class DeadLetterAlreadyReplayed extends Error {}
+
+/**
+ * Sends the original message back to its queue and marks the dead letter replayed. A replayed one is
+ * only sent again with `force`, so a double click does not apply a delivery twice (though applying is idempotent).
+ */
+export async function replayDeadLetter(id: string, opts: { force?: boolean } = {}): Promise<DeadLetterDoc> {
+  const res = await container().item(id, id).read<DeadLetterDoc>();
+  const doc = res.resource;
+  if (res.statusCode === 404 || !doc || doc.type !== 'deadletter') throw new DeadLetterNotFound(`No dead letter ${id}.`);
+  if (doc.status === 'replayed' && !opts.force) throw new DeadLetterAlreadyReplayed(`Dead letter ${id} was already replayed on ${doc.replays.at(-1)?.at}; add ?force=true to send it again.`);
+  const next: DeadLetterDoc = { ...doc, status: 'replayed', replays: [...doc.replays, { at: new Date().toISOString() }] };
+  try {
+    // Marking first with the etag means two concurrent replays cannot both send.
+    await container().item(id, id).replace(next, { accessCondition: { type: 'IfMatch', condition: (doc as { _etag?: string })._etag ?? '' } });
+  } catch (e) {
+    if (statusOf(e) === 412) throw new DeadLetterAlreadyReplayed(`Dead letter ${id} is being replayed by another request.`);
+    throw e;
+  }
+  try {
+    await sendMessages(doc.queue, [doc.body]);
+  } catch (e) {
+    await container().item(id, id).replace({ ...doc, _etag: undefined } as DeadLetterDoc).catch(() => undefined);
+    throw e;
+  }
+  return strip(next);
+}

@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { AREAS, ASSOCIATION_TYPES, CPOR_ROLES, OFFER_TYPES, PLATFORMS, isoDateSchema, isoMonthSchema } from '../scoring/snapshot';
+
+/**
+ * The events partners' systems send, one zod schema per event type and version. These schemas are the
+ * contract: docs/schemas/events/*.json and the event catalogue in docs/webhooks.md are generated from them.
+ */
+
+export const EVENT_SCHEMA_VERSION = 1;
+export const MAX_EVENTS_PER_DELIVERY = 500;
+
+const id = (what: string) => z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').describe(what);
+const tenantId = id('Customer tenant id (Microsoft Entra tenant GUID).');
+const amount = z.number().finite().min(0, 'must be zero or more');
+
+const envelope = {
+  id: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters')
+    .regex(/^[^/\\?#]+$/, 'must not contain / \\ ? or #')
+    .describe("The event's unique id in the sender's system; a repeated id is applied once."),
+  version: z.literal(EVENT_SCHEMA_VERSION).default(EVENT_SCHEMA_VERSION).describe('Version of the event schema.'),
+  partnerId: id('Partner id (the Partner Center PartnerID the state belongs to).'),
+  occurredAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T10:00:00Z' }).describe('When the change happened in the source system; an older event never overwrites newer state.'),
+};
+
+function event<T extends string, D extends z.ZodType>(type: T, description: string, data: D) {
+  return z.object({ ...envelope, type: z.literal(type), data }).describe(description);
+}
+
+const cporData = z
+  .object({
+    claimId: id('The claim id in Partner Center (or the sender\'s own stable id of the claim).'),
+    tenantId,
+    solutionArea: z.enum(AREAS).describe('Solution area the claim is for.'),
+    role: z.enum(CPOR_ROLES).describe('Partner role of the claim.'),
+    workloads: z.array(id('Workload id as in the rule sets.')).min(1, 'must list at least one workload').optional().describe('Workloads claimed (Modern Work and Security claims are per workload).'),
+    subscriptionId: id('Subscription id; required for Business Applications claims.').optional(),
+    reason: z.string().max(1000).optional().describe('Reviewer or customer note, kept in the history.'),
+  })
+  .refine((d) => d.solutionArea !== 'business-applications' || d.subscriptionId !== undefined, {
+    path: ['subscriptionId'],
+    message: 'is required for Business Applications claims',
+    // Checked even when other fields fail, so one answer lists every problem.
+    when: (payload) => {
+      const v = payload.value as { solutionArea?: unknown; subscriptionId?: unknown } | undefined;
+      return typeof v === 'object' && v !== null && v.solutionArea === 'business-applications' && v.subscriptionId === undefined;
+    },
+  });
+
+const palData = z.object({
+  tenantId,
+  objectId: id('Object id of the user or service principal the PartnerID is linked to.'),
+  scope: z.string().min(1).max(1000).optional().describe('RBAC scope of the identity (management group, subscription, resource group...).'),
+  role: z.string().min(1).max(200).optional().describe('RBAC role of the identity (e.g. Contributor).'),
+});
+
+const dporData = z.object({
+  tenantId,
+  subscriptionId: id('Subscription the customer set the Digital Partner of Record on.'),
+  workloadFamily: z.string().min(1).max(200).optional().describe('Product family of the subscription (e.g. azure, microsoft-365, dynamics-365).'),
+});
+
+const cspData = z.object({
+  tenantId,
+  tier: z.union([z.literal(1), z.literal(2)]).describe('1 = direct bill, 2 = indirect provider or reseller.'),
+});
+
+const professionalData = z.object({
+  learnProfileId: id('Microsoft Learn profile id of the person: the key of the professional.'),
+  name: z.string().min(1).max(200).optional(),
+  email: z.email({ message: 'must be an e-mail address' }).optional(),
+});
+
+const certificationBase = {
+  learnProfileId: id('Microsoft Learn profile id of the person.'),
+  certificationId: id('Certification id as in the rule sets (e.g. AZ-104).'),
+};
+
+const telemetryData = z
+  .object({
+    month: isoMonthSchema.describe('The month the figures are for (YYYY-MM).'),
+    tenantId,
+    platform: z.enum(PLATFORMS),
+    workload: id('Azure service (Service Level 2), Microsoft 365, Dynamics 365 or Power Platform workload.'),
+    associationType: z.enum(ASSOCIATION_TYPES).describe('Association through which the usage is attributed.'),
+    subscriptionId: id('Subscription, when figures are per subscription.').optional(),
+    offer: z.enum(OFFER_TYPES).optional(),
+    acrUsd: amount.optional().describe('Azure consumed revenue in the month, USD.'),
+    revenueUsd: amount.optional().describe('Billed revenue in the month, USD.'),
+    paidSeats: amount.optional().describe('Paid seats.'),
+    activeUsers: amount.optional().describe('Monthly active users.'),
+    mcvUnits: amount.optional().describe('Business Applications MCV input: active users, capacity units or Customer Insights profiles.'),
+    protectedUsers: amount.optional().describe('Security: active paid seats on eligible workloads.'),
+  })
+  .refine((d) => ['acrUsd', 'revenueUsd', 'paidSeats', 'activeUsers', 'mcvUnits', 'protectedUsers'].some((k) => d[k as keyof typeof d] !== undefined), {
+    message: 'must carry at least one figure: acrUsd, revenueUsd, paidSeats, activeUsers, mcvUnits or protectedUsers',
+  });
+
+export const EVENT_SCHEMAS = {
+  'cpor.claim.submitted': event('cpor.claim.submitted', 'A CPOR claim was submitted in Partner Center.', cporData),
+  'cpor.claim.approved': event('cpor.claim.approved', 'A CPOR claim was approved: the association is in place from occurredAt.', cporData),
+  'cpor.claim.rejected': event('cpor.claim.rejected', 'A CPOR claim was rejected by the reviewer.', cporData),
+  'cpor.claim.disputed': event('cpor.claim.disputed', 'A rejected CPOR claim was disputed (once, within 30 days of the rejection).', cporData),
+  'cpor.claim.declined': event('cpor.claim.declined', 'The customer declined the CPOR association.', cporData),
+  'cpor.claim.disassociated': event('cpor.claim.disassociated', 'The partner disassociated the CPOR claim; it ends on occurredAt.', cporData),
+  'pal.linked': event('pal.linked', 'A Partner Admin Link was set on a user or service principal in a customer tenant.', palData),
+  'pal.unlinked': event('pal.unlinked', 'A Partner Admin Link was removed (or its identity deleted or disabled).', palData),
+  'dpor.attached': event('dpor.attached', 'The customer set the partner as Digital Partner of Record on a subscription.', dporData),
+  'dpor.detached': event('dpor.detached', 'The Digital Partner of Record was removed from the subscription or changed to another partner.', dporData),
+  'csp.relationship.started': event('csp.relationship.started', 'A CSP reseller relationship with a customer started.', cspData),
+  'csp.relationship.ended': event('csp.relationship.ended', 'A CSP reseller relationship with a customer ended.', cspData),
+  'professional.linked': event('professional.linked', "A certified professional associated their Microsoft Learn profile with the partner (at most three links a year, 30 days apart).", professionalData),
+  'professional.unlinked': event('professional.unlinked', 'A certified professional was unlinked (left, or linked to another organisation).', professionalData),
+  'certification.earned': event(
+    'certification.earned',
+    'A professional earned a certification.',
+    z.object({ ...certificationBase, earnedOn: isoDateSchema, expiresOn: isoDateSchema.optional().describe('Expiry shown on the transcript; default one year after earning.') }),
+  ),
+  'certification.renewed': event(
+    'certification.renewed',
+    'A professional renewed a certification.',
+    z.object({ ...certificationBase, renewedOn: isoDateSchema, expiresOn: isoDateSchema.optional().describe('New expiry after the renewal.') }),
+  ),
+  'certification.expired': event('certification.expired', 'A certification expired.', z.object({ ...certificationBase, expiredOn: isoDateSchema })),
+  'telemetry.monthly': event('telemetry.monthly', 'Monthly usage figures of one workload in one customer tenant through one association type; a later report for the same key replaces the earlier one.', telemetryData),
+} as const;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
+export type WebhookEvent = { [K in EventType]: z.output<(typeof EVENT_SCHEMAS)[K]> }[EventType];
+export type EventOf<K extends EventType> = z.output<(typeof EVENT_SCHEMAS)[K]>;
+
+export function isEventType(t: unknown): t is EventType {
+  return typeof t === 'string' && Object.prototype.hasOwnProperty.call(EVENT_SCHEMAS, t);
+}
+
+/** The schema of any event, as one union (for OpenAPI and JSON Schema). */
+export const anyEventSchema = z.discriminatedUnion('type', Object.values(EVENT_SCHEMAS) as unknown as [(typeof EVENT_SCHEMAS)[EventType], ...(typeof EVENT_SCHEMAS)[EventType][]]);
+
+/** A delivery body: one event, or a batch of up to 500 for bulk imports. */
+export const deliverySchema = z.union([
+  anyEventSchema,
+  z.object({ events: z.array(anyEventSchema).min(1, 'must hold at least one event').max(MAX_EVENTS_PER_DELIVERY, `must hold at most ${MAX_EVENTS_PER_DELIVERY} events`) }),
+]);

@@ -1,0 +1,75 @@
+import { zodDetails } from '../validation';
+import { EVENT_SCHEMAS, EVENT_TYPES, MAX_EVENTS_PER_DELIVERY, isEventType, type WebhookEvent } from './schemas';
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export type DeliveryValidation =
+  | { ok: true; events: WebhookEvent[] }
+  /** Malformed: 400 with every failing field. */
+  | { ok: false; kind: 'invalid'; details: FieldProblem[] }
+  /** Well-formed, but an event type this service does not know: 422. */
+  | { ok: false; kind: 'unknown-type'; details: FieldProblem[] };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Validates a parsed delivery body: one event, `{ "events": [...] }` or a bare array (up to 500 events).
+ * Every event is checked, so one answer lists every failing field of the whole batch.
+ */
+export function validateDelivery(body: unknown): DeliveryValidation {
+  let items: unknown[];
+  let prefix: (i: number) => string;
+  if (Array.isArray(body) || (isObject(body) && 'events' in body)) {
+    const list = Array.isArray(body) ? body : body.events;
+    const at = Array.isArray(body) ? '(body)' : 'events';
+    if (!Array.isArray(list)) return { ok: false, kind: 'invalid', details: [{ path: at, message: 'must be an array of events' }] };
+    if (list.length === 0) return { ok: false, kind: 'invalid', details: [{ path: at, message: 'must hold at least one event' }] };
+    if (list.length > MAX_EVENTS_PER_DELIVERY) return { ok: false, kind: 'invalid', details: [{ path: at, message: `must hold at most ${MAX_EVENTS_PER_DELIVERY} events, got ${list.length}; split the import into several deliveries` }] };
+    items = list;
+    prefix = Array.isArray(body) ? (i) => `[${i}]` : (i) => `events[${i}]`;
+  } else if (isObject(body)) {
+    items = [body];
+    prefix = () => '';
+  } else {
+    return { ok: false, kind: 'invalid', details: [{ path: '(body)', message: 'must be an event object, an array of events or { "events": [...] }' }] };
+  }
+
+  const join = (p: string, rest: string) => (p ? (rest === '(body)' ? p : rest.startsWith('[') ? `${p}${rest}` : `${p}.${rest}`) : rest);
+  const invalid: FieldProblem[] = [];
+  const unknown: FieldProblem[] = [];
+  const events: WebhookEvent[] = [];
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    const p = prefix(i);
+    if (!isObject(item)) {
+      invalid.push({ path: p || '(body)', message: 'must be an event object' });
+      return;
+    }
+    if (typeof item.type !== 'string' || item.type === '') {
+      invalid.push({ path: join(p, 'type'), message: `is required: one of ${EVENT_TYPES.join(', ')}` });
+      return;
+    }
+    if (!isEventType(item.type)) {
+      unknown.push({ path: join(p, 'type'), message: `unknown event type "${item.type.slice(0, 100)}"; known types: ${EVENT_TYPES.join(', ')}` });
+      return;
+    }
+    const parsed = EVENT_SCHEMAS[item.type].safeParse(item);
+    if (!parsed.success) {
+      for (const d of zodDetails(parsed.error)) invalid.push({ path: join(p, d.path), message: d.message });
+      return;
+    }
+    const first = seen.get(parsed.data.id);
+    if (first !== undefined) {
+      invalid.push({ path: join(p, 'id'), message: `repeats the id of ${prefix(first) || 'another event'}; every event needs its own id` });
+      return;
+    }
+    seen.set(parsed.data.id, i);
+    events.push(parsed.data as WebhookEvent);
+  });
+  if (invalid.length) return { ok: false, kind: 'invalid', details: [...invalid, ...unknown] };
+  if (unknown.length) return { ok: false, kind: 'unknown-type', details: unknown };
+  return { ok: true, events };
+}

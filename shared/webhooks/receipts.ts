@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { Container } from '@azure/cosmos';
+import { getSettings } from '../config/settings';
+import type { EventOutcome } from '../events/apply';
+import type { WebhookEvent } from '../events/schemas';
+import { getContainer } from '../store/cosmos';
+
+/**
+ * One receipt per accepted delivery (container `receipts`, id = `<source>:<webhook-id>`, kept 7 days).
+ * Creating it is the deduplication: a second create of the same id is a redelivery. Scoping ids by
+ * source keeps one source from suppressing another's deliveries by reusing their webhook ids.
+ */
+export interface ReceiptDoc {
+  id: string;
+  type: 'receipt';
+  source: string;
+  webhookId: string;
+  bodySha256: string;
+  receivedAt: string;
+  status: 'accepted' | 'applied';
+  eventCount: number;
+  partnerIds: string[];
+  /** Only for deliveries too large for a queue message: the message then refers to this receipt. */
+  events?: WebhookEvent[];
+  appliedAt?: string;
+  summary?: Record<EventOutcome['result'], number>;
+  /** Events not applied as sent (refused, older), with the reason; applied ones are only counted. */
+  notApplied?: EventOutcome[];
+}
+
+export const receiptId = (source: string, webhookId: string) => `${source.toLowerCase()}:${webhookId}`;
+export const bodyHash = (raw: string) => createHash('sha256').update(raw).digest('hex');
+
+function receipts(): Container {
+  return getContainer(getSettings(), 'receipts');
+}
+
+const statusOf = (e: unknown) => (e as { code?: number; statusCode?: number }).code ?? (e as { statusCode?: number }).statusCode;
+
+/** Creates the receipt; 'duplicate' (with the stored one) when the id was already received. */
+export async function createReceipt(doc: ReceiptDoc): Promise<{ created: true } | { created: false; existing: ReceiptDoc | undefined }> {
+  try {
+    await receipts().items.create(doc);
+    return { created: true };
+  } catch (e) {
+    if (statusOf(e) !== 409) throw e;
+    return { created: false, existing: await readReceipt(doc.id) };
+  }
+}
+
+export async function readReceipt(id: string): Promise<ReceiptDoc | undefined> {
+  const res = await receipts().item(id, id).read<ReceiptDoc>();
+  return res.statusCode === 404 ? undefined : res.resource;
+}
+
+/** Removes a receipt whose delivery could not be enqueued, so the sender's retry is accepted again. */
+export async function deleteReceipt(id: string): Promise<void> {
+  try {
+    await receipts().item(id, id).delete();
+  } catch (e) {
+    if (statusOf(e) !== 404) throw e;
+  }
+}
+
+/** Records what applying the delivery did, for the sender and for operators. */
+export async function markReceiptApplied(id: string, outcomes: readonly EventOutcome[], now = new Date()): Promise<void> {
+  const summary: Record<EventOutcome['result'], number> = { applied: 0, unchanged: 0, older: 0, refused: 0 };
+  for (const o of outcomes) summary[o.result]++;
+  const notApplied = outcomes.filter((o) => o.result === 'refused' || o.result === 'older').slice(0, 500);
+  try {
+    await receipts().item(id, id).patch([
+      { op: 'set', path: '/status', value: 'applied' },
+      { op: 'set', path: '/appliedAt', value: now.toISOString() },
+      { op: 'set', path: '/summary', value: summary },
+      { op: 'set', path: '/notApplied', value: notApplied },
+    ]);
+  } catch (e) {
+    // The receipt expired or was never written (a replayed dead letter): the state is applied all the same.
+    if (statusOf(e) !== 404) throw e;
+  }
+}

@@ -1,0 +1,121 @@
+import { getSettings } from '../config/settings';
+import { INLINE_MESSAGE_LIMIT, type EventsMessage } from '../events/message';
+import { validateDelivery, type FieldProblem } from '../events/validate';
+import { QUEUES } from '../queues/names';
+import { sendMessages } from '../queues/send';
+import { bodyHash, createReceipt, deleteReceipt, receiptId, type ReceiptDoc } from './receipts';
+import { verify } from './signature';
+import { mayWrite, resolveSource, SourceConfigError } from './sources';
+
+export interface DeliveryInput {
+  source: string;
+  webhookId: string | null;
+  timestamp: string | null;
+  signature: string | null;
+  /** The exact raw body, as signed. */
+  raw: string;
+  now?: Date;
+}
+
+export type DeliveryResult =
+  | { kind: 'accepted'; webhookId: string; events: number; partnerIds: string[] }
+  | { kind: 'duplicate'; webhookId: string; receivedAt: string; status: ReceiptDoc['status'] }
+  | { kind: 'conflict'; webhookId: string; message: string }
+  | { kind: 'unauthorized'; message: string; logReason: string }
+  | { kind: 'bad-request'; message: string; details?: FieldProblem[] }
+  | { kind: 'unknown-type'; message: string; details: FieldProblem[] }
+  | { kind: 'forbidden'; message: string; partnerIds: string[] }
+  | { kind: 'unavailable'; message: string; logReason: string };
+
+/** Cosmos ids cannot hold / \ ? #; the receipt id embeds the webhook-id. */
+const WEBHOOK_ID = /^[^/\\?#\s]{1,200}$/;
+
+/**
+ * Accepts one webhook delivery: verify the signature over the raw body, validate every event, check the
+ * source may write each partner, record the receipt (dedupe), enqueue. Nothing is stored unless every
+ * check passes; if the enqueue fails the receipt is removed so the sender's retry is accepted.
+ */
+export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryResult> {
+  const settings = getSettings();
+  const now = input.now ?? new Date();
+  // Unknown sources and bad signatures get the same answer, so the endpoint does not reveal which sources exist.
+  const unauthorized = (logReason: string): DeliveryResult => ({ kind: 'unauthorized', message: 'Unknown source or invalid signature: sign id.timestamp.body with the source\'s current secret (see docs/webhooks.md).', logReason });
+  let source;
+  try {
+    source = resolveSource(input.source);
+  } catch (e) {
+    if (e instanceof SourceConfigError) return unauthorized(e.message);
+    throw e;
+  }
+  if (!source) return unauthorized(`source "${input.source.slice(0, 64)}" is not in WEBHOOK_SOURCES`);
+  const check = verify({
+    keys: source.keys,
+    id: input.webhookId,
+    timestamp: input.timestamp,
+    signature: input.signature,
+    body: input.raw,
+    toleranceSeconds: settings.WEBHOOK_TOLERANCE_SECONDS,
+    nowSeconds: Math.floor(now.getTime() / 1000),
+  });
+  if (!check.ok) {
+    // Timestamp problems are safe to explain (the sender's clock or a replay); a bad signature gets the generic answer.
+    if (check.reason === 'no-matching-signature') return unauthorized(`source ${source.name}: ${check.message}`);
+    return { kind: 'unauthorized', message: check.message, logReason: `source ${source.name}: ${check.reason}` };
+  }
+  const webhookId = input.webhookId!;
+  if (!WEBHOOK_ID.test(webhookId)) {
+    return { kind: 'bad-request', message: 'The webhook-id header must be 1 to 200 characters without spaces, /, \\, ? or #.', details: [{ path: 'header:webhook-id', message: 'invalid characters or length' }] };
+  }
+
+  let body: unknown;
+  try {
+    body = JSON.parse(input.raw);
+  } catch (e) {
+    return { kind: 'bad-request', message: `The request body is not valid JSON: ${(e as Error).message}` };
+  }
+  const validation = validateDelivery(body);
+  if (!validation.ok) {
+    const list = validation.details.slice(0, 20).map((d) => `${d.path}: ${d.message}`).join('; ');
+    const more = validation.details.length > 20 ? ` (and ${validation.details.length - 20} more in details)` : '';
+    if (validation.kind === 'unknown-type') return { kind: 'unknown-type', message: `The delivery holds an event type this service does not know: ${list}${more}`, details: validation.details };
+    return { kind: 'bad-request', message: `The delivery is invalid: ${list}${more}`, details: validation.details };
+  }
+  const events = validation.events;
+  const partnerIds = [...new Set(events.map((e) => e.partnerId))].sort();
+  const denied = partnerIds.filter((p) => !mayWrite(source, p));
+  if (denied.length) {
+    return { kind: 'forbidden', message: `Source "${source.name}" may not write partner${denied.length > 1 ? 's' : ''} ${denied.join(', ')}; ask an operator to add ${denied.length > 1 ? 'them' : 'it'} to WEBHOOK_PARTNERS_${source.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}.`, partnerIds: denied };
+  }
+
+  const id = receiptId(source.name, webhookId);
+  const receivedAt = now.toISOString();
+  const message: EventsMessage = { kind: 'webhook-delivery', v: 1, source: source.name, webhookId, receiptId: id, receivedAt, partnerIds, events };
+  const inline = JSON.stringify(message).length <= INLINE_MESSAGE_LIMIT;
+  const receipt: ReceiptDoc = {
+    id,
+    type: 'receipt',
+    source: source.name,
+    webhookId,
+    bodySha256: bodyHash(input.raw),
+    receivedAt,
+    status: 'accepted',
+    eventCount: events.length,
+    partnerIds,
+    ...(inline ? {} : { events }),
+  };
+  const created = await createReceipt(receipt);
+  if (!created.created) {
+    const existing = created.existing;
+    if (existing && existing.bodySha256 !== receipt.bodySha256) {
+      return { kind: 'conflict', webhookId, message: `webhook-id ${webhookId} was already received on ${existing.receivedAt} with a different body; use a new webhook-id for a new delivery.` };
+    }
+    return { kind: 'duplicate', webhookId, receivedAt: existing?.receivedAt ?? receivedAt, status: existing?.status ?? 'accepted' };
+  }
+  try {
+    await sendMessages(QUEUES.events, [inline ? message : { ...message, events: undefined }]);
+  } catch (e) {
+    await deleteReceipt(id).catch(() => undefined);
+    return { kind: 'unavailable', message: 'The delivery could not be queued; nothing was stored. Retry later.', logReason: `enqueue failed for ${id}: ${(e as Error).message}` };
+  }
+  return { kind: 'accepted', webhookId, events: events.length, partnerIds };
+}
