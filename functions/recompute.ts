@@ -1,0 +1,69 @@
+import { app, output, type InvocationContext, type Timer } from '@azure/functions';
+import { QUEUES } from '../shared/queues/names';
+import { maxDequeueCount } from '../shared/recompute/attempts';
+import { recomputeMessageSchema } from '../shared/recompute/request';
+import { beginRecomputeRun, fanOutRun, partnerMessages, runMessageSchema } from '../shared/recompute/run';
+import { processRecomputeMessage } from '../shared/recompute/worker';
+import { todayUtc } from '../shared/scores/dates';
+import { zodDetails } from '../shared/validation';
+
+/** Nightly recompute: timer -> start message -> pages of partner ids -> one message per partner. */
+
+const runQueue = output.storageQueue({ queueName: QUEUES.recomputeRun, connection: 'AzureWebJobsStorage' });
+const partnerQueue = output.storageQueue({ queueName: QUEUES.recompute, connection: 'AzureWebJobsStorage' });
+const notificationQueue = output.storageQueue({ queueName: QUEUES.notifications, connection: 'AzureWebJobsStorage' });
+
+const asJson = (m: unknown): unknown => {
+  if (typeof m !== 'string') return m;
+  try {
+    return JSON.parse(m);
+  } catch {
+    return m;
+  }
+};
+
+export async function nightlyRecomputeTimer(timer: Timer, context: InvocationContext): Promise<void> {
+  const date = todayUtc();
+  if (timer.isPastDue) context.warn(`Nightly recompute for ${date} is running late (timer past due); starting it now.`);
+  const { run, created, start } = await beginRecomputeRun(date, timer.isPastDue ? 'timer (past due)' : 'timer');
+  if (start) context.extraOutputs.set(runQueue, [start]);
+  context.log(`Nightly recompute run ${run.id}: ${created ? 'started' : `already exists (${run.status})`}${start ? ', fan-out requested' : ', nothing to send'}.`);
+}
+
+export async function recomputeRunMessage(message: unknown, context: InvocationContext): Promise<void> {
+  const parsed = runMessageSchema.safeParse(asJson(message));
+  if (!parsed.success) {
+    // A malformed message never becomes valid by retrying it; the poison queue would only delay the same answer.
+    context.error(`Discarding malformed ${QUEUES.recomputeRun} message: ${JSON.stringify(zodDetails(parsed.error))}`);
+    return;
+  }
+  const m = parsed.data;
+  if (m.kind === 'start') {
+    const { pages, total, skipped } = await fanOutRun(m);
+    if (skipped) context.log(`Run ${m.runId} has already fanned out to ${total} partners; nothing to send.`);
+    else context.log(`Run ${m.runId}: ${total} partners in ${pages.length} pages.`);
+    if (pages.length) context.extraOutputs.set(runQueue, pages);
+    return;
+  }
+  context.extraOutputs.set(partnerQueue, partnerMessages(m));
+}
+
+export async function recomputePartnerMessage(message: unknown, context: InvocationContext): Promise<void> {
+  const parsed = recomputeMessageSchema.safeParse(asJson(message));
+  if (!parsed.success) {
+    context.error(`Discarding malformed ${QUEUES.recompute} message: ${JSON.stringify(zodDetails(parsed.error))}`);
+    return;
+  }
+  const m = parsed.data;
+  const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
+  const res = await processRecomputeMessage(m, { dequeueCount, maxDequeueCount: maxDequeueCount() });
+  const who = `partner ${m.partnerId}${m.runId ? ` (run ${m.runId})` : ''}, ${res.date}, reason ${m.reason}`;
+  if (res.outcome === 'failed') context.error(`Recompute of ${who} gave up and was dead-lettered: ${res.reason}`);
+  else if (res.outcome === 'stale') context.warn(`Recompute of ${who} skipped: ${res.reason}`);
+  else context.log(`Recomputed ${who}: ${res.changed ? 'stored' : 'unchanged'}; ${res.usage.reads} reads, ${res.usage.writes} writes${res.statusChanges.length ? `; status changes: ${res.statusChanges.map((c) => `${c.area} ${c.from}->${c.to}`).join(', ')}` : ''}.`);
+  if (res.notifications.length) context.extraOutputs.set(notificationQueue, res.notifications);
+}
+
+app.timer('score-recompute-nightly', { schedule: '%SCORE_RECOMPUTE_SCHEDULE%', runOnStartup: false, useMonitor: true, extraOutputs: [runQueue], handler: nightlyRecomputeTimer });
+app.storageQueue('score-recompute-run', { queueName: QUEUES.recomputeRun, connection: 'AzureWebJobsStorage', extraOutputs: [runQueue, partnerQueue], handler: recomputeRunMessage });
+app.storageQueue('score-recompute', { queueName: QUEUES.recompute, connection: 'AzureWebJobsStorage', extraOutputs: [notificationQueue], handler: recomputePartnerMessage });

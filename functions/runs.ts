@@ -1,0 +1,58 @@
+import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { z } from 'zod';
+import { accepted, badRequest, notFound, ok } from '../shared/http/responses';
+import { readJsonBody } from '../shared/http/request-body';
+import { QUEUES } from '../shared/queues/names';
+import { beginRecomputeRun } from '../shared/recompute/run';
+import { getRun, latestRun, RUN_KINDS } from '../shared/runs/store';
+import { isCalendarDate, todayUtc } from '../shared/scores/dates';
+
+const RUN_ID = /^(recompute|cert-sync)-\d{4}-\d{2}-\d{2}$/;
+const runQueue = output.storageQueue({ queueName: QUEUES.recomputeRun, connection: 'AzureWebJobsStorage' });
+
+export async function getRunById(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const id = request.params.id ?? '';
+  if (!RUN_ID.test(id)) return badRequest(`id: "${id}" is not a run id; run ids look like recompute-YYYY-MM-DD or cert-sync-YYYY-MM-DD.`, [{ path: 'id', message: 'must be <kind>-YYYY-MM-DD' }]);
+  const run = await getRun(id);
+  if (!run) return notFound(`No run ${id}.`);
+  context.log(`Read run ${id} (${run.status})`);
+  return ok(run);
+}
+
+const listQuery = z.object({
+  latest: z.literal('true', { message: 'only latest=true is supported: runs are read one at a time, by id or the latest of a kind' }),
+  kind: z.enum(RUN_KINDS, { message: `must be one of ${RUN_KINDS.join(', ')}` }).default('recompute'),
+});
+
+export async function getLatestRun(request: HttpRequest): Promise<HttpResponseInit> {
+  const parsed = listQuery.safeParse({ latest: request.query.get('latest') ?? undefined, kind: request.query.get('kind') ?? undefined });
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({ path: String(i.path[0] ?? 'query'), message: i.message }));
+    return badRequest(details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
+  }
+  const run = await latestRun(parsed.data.kind);
+  if (!run) return notFound(`No ${parsed.data.kind} run has started yet.`);
+  return ok(run);
+}
+
+const startBody = z.object({ date: z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD').optional() }).strict();
+
+/** Starts today's nightly recompute now (or the run of another date); a run that exists is returned as is. */
+export async function startRecomputeRun(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const hasBody = Number(request.headers.get('content-length') ?? '0') > 0;
+  let date = todayUtc();
+  if (hasBody) {
+    const body = await readJsonBody(request, startBody);
+    if (!body.ok) return body.response;
+    date = body.value.date ?? date;
+  }
+  const { run, created, start } = await beginRecomputeRun(date, 'http');
+  if (start) context.extraOutputs.set(runQueue, [start]);
+  context.log(`Recompute run ${run.id} ${created ? 'started' : 'already existed'} on request.`);
+  return { ...accepted({ run, created }), headers: { 'cache-control': 'no-store', location: `/api/runs/${run.id}` } };
+}
+
+app.http('runs-get', { route: 'runs/{id}', methods: ['GET'], authLevel: 'anonymous', handler: getRunById });
+app.http('runs-latest', { route: 'runs', methods: ['GET'], authLevel: 'anonymous', handler: getLatestRun });
+// Operators only: in Azure it needs a function key.
+app.http('runs-recompute-start', { route: 'runs/recompute', methods: ['POST'], authLevel: 'function', extraOutputs: [runQueue], handler: startRecomputeRun });

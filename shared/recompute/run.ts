@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { getRun, setRunTotal, startRun, type RunDoc } from '../runs/store';
+import { listPartnerIds } from '../state/store';
+import { withThrottleRetry } from '../retry';
+import type { RecomputeMessage } from './request';
+
+/**
+ * The nightly recompute's fan-out: the timer starts a run and sends one start message; the start message lists
+ * every partner and sends pages of ids; each page becomes one recompute message per partner. Every step is
+ * idempotent, so a timer firing twice, or any message delivered twice, still makes one run that finishes.
+ */
+export const PAGE_SIZE = 100;
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+export const runMessageSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('start'), runId: z.string().min(1), date: isoDay }),
+  z.object({ kind: z.literal('page'), runId: z.string().min(1), date: isoDay, partnerIds: z.array(z.string().min(1)).min(1) }),
+]);
+export type RunMessage = z.infer<typeof runMessageSchema>;
+
+export interface BeginResult {
+  run: RunDoc;
+  created: boolean;
+  /** The start message to send, when the run has not listed its partners yet. */
+  start?: RunMessage;
+}
+
+/** Starts (or finds) the run of `date`; only a run that has not fanned out yet gets a start message. */
+export async function beginRecomputeRun(date: string, trigger: string, now?: Date): Promise<BeginResult> {
+  const { run, created } = await startRun('recompute', date, { trigger, now });
+  const start: RunMessage | undefined = run.total === undefined && run.status === 'running' ? { kind: 'start', runId: run.id, date } : undefined;
+  return { run, created, ...(start ? { start } : {}) };
+}
+
+export async function listAllPartnerIds(): Promise<string[]> {
+  const ids: string[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const page = await withThrottleRetry(() => listPartnerIds({ pageSize: 1000, continuationToken }));
+    ids.push(...page.ids);
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
+  return [...new Set(ids)];
+}
+
+export function toPages(runId: string, date: string, ids: readonly string[], pageSize = PAGE_SIZE): RunMessage[] {
+  const pages: RunMessage[] = [];
+  for (let i = 0; i < ids.length; i += pageSize) pages.push({ kind: 'page', runId, date, partnerIds: ids.slice(i, i + pageSize) });
+  return pages;
+}
+
+/**
+ * Handles a start message: lists the partners and returns the page messages. The total is recorded before the
+ * pages are sent (output bindings are written after the function returns), so no partner finishes before it.
+ * A run that already has its total has fanned out: a redelivered or second start message sends nothing.
+ */
+export async function fanOutRun(message: Extract<RunMessage, { kind: 'start' }>): Promise<{ pages: RunMessage[]; total: number; skipped: boolean }> {
+  const run = await getRun(message.runId);
+  if (!run) throw new Error(`Run ${message.runId} does not exist.`);
+  if (run.total !== undefined) return { pages: [], total: run.total, skipped: true };
+  const ids = await listAllPartnerIds();
+  await setRunTotal(run.id, ids.length);
+  return { pages: toPages(run.id, message.date, ids), total: ids.length, skipped: false };
+}
+
+export function partnerMessages(message: Extract<RunMessage, { kind: 'page' }>): RecomputeMessage[] {
+  return message.partnerIds.map((partnerId) => ({ partnerId, reason: 'nightly', runId: message.runId, date: message.date }));
+}

@@ -1,0 +1,57 @@
+import { QUEUES } from '../queues/names';
+import { recordRunResult } from '../runs/store';
+import { recomputePartner } from '../scores/recompute';
+import { todayUtc } from '../scores/dates';
+import { isThrottle, withThrottleRetry } from '../retry';
+import { Usage } from '../state/store';
+import { deadLetter } from './dead-letter';
+import type { RecomputeMessage } from './request';
+
+export interface NotificationMessage {
+  partnerId: string;
+  alertId: string;
+  attempt: number;
+}
+
+export interface WorkerOutcome {
+  outcome: 'done' | 'stale' | 'failed';
+  date: string;
+  changed: boolean;
+  statusChanges: { area: string; from: string; to: string }[];
+  notifications: NotificationMessage[];
+  usage: Usage;
+  reason?: string;
+}
+
+const describe = (e: unknown) => (isThrottle(e) ? 'throttled by Cosmos DB (429) after every retry' : e instanceof Error ? e.message : String(e));
+
+/**
+ * Processes one recompute message. A failure is rethrown so the queue redelivers it, except on the last attempt
+ * the host allows: then the partner is recorded as failed in its run and in the dead-letter store with the reason,
+ * and the message completes, so the run still finishes.
+ */
+export async function processRecomputeMessage(message: RecomputeMessage, attempt: { dequeueCount: number; maxDequeueCount: number; now?: Date }): Promise<WorkerOutcome> {
+  const now = attempt.now ?? new Date();
+  const date = message.date ?? todayUtc(now);
+  const usage = new Usage();
+  try {
+    const res = await withThrottleRetry(() => recomputePartner(message.partnerId, { date, reason: message.reason, runId: message.runId, now, usage }));
+    const outcome = res.outcome === 'done' ? 'done' : 'stale';
+    if (message.runId) await recordRunResult(message.runId, message.partnerId, outcome, outcome === 'stale' ? 'unknown partner (no profile document)' : undefined, { now });
+    return {
+      outcome,
+      date,
+      changed: res.changed,
+      statusChanges: res.statusChanges,
+      notifications: res.notify.map((alertId) => ({ partnerId: message.partnerId, alertId, attempt: 1 })),
+      usage,
+      ...(outcome === 'stale' ? { reason: 'unknown partner' } : {}),
+    };
+  } catch (e) {
+    if (attempt.dequeueCount < attempt.maxDequeueCount) throw e;
+    const reason = `recompute failed ${attempt.dequeueCount} times: ${describe(e)}`;
+    if (message.runId) await recordRunResult(message.runId, message.partnerId, 'failed', reason, { now });
+    await deadLetter({ queue: QUEUES.recompute, body: message, reason, partnerId: message.partnerId });
+    return { outcome: 'failed', date, changed: false, statusChanges: [], notifications: [], usage, reason };
+  }
+}

@@ -1,0 +1,170 @@
+import type { Container, PatchOperation } from '@azure/cosmos';
+import { getSettings } from '../config/settings';
+import { getContainer } from '../store/cosmos';
+import { withThrottleRetry } from '../retry';
+
+/**
+ * Run records of the scheduled jobs (nightly recompute, certification sync), in the `runs` container (pk /id).
+ *
+ * A run is keyed by its kind and date, so a timer that fires twice on one day makes one run. Progress is kept
+ * with patch increments (no read-modify-write contention between workers); a per-partner marker in the
+ * partner's own partition makes a redelivered message count once. The marker is one document per partner and
+ * kind, overwritten by each run, so bookkeeping does not grow with the number of runs.
+ */
+
+export const RUN_KINDS = ['recompute', 'cert-sync'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+export type RunOutcome = 'done' | 'failed' | 'stale';
+export const RUN_SCHEMA_VERSION = 1;
+/** Failures kept on the run document with their reasons; the dead-letter store has every one of them. */
+export const MAX_RUN_FAILURES = 50;
+
+export interface RunFailure {
+  partnerId: string;
+  reason: string;
+  at: string;
+}
+
+export interface RunDoc {
+  id: string;
+  type: 'run';
+  schemaVersion: typeof RUN_SCHEMA_VERSION;
+  kind: RunKind;
+  date: string;
+  status: 'running' | 'finished';
+  /** Unknown until the fan-out has listed every partner. */
+  total?: number;
+  done: number;
+  failed: number;
+  stale: number;
+  startedAt: string;
+  finishedAt?: string;
+  /** What started it (timer, past-due timer, http, seed...). */
+  trigger?: string;
+  failures: RunFailure[];
+  _etag?: string;
+}
+
+interface LatestRunPointer {
+  id: string;
+  type: 'run-pointer';
+  kind: RunKind;
+  runId: string;
+}
+
+interface RunMarker {
+  id: string;
+  partnerId: string;
+  type: 'run-marker';
+  kind: string;
+  runId: string;
+  outcome: RunOutcome;
+  reason?: string;
+  at: string;
+}
+
+const runs = (): Container => getContainer(getSettings(), 'runs');
+const partners = (): Container => getContainer(getSettings(), 'partners');
+const statusOf = (e: unknown): number | undefined => {
+  const err = e as { code?: unknown; statusCode?: unknown };
+  return typeof err.code === 'number' ? err.code : typeof err.statusCode === 'number' ? err.statusCode : undefined;
+};
+
+export const runIdOf = (kind: RunKind, date: string) => `${kind}-${date}`;
+const pointerId = (kind: RunKind) => `latest-${kind}`;
+const markerId = (kind: string) => `run-marker:${kind}`;
+
+function kindOfRunId(runId: string): string {
+  const k = RUN_KINDS.find((kind) => runId.startsWith(`${kind}-`));
+  return k ?? runId.replace(/-\d{4}-\d{2}-\d{2}$/, '');
+}
+
+/** Starts the run of `kind` on `date`, or returns the one that already exists (created: false). */
+export async function startRun(kind: RunKind, date: string, opts: { trigger?: string; now?: Date } = {}): Promise<{ run: RunDoc; created: boolean }> {
+  const id = runIdOf(kind, date);
+  const doc: RunDoc = {
+    id,
+    type: 'run',
+    schemaVersion: RUN_SCHEMA_VERSION,
+    kind,
+    date,
+    status: 'running',
+    done: 0,
+    failed: 0,
+    stale: 0,
+    startedAt: (opts.now ?? new Date()).toISOString(),
+    ...(opts.trigger ? { trigger: opts.trigger } : {}),
+    failures: [],
+  };
+  try {
+    const res = await withThrottleRetry(() => runs().items.create(doc));
+    const pointer: LatestRunPointer = { id: pointerId(kind), type: 'run-pointer', kind, runId: id };
+    await withThrottleRetry(() => runs().items.upsert(pointer));
+    return { run: res.resource as unknown as RunDoc, created: true };
+  } catch (e) {
+    if (statusOf(e) !== 409) throw e;
+    const existing = await getRun(id);
+    if (!existing) throw new Error(`Run ${id} was reported as existing but cannot be read.`);
+    return { run: existing, created: false };
+  }
+}
+
+export async function getRun(id: string): Promise<RunDoc | undefined> {
+  const res = await withThrottleRetry(() => runs().item(id, id).read<RunDoc>());
+  return res.statusCode === 404 || res.resource?.type !== 'run' ? undefined : res.resource;
+}
+
+export async function latestRun(kind: RunKind): Promise<RunDoc | undefined> {
+  const res = await withThrottleRetry(() => runs().item(pointerId(kind), pointerId(kind)).read<LatestRunPointer>());
+  if (res.statusCode === 404 || !res.resource) return undefined;
+  return getRun(res.resource.runId);
+}
+
+async function patchRun(runId: string, operations: PatchOperation[], condition?: string): Promise<RunDoc | undefined> {
+  try {
+    const res = await withThrottleRetry(() => runs().item(runId, runId).patch<RunDoc>(condition ? { condition, operations } : operations));
+    return res.resource;
+  } catch (e) {
+    if (statusOf(e) === 412) return undefined;
+    throw e;
+  }
+}
+
+/** Marks the run finished once every partner is accounted for; the condition makes exactly one caller do it. */
+async function finishIfComplete(run: RunDoc | undefined, now: Date): Promise<RunDoc | undefined> {
+  if (!run || run.status !== 'running' || run.total === undefined) return run;
+  if (run.done + run.failed + run.stale < run.total) return run;
+  const finished = await patchRun(run.id, [
+    { op: 'set', path: '/status', value: 'finished' },
+    { op: 'set', path: '/finishedAt', value: now.toISOString() },
+  ], "FROM c WHERE c.status = 'running'");
+  return finished ?? (await getRun(run.id));
+}
+
+/** Records how many partners the run covers; a run of zero partners finishes at once. */
+export async function setRunTotal(runId: string, total: number, opts: { now?: Date } = {}): Promise<RunDoc | undefined> {
+  const run = await patchRun(runId, [{ op: 'set', path: '/total', value: total }]);
+  return finishIfComplete(run, opts.now ?? new Date());
+}
+
+/**
+ * Counts one partner's outcome in a run, once: a redelivered message for a partner already counted in this run
+ * changes nothing. Returns the run as it stands afterwards (undefined when the run does not exist).
+ */
+export async function recordRunResult(runId: string, partnerId: string, outcome: RunOutcome, reason?: string, opts: { now?: Date } = {}): Promise<{ run: RunDoc | undefined; counted: boolean }> {
+  const now = opts.now ?? new Date();
+  const kind = kindOfRunId(runId);
+  const mid = markerId(kind);
+  const current = await withThrottleRetry(() => partners().item(mid, partnerId).read<RunMarker>());
+  if (current.resource?.runId === runId) return { run: await getRun(runId), counted: false };
+  const field = outcome === 'done' ? '/done' : outcome === 'failed' ? '/failed' : '/stale';
+  // Count first, then mark: a crash in between counts the partner twice rather than leaving the run unfinished.
+  let run = await patchRun(runId, [{ op: 'incr', path: field, value: 1 }]);
+  if (!run) return { run: undefined, counted: false };
+  if (outcome === 'failed' && run.failures.length < MAX_RUN_FAILURES) {
+    run = (await patchRun(runId, [{ op: 'add', path: '/failures/-', value: { partnerId, reason: reason ?? 'unknown', at: now.toISOString() } satisfies RunFailure }])) ?? run;
+  }
+  const marker: RunMarker = { id: mid, partnerId, type: 'run-marker', kind, runId, outcome, ...(reason ? { reason } : {}), at: now.toISOString() };
+  await withThrottleRetry(() => partners().items.upsert(marker));
+  return { run: await finishIfComplete(run, now), counted: true };
+}

@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import { getSettings } from '../config/settings';
+import { clearRecomputePending } from '../recompute/request';
+import { scorePartner, scoringSettingsFromApp, type AreaScore, type MetricScore, type PartnerScore, type PartnerSnapshot, type ScoringSettings } from '../scoring';
+import { loadPartnerState, toSnapshot, Usage, type LoadedState } from '../state/store';
+import { forecastScores } from '../forecast/forecast';
+import { recordAlerts, type NewAlert } from '../alerts/store';
+import { addDays, monthOf } from './dates';
+import {
+  MAX_STORED_EXPLANATION_LINES,
+  SCORE_DOC_IDS,
+  SCORES_SCHEMA_VERSION,
+  type AreaSummary,
+  type HistoryDoc,
+  type ProjectedLoss,
+  type ScoreDayDoc,
+  type ScoreStatusDoc,
+} from './documents';
+import { readHistory, readScoreStatus, updateDoc, upsertDoc } from './store';
+
+/** How far ahead the nightly recompute looks for a designation that would be lost. */
+export const AT_RISK_HORIZON_DAYS = 60;
+
+export function appScoringSettings(): Partial<ScoringSettings> {
+  return scoringSettingsFromApp(getSettings());
+}
+
+function capMetric(m: MetricScore): MetricScore {
+  if (m.explanation.length <= MAX_STORED_EXPLANATION_LINES) return m;
+  const kept = m.explanation.slice(0, MAX_STORED_EXPLANATION_LINES);
+  kept.push({ kind: 'note', subject: m.name, reason: `${m.explanation.length - MAX_STORED_EXPLANATION_LINES} more lines not stored; POST /simulate with no changes returns them all` });
+  return { ...m, explanation: kept };
+}
+
+/** The stored breakdown: the engine's output, with explanation lists capped so one document stays well below 2 MB. */
+export function storedAreas(score: PartnerScore): AreaScore[] {
+  return score.areas.map((a) => ({
+    ...a,
+    metrics: a.metrics.map(capMetric),
+    ...(a.tracks ? { tracks: a.tracks.map((t) => ({ ...t, metrics: t.metrics.map(capMetric) })) } : {}),
+  }));
+}
+
+export function summarize(a: AreaScore): AreaSummary {
+  return {
+    area: a.area,
+    name: a.name,
+    total: a.total,
+    status: a.status,
+    qualifiesToday: a.qualifiesToday,
+    track: a.track,
+    ruleVersion: a.ruleVersion,
+    zeroMetrics: a.zeroMetrics,
+    metrics: a.metrics.map((m) => ({ id: m.id, name: m.name, points: m.points, max: m.max })),
+  };
+}
+
+export function contentHash(date: string, areas: AreaScore[]): string {
+  return createHash('sha256').update(date).update(JSON.stringify(areas)).digest('base64url');
+}
+
+export interface RecomputeResult {
+  outcome: 'done' | 'unknown-partner';
+  date: string;
+  /** False when the stored documents already held exactly this result (a rerun wrote nothing). */
+  changed: boolean;
+  statusChanges: { area: string; from: string; to: string }[];
+  /** Alerts whose notification should be (re)sent. */
+  notify: string[];
+  usage: Usage;
+}
+
+export interface RecomputeOptions {
+  date: string;
+  reason: string;
+  runId?: string;
+  now?: Date;
+  usage?: Usage;
+}
+
+async function loadFresh(partnerId: string, usage: Usage): Promise<LoadedState | undefined> {
+  const state = await loadPartnerState(partnerId, usage);
+  // Clearing the coalescing flag before the read that is scored means a change after it asks for a new recompute.
+  // Nightly runs mostly find no flag, and skip the extra read and write.
+  if (state?.profile.recomputePendingSince) {
+    await clearRecomputePending(partnerId, usage);
+    return loadPartnerState(partnerId, usage);
+  }
+  return state;
+}
+
+/**
+ * Recomputes all six areas of one partner for `date` and stores the day's score document, the month's
+ * history entry and the current status. Idempotent: the same state on the same day yields the same
+ * documents, and a rerun that would change nothing writes nothing.
+ */
+export async function recomputePartner(partnerId: string, opts: RecomputeOptions): Promise<RecomputeResult> {
+  const usage = opts.usage ?? new Usage();
+  const now = opts.now ?? new Date();
+  const date = opts.date;
+  const [state, status, history] = await Promise.all([loadFresh(partnerId, usage), readScoreStatus(partnerId, usage), readHistory(partnerId, monthOf(date), usage)]);
+  if (!state) return { outcome: 'unknown-partner', date, changed: false, statusChanges: [], notify: [], usage };
+
+  const snapshot: PartnerSnapshot = toSnapshot(state);
+  const settings = appScoringSettings();
+  const score = scorePartner(snapshot, { date, settings });
+  const areas = storedAreas(score);
+  const hash = contentHash(date, areas);
+  if (status && status.latestDate === date && status.contentHash === hash) {
+    return { outcome: 'done', date, changed: false, statusChanges: [], notify: [], usage };
+  }
+
+  const dayDoc: ScoreDayDoc = {
+    id: SCORE_DOC_IDS.day(date),
+    partnerId,
+    type: 'score',
+    schemaVersion: SCORES_SCHEMA_VERSION,
+    date,
+    ruleVersion: score.ruleVersion,
+    stateVersion: state.profile.stateVersion,
+    areas,
+  };
+  await upsertDoc(dayDoc, usage);
+
+  await updateDoc<HistoryDoc>(
+    partnerId,
+    SCORE_DOC_IDS.history(monthOf(date)),
+    () => ({ id: SCORE_DOC_IDS.history(monthOf(date)), partnerId, type: 'score-history', schemaVersion: SCORES_SCHEMA_VERSION, month: monthOf(date), days: {} }),
+    (doc) => {
+      const entry = Object.fromEntries(score.areas.map((a) => [a.area, { t: a.total, q: a.qualifiesToday, s: a.status }]));
+      if (JSON.stringify(doc.days[date]) === JSON.stringify(entry)) return false;
+      doc.days[date] = entry;
+      return true;
+    },
+    { usage, current: history ?? null },
+  );
+
+  // A recompute of a past day (an explicit date) fills history but never moves the current status back.
+  if (status && status.latestDate > date) return { outcome: 'done', date, changed: true, statusChanges: [], notify: [], usage };
+
+  const qualifying = score.areas.filter((a) => a.qualifiesToday).map((a) => a.area);
+  let projectedLosses: ProjectedLoss[] = [];
+  if (qualifying.length > 0) {
+    const f = forecastScores(snapshot, { date, settings, lossesOnly: true, months: 3, lossHorizon: addDays(date, AT_RISK_HORIZON_DAYS), areas: qualifying });
+    projectedLosses = f.losses.map((l) => ({ area: l.area, lossDate: l.lossDate, reason: l.reason }));
+  }
+
+  let statusChanges: RecomputeResult['statusChanges'] = [];
+  await updateDoc<ScoreStatusDoc>(
+    partnerId,
+    SCORE_DOC_IDS.status,
+    () => ({ id: SCORE_DOC_IDS.status, partnerId, type: 'score-status', schemaVersion: SCORES_SCHEMA_VERSION, latestDate: date, areas: [], contentHash: '', stateVersion: 0, computedAt: '', reason: '', projectedLosses: [] }),
+    (doc) => {
+      if (doc.latestDate > date) return false;
+      if (doc.latestDate === date && doc.contentHash === hash) return false;
+      statusChanges = [];
+      for (const a of score.areas) {
+        const before = doc.areas.find((x) => x.area === a.area);
+        if (before && before.status !== a.status) statusChanges.push({ area: a.area, from: before.status, to: a.status });
+      }
+      doc.latestDate = date;
+      doc.areas = score.areas.map(summarize);
+      doc.contentHash = hash;
+      doc.stateVersion = state.profile.stateVersion;
+      doc.computedAt = now.toISOString();
+      doc.reason = opts.reason;
+      if (opts.runId) doc.lastRunId = opts.runId;
+      else delete doc.lastRunId;
+      doc.projectedLosses = projectedLosses;
+      return true;
+    },
+    { usage, current: status ?? null },
+  );
+
+  const alerts: NewAlert[] = [];
+  for (const c of statusChanges) {
+    const a = score.areas.find((x) => x.area === c.area)!;
+    alerts.push({
+      id: `status:${c.area}:${date}:${c.to}`,
+      kind: 'status-changed',
+      area: a.area,
+      date,
+      from: c.from as AreaScore['status'],
+      to: c.to as AreaScore['status'],
+      total: a.total,
+      message: `${a.name}: status changed from ${c.from} to ${c.to} (total ${a.total})`,
+    });
+  }
+  for (const l of projectedLosses) {
+    const a = score.areas.find((x) => x.area === l.area)!;
+    alerts.push({
+      id: `at-risk:${l.area}:${l.lossDate}`,
+      kind: 'designation-at-risk',
+      area: l.area,
+      date,
+      lossDate: l.lossDate,
+      total: a.total,
+      message: `${a.name}: projected to stop qualifying on ${l.lossDate} if nothing changes: ${l.reason}`,
+    });
+  }
+  const notify = alerts.length ? await recordAlerts(partnerId, alerts, { notificationUrl: state.profile.notificationUrl, now, usage }) : [];
+  return { outcome: 'done', date, changed: true, statusChanges, notify, usage };
+}
