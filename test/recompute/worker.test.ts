@@ -75,7 +75,7 @@ describe('recompute worker against the Cosmos emulator', () => {
     expect(finished?.failures[0]?.reason).toContain('failed 5 times');
 
     const dead = await getContainer(getSettings(), 'deadletters')
-      .items.query({ query: 'SELECT * FROM c WHERE c.partnerId = @p', parameters: [{ name: '@p', value: broken }] })
+      .items.query({ query: 'SELECT * FROM c WHERE c.type = "deadletter" AND ARRAY_CONTAINS(c.partnerIds, @p)', parameters: [{ name: '@p', value: broken }] })
       .fetchAll();
     expect(dead.resources).toHaveLength(1);
     expect(JSON.stringify(dead.resources[0])).toContain('startDate');
