@@ -1,0 +1,8 @@
+import type { FeaturePaths } from '../openapi-helpers';
+import { deadLetterPaths } from './dead-letters';
+import { healthPaths, openApiPaths } from './health';
+import { partnerStatePaths } from './partner-state';
+import { webhookPaths } from './webhooks';
+
+/** Every feature's routes. To document a new route: add a file here and one entry to this list. */
+export const OPENAPI_PATHS: FeaturePaths[] = [healthPaths, openApiPaths, webhookPaths, deadLetterPaths, partnerStatePaths];

@@ -1,0 +1,50 @@
+import { associationSchema, professionalSchema, telemetryRowSchema } from '../../scoring/snapshot';
+import { associationFilterSchema, professionalFilterSchema, telemetryFilterSchema } from '../../state/queries';
+import { errorResponses, jsonContent, jsonSchema, pathParameter, queryParameters, type FeaturePaths } from '../openapi-helpers';
+import type { z } from 'zod';
+
+const page = (item: Record<string, unknown>, extra: Record<string, unknown>) => ({
+  type: 'object',
+  required: ['partnerId', 'items'],
+  properties: {
+    partnerId: { type: 'string' },
+    items: { type: 'array', items: { allOf: [item, { type: 'object', properties: extra }] } },
+    continuationToken: { type: 'string', description: 'Present when there are more items: pass it back with the same filters.' },
+  },
+});
+
+const versioned = { updatedAt: { type: 'string', description: 'occurredAt of the newest event in effect.' }, lastEventId: { type: 'string' } };
+
+function reader(what: string, operationId: string, filter: z.ZodObject, body: Record<string, unknown>) {
+  return {
+    get: {
+      summary: `A partner's ${what}, filtered and paged`,
+      operationId,
+      tags: ['partner state'],
+      security: [{ functionKey: [] }],
+      parameters: [pathParameter('partnerId', 'Partner id.'), ...queryParameters(filter)],
+      responses: { '200': { description: `A page of ${what}.`, content: jsonContent(body) }, ...errorResponses(400, 404) },
+    },
+  };
+}
+
+export const partnerStatePaths: FeaturePaths = {
+  '/partners/{partnerId}/associations': reader(
+    'customer associations (CPOR, PAL, DPOR, CSP) with lifecycle and history',
+    'listPartnerAssociations',
+    associationFilterSchema,
+    page(jsonSchema(associationSchema), {
+      ...versioned,
+      lifecycle: { type: 'string' },
+      details: { type: 'object', additionalProperties: { type: 'string' } },
+      history: { type: 'array', items: { type: 'object', properties: { state: { type: 'string' }, at: { type: 'string' }, eventId: { type: 'string' }, refused: { type: 'string' }, note: { type: 'string' } } } },
+    }),
+  ),
+  '/partners/{partnerId}/professionals': reader(
+    'certified professionals with link history and certifications',
+    'listPartnerProfessionals',
+    professionalFilterSchema as unknown as z.ZodObject,
+    page({ type: 'object', properties: { ...(jsonSchema(professionalSchema).properties as object), certifications: { type: 'object', additionalProperties: { type: 'object' } } } }, { ...versioned, email: { type: 'string' }, linkHistory: { type: 'array', items: { type: 'string' } } }),
+  ),
+  '/partners/{partnerId}/telemetry': reader('monthly telemetry rows', 'listPartnerTelemetry', telemetryFilterSchema as unknown as z.ZodObject, page(jsonSchema(telemetryRowSchema), versioned)),
+};
