@@ -79,7 +79,7 @@ describe('local Functions host, end to end over real sockets and Azurite', () =>
       const got = await q('fixture-consumed').receiveMessages({ numberOfMessages: 32 });
       const bodies = got.receivedMessageItems.map((m) => decode(m.messageText));
       return bodies.length >= 2 ? bodies : undefined;
-    }, 15_000, 'two consumed messages');
+    }, 30_000, 'two consumed messages');
     expect(consumed).toEqual(expect.arrayContaining([
       { message: { hello: 'world' }, dequeueCount: 1 },
       { message: { second: true }, dequeueCount: 1 },
@@ -92,7 +92,7 @@ describe('local Functions host, end to end over real sockets and Azurite', () =>
     const msg = await eventually(async () => {
       const got = await q(tickQueue).receiveMessages();
       return got.receivedMessageItems[0];
-    }, 10_000, 'the tick message');
+    }, 30_000, 'the tick message');
     expect(decode(msg.messageText)).toEqual({ isPastDue: false, hasStatus: true });
     expect((await fetch(`${host.url}/admin/functions/nope`, { method: 'POST' })).status).toBe(404);
   });
@@ -103,7 +103,7 @@ describe('local Functions host, end to end over real sockets and Azurite', () =>
     const poisoned = await eventually(async () => {
       const got = await q('fixture-flaky-poison').receiveMessages();
       return got.receivedMessageItems[0];
-    }, 20_000, 'the poison message');
+    }, 40_000, 'the poison message');
     expect(decode(poisoned.messageText)).toEqual({ n: 7 });
     const attempts = host.output().match(/flaky refuses \{"n":7\} on attempt \d/g) ?? [];
     expect(attempts).toEqual(['flaky refuses {"n":7} on attempt 1', 'flaky refuses {"n":7} on attempt 2', 'flaky refuses {"n":7} on attempt 3']);

@@ -44,7 +44,7 @@ export async function startHostProcess(opts: { appDir?: string; env?: Record<str
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start within ${opts.timeoutMs ?? 30000} ms:\n${out}`)), opts.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => reject(new Error(`host did not start within ${opts.timeoutMs ?? 60000} ms:\n${out}`)), opts.timeoutMs ?? 60_000);
     const check = () => {
       const m = /Ready in [\d.]+ s: (http:\/\/[^/\s]+)/.exec(out);
       if (m) {
@@ -74,7 +74,7 @@ export async function startHostProcess(opts: { appDir?: string; env?: Record<str
 }
 
 /** Polls until `fn` returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
