@@ -1,7 +1,7 @@
 import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { z } from 'zod';
 import { getCertSources, setCertSources, uploadImportFile } from '../shared/certsync/registration';
 import type { CertSyncMessage } from '../shared/certsync/run';
+import { certSourcesBodySchema } from '../shared/certsync/schemas';
 import { readJsonBody, readRawBody } from '../shared/http/request-body';
 import { accepted, badRequest, notFound, ok } from '../shared/http/responses';
 import { QUEUES } from '../shared/queues/names';
@@ -29,19 +29,6 @@ export async function postCertImport(request: HttpRequest, context: InvocationCo
   return accepted({ partnerId, ...res.value, syncRequested: true });
 }
 
-const sourcesBody = z
-  .object({
-    learn: z.boolean({ message: 'must be true or false' }).optional(),
-    importBlob: z
-      .string()
-      .min(1)
-      .max(1024)
-      .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a blob path inside the import container (no leading / or ..)')
-      .nullable()
-      .optional(),
-  })
-  .strict();
-
 /** GET /api/partners/{partnerId}/cert-sources */
 export async function getSources(request: HttpRequest): Promise<HttpResponseInit> {
   const res = await getCertSources(request.params.partnerId ?? '');
@@ -51,7 +38,7 @@ export async function getSources(request: HttpRequest): Promise<HttpResponseInit
 /** PUT /api/partners/{partnerId}/cert-sources with {learn?, importBlob?}: replaces the configuration. */
 export async function putSources(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const partnerId = request.params.partnerId ?? '';
-  const body = await readJsonBody(request, sourcesBody);
+  const body = await readJsonBody(request, certSourcesBodySchema);
   if (!body.ok) return body.response;
   const res = await setCertSources(partnerId, { ...(body.value.learn !== undefined ? { learn: body.value.learn } : {}), ...(body.value.importBlob ? { importBlob: body.value.importBlob } : {}) });
   if (res.kind !== 'ok') return notFound(res.kind === 'not-found' ? res.reason : '');

@@ -1,8 +1,8 @@
 import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { z } from 'zod';
-import { isoDateOf, toIsoDate } from '../shared/certsync/dates';
+import { isoDateOf } from '../shared/certsync/dates';
 import { readSyncRecord } from '../shared/certsync/records';
 import { handleRunMessage, runWithProblems, type CertSyncMessage } from '../shared/certsync/run';
+import { certSyncStartBodySchema } from '../shared/certsync/schemas';
 import { readJsonBody } from '../shared/http/request-body';
 import { accepted, badRequest, notFound, ok } from '../shared/http/responses';
 import { QUEUES } from '../shared/queues/names';
@@ -14,14 +14,13 @@ import { readStateDoc } from '../shared/state/store';
 const runQueue = output.storageQueue({ queueName: QUEUES.certSyncRun, connection: 'AzureWebJobsStorage' });
 const partnerQueue = output.storageQueue({ queueName: QUEUES.certSync, connection: 'AzureWebJobsStorage' });
 
-const startBody = z.object({ date: z.string().refine((d) => toIsoDate(d) === d, 'must be a calendar date YYYY-MM-DD').optional() }).strict();
 const RUN_ID = /^cert-sync-\d{4}-\d{2}-\d{2}$/;
 
 /** POST /api/runs/cert-sync: starts today's run now (the same run the timer starts); an existing run is returned as is. */
 export async function startCertSyncRun(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   let date = isoDateOf(new Date());
   if (Number(request.headers.get('content-length') ?? '0') > 0) {
-    const body = await readJsonBody(request, startBody);
+    const body = await readJsonBody(request, certSyncStartBodySchema);
     if (!body.ok) return body.response;
     date = body.value.date ?? date;
   }

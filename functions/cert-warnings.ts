@@ -1,20 +1,15 @@
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
-import { z } from 'zod';
-import { isoDateOf, toIsoDate } from '../shared/certsync/dates';
-import { computeExpiryWarnings, DEFAULT_WARNING_DAYS } from '../shared/certsync/warnings';
+import { isoDateOf } from '../shared/certsync/dates';
+import { certWarningsQuerySchema } from '../shared/certsync/schemas';
+import { computeExpiryWarnings } from '../shared/certsync/warnings';
 import { badRequest, notFound, ok } from '../shared/http/responses';
 import { loadPartnerSnapshot } from '../shared/state/store';
 
 /** GET /api/partners/{partnerId}/cert-warnings?days=90&date=YYYY-MM-DD: certifications about to lapse and the points at stake. */
 
-const query = z.object({
-  days: z.coerce.number({ message: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').max(730, 'must be at most 730').default(DEFAULT_WARNING_DAYS),
-  date: z.string().refine((d) => toIsoDate(d) === d, 'must be a calendar date YYYY-MM-DD').optional(),
-});
-
 export async function getCertWarnings(request: HttpRequest): Promise<HttpResponseInit> {
   const partnerId = request.params.partnerId ?? '';
-  const parsed = query.safeParse({ days: request.query.get('days') ?? undefined, date: request.query.get('date') ?? undefined });
+  const parsed = certWarningsQuerySchema.safeParse({ days: request.query.get('days') ?? undefined, date: request.query.get('date') ?? undefined });
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => ({ path: `query.${String(i.path[0] ?? '')}`, message: i.message }));
     return badRequest(`Invalid query: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);

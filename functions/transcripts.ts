@@ -1,12 +1,10 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { z } from 'zod';
 import { setTranscriptLink, type Outcome } from '../shared/certsync/registration';
+import { transcriptBodySchema } from '../shared/certsync/schemas';
 import { readJsonBody } from '../shared/http/request-body';
 import { badRequest, notFound, ok } from '../shared/http/responses';
 
 /** A professional's Microsoft Learn transcript share link, read by the certification sync. */
-
-const body = z.object({ url: z.string({ message: 'must be the transcript share link, a string' }).min(1, 'must not be empty').max(500, 'must be at most 500 characters') }).strict();
 
 function respond<T>(o: Outcome<T>): HttpResponseInit {
   if (o.kind === 'invalid') return badRequest(o.reason, o.details);
@@ -17,7 +15,7 @@ function respond<T>(o: Outcome<T>): HttpResponseInit {
 /** PUT /api/partners/{partnerId}/professionals/{professionalId}/transcript with {url}. */
 export async function putTranscript(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const { partnerId = '', professionalId = '' } = request.params;
-  const parsed = await readJsonBody(request, body);
+  const parsed = await readJsonBody(request, transcriptBodySchema);
   if (!parsed.ok) return parsed.response;
   const res = await setTranscriptLink(partnerId, professionalId, parsed.value.url);
   if (res.kind === 'ok') context.log(`Transcript link of professional ${professionalId} (partner ${partnerId}) set to share ${res.value.shareId}.`);
