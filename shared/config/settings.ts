@@ -43,6 +43,11 @@ const settingsSchema = z.object({
   CERT_IMPORTS_CONTAINER: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a blob container name: 3-63 lowercase letters, digits and single hyphens').default('cert-imports'),
   /** How "points in every metric" is read: 'gt0' (PCS page, default) or 'gte1' (area pages: "at least one point"). */
   QUALIFY_METRIC_TEST: z.enum(['gt0', 'gte1']).default('gt0'),
+  /** Signs alert notifications to partners (Standard Webhooks, whsec_<base64>); without it alerts are stored but not sent. */
+  NOTIFICATION_SECRET: z.string().startsWith('whsec_', 'must be a Standard Webhooks secret: whsec_<base64>').optional(),
+  NOTIFICATION_MAX_ATTEMPTS: positiveInt(8),
+  /** First retry delay of a failed notification; it doubles on each attempt (with jitter). */
+  NOTIFICATION_RETRY_BASE_SECONDS: positiveInt(30),
   APP_VERSION: z.string().optional(),
 });
 
