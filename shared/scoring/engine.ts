@@ -15,7 +15,28 @@ import type { AreaScore, AreaStatus, MetricScore, PartnerScore, ScoreOptions, Sc
 
 export const QUALIFYING_TOTAL = 70;
 
+const ruleKeys = new WeakMap<MetricRule, string>();
+
+/**
+ * The three Azure areas share their consumption metrics word for word, so a metric whose rule is identical
+ * (and which does not name its area in explanations) is computed once per call and reused.
+ */
 function scoreMetric(ctx: ScoringContext, m: MetricRule, track: Track, area: AreaId): MetricScore {
+  if (m.kind === 'skilling') return computeMetric(ctx, m, track, area);
+  let key = ruleKeys.get(m);
+  if (key === undefined) {
+    key = JSON.stringify(m);
+    ruleKeys.set(m, key);
+  }
+  const memoKey = `${track}|${key}`;
+  const hit = ctx.metricMemo.get(memoKey);
+  if (hit) return { ...hit, explanation: hit.explanation };
+  const score = computeMetric(ctx, m, track, area);
+  ctx.metricMemo.set(memoKey, score);
+  return { ...score };
+}
+
+function computeMetric(ctx: ScoringContext, m: MetricRule, track: Track, area: AreaId): MetricScore {
   switch (m.kind) {
     case 'net-count':
       return scoreNetCount(ctx, m, track);
@@ -90,7 +111,8 @@ export function scoreAreaWith(ctx: ScoringContext, area: AreaId, includeGap: boo
   if (includeGap && !chosen.qualifies) score.gap = gapToQualify(score, ctx.settings);
   if (zeroMetrics.length > 0) {
     for (const m of chosen.metrics) {
-      if (zeroMetrics.includes(m.id)) m.explanation.push(note(m.name, `${m.points > 0 ? 'below one point' : 'zero points'}: the area cannot qualify until every metric has points`));
+      // Copy, because the explanation array may be shared with another area's identical metric.
+      if (zeroMetrics.includes(m.id)) m.explanation = [...m.explanation, note(m.name, `${m.points > 0 ? 'below one point' : 'zero points'}: the area cannot qualify until every metric has points`)];
     }
   }
   return score;

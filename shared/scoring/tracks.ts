@@ -1,7 +1,7 @@
 import type { ScoringContext } from './context';
 import { monthLabel } from './dates';
 import { fmt } from './explain';
-import { meets, monthTotal } from './metrics/criteria';
+import { meets, monthTotal, valueAt } from './metrics/criteria';
 import type { AreaRules } from './rules/schema';
 import type { AreaId, Track } from './snapshot';
 
@@ -22,7 +22,9 @@ export function classify(ctx: ScoringContext, area: AreaId, rules: AreaRules): {
     let smb = 0;
     let unknown = 0;
     let ttmAcr = 0;
-    for (const [tenant, months] of data.tenants) {
+    for (let ti = 0; ti < data.ids.length; ti++) {
+      const tenant = data.ids[ti]!;
+      const months = data.series[ti]!;
       for (let i = 0; i < 12; i++) ttmAcr += monthTotal(months, last - i, 'acrUsd');
       if (monthTotal(months, last, 'acrUsd') <= 0) continue;
       customers++;
@@ -43,12 +45,12 @@ export function classify(ctx: ScoringContext, area: AreaId, rules: AreaRules): {
   }
   const data = ctx.sourceData(c.sources);
   const qualifying = new Set<string>();
-  for (const months of data.tenants.values()) {
-    const first = months.get(ctx.monthNow - c.monthsAgo[0]!);
-    if (!first) continue;
-    for (const [w, a] of first) {
-      if (qualifying.has(w) || !meets(a.revenueUsd, c.revenue)) continue;
-      if (c.monthsAgo.every((m) => meets(months.get(ctx.monthNow - m)?.get(w)?.revenueUsd ?? 0, c.revenue))) qualifying.add(w);
+  for (const series of data.tenants.values()) {
+    for (let i = 0; i < series.keys.length; i++) {
+      const w = series.keys[i]!;
+      const values = series.slots[i]!;
+      if (qualifying.has(w)) continue;
+      if (c.monthsAgo.every((m) => meets(valueAt(values, ctx.monthNow, ctx.monthNow - m, 'revenueUsd'), c.revenue))) qualifying.add(w);
     }
   }
   const n = qualifying.size;

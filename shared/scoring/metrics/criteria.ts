@@ -1,4 +1,4 @@
-import type { Agg, TenantMonths } from '../context';
+import { MEASURE_INDEX, SPAN, type Slot, type TenantSeries } from '../context';
 import type { Bound, Criterion, Measure, Range, Window } from '../rules/schema';
 
 /** Evaluates "is this tenant (or tenant x workload) eligible" over a window, `shift` months earlier than the window says. */
@@ -33,103 +33,121 @@ export function windowMonths(w: Window, now: number, shift: number): number[] {
   }
 }
 
-export function measureOf(a: Agg, m: Measure): number {
-  return a[m];
+/** One workload's value of a measure in one month (0 outside the months the engine reads). */
+export function valueAt(values: Slot, now: number, month: number, m: Measure): number {
+  const ago = now - month;
+  if (ago < 1 || ago >= SPAN) return 0;
+  return values.a[values.o + MEASURE_INDEX[m] * SPAN + ago]!;
 }
 
-/** Sum of a measure over all workloads in one month. */
-export function monthTotal(t: TenantMonths, month: number, m: Measure): number {
-  const w = t.get(month);
-  if (!w) return 0;
+/** Sum of a measure over all workloads of a tenant in one month. */
+export function monthTotal(t: TenantSeries, month: number, m: Measure): number {
+  const ago = t.now - month;
+  if (ago < 1 || ago >= SPAN) return 0;
+  const off = MEASURE_INDEX[m] * SPAN + ago;
   let s = 0;
-  for (const a of w.values()) s += a[m];
+  const slots = t.slots;
+  for (let i = 0; i < slots.length; i++) {
+    const v = slots[i]!;
+    s += v.a[v.o + off]!;
+  }
   return s;
 }
 
-export interface CriterionResult {
-  /** Eligible unit keys: '' for the tenant itself, or workload keys for per-workload criteria. */
-  units: string[];
-  /** The value compared (best workload or tenant total), for explanations. */
-  value: number;
-}
-
-const NONE: CriterionResult = { units: [], value: 0 };
+/** The value behind the last evaluateCriterion call (best workload or tenant total), for explanations; avoids an object per call. */
+export const lastEvaluation = { value: 0 };
 
 /**
- * Evaluates a criterion for one tenant. For 'any-month' windows the tenant is eligible if any listed month qualifies;
- * 'ttm' sums the twelve months per workload (or in total).
+ * Evaluates a criterion for one tenant and returns how many units are eligible (0 or 1 for tenant-level criteria).
+ * Per-workload criteria push the eligible workload keys into `units` when given. For 'any-month' windows the tenant
+ * is eligible if any listed month qualifies; 'ttm' sums the twelve months per workload (or in total).
  */
-export function evaluateCriterion(t: TenantMonths, c: Criterion, now: number, shift: number): CriterionResult {
-  const base = evaluateRaw(t, c, now, shift);
-  if (!c.promotedTenantRule || base.units.length > 0 || !aboveMax(base.value, c.range)) return base;
+export function evaluateCriterion(t: TenantSeries, c: Criterion, now: number, shift: number, units?: string[]): number {
+  const mark = units ? units.length : 0;
+  const n = evaluateRaw(t, c, shift, units);
+  if (n > 0 || !c.promotedTenantRule || !aboveMax(lastEvaluation.value, c.range)) return n;
   // Promoted tenant: too large for the track now, but within it a year earlier, so it stays eligible.
-  const before = evaluateRaw(t, c, now, shift + 12);
-  if (before.units.length === 0) return base;
-  return { units: c.by === 'per-workload' ? before.units : [''], value: base.value };
+  const value = lastEvaluation.value;
+  if (units) units.length = mark;
+  const before = evaluateRaw(t, c, shift + 12, units);
+  lastEvaluation.value = value;
+  return before;
 }
 
-function evaluateRaw(t: TenantMonths, c: Criterion, now: number, shift: number): CriterionResult {
-  if (c.window.kind === 'any-month') {
-    let best: CriterionResult = NONE;
-    const seen = new Set<string>();
-    for (const m of c.window.monthsAgo) {
-      const r = evaluateMonths(t, c, [now - m - shift]);
-      if (r.value > best.value) best = { units: best.units, value: r.value };
-      for (const u of r.units) seen.add(u);
+function evaluateRaw(t: TenantSeries, c: Criterion, shift: number, units: string[] | undefined): number {
+  const w = c.window;
+  if (w.kind === 'any-month') {
+    let best = 0;
+    let n = 0;
+    for (const m of w.monthsAgo) {
+      const mark = units ? units.length : 0;
+      const k = evaluateSpan(t, c, m + shift, 1, units);
+      if (lastEvaluation.value > best) best = lastEvaluation.value;
+      if (c.by !== 'per-workload') {
+        if (k > 0) n = 1;
+        continue;
+      }
+      if (units) {
+        // Keep each workload once across the months.
+        let write = mark;
+        for (let i = mark; i < units.length; i++) if (units.indexOf(units[i]!) === i) units[write++] = units[i]!;
+        units.length = write;
+        n = units.length;
+      } else n = Math.max(n, k);
     }
-    return { units: [...seen], value: best.value };
+    lastEvaluation.value = best;
+    return n;
   }
-  return evaluateMonths(t, c, windowMonths(c.window, now, shift));
+  return evaluateSpan(t, c, w.monthsAgo + shift, w.kind === 'ttm' ? 12 : 1, units);
 }
 
-function evaluateMonths(t: TenantMonths, c: Criterion, months: number[]): CriterionResult {
-  const m = c.measure;
+/** Months `ago` .. `ago + count - 1` back. */
+function evaluateSpan(t: TenantSeries, c: Criterion, ago: number, count: number, units: string[] | undefined): number {
+  const mOff = MEASURE_INDEX[c.measure] * SPAN;
+  const from = Math.max(1, ago);
+  const to = Math.min(SPAN - 1, ago + count - 1);
+  lastEvaluation.value = 0;
+  if (from > to) return 0;
+  const share = c.activeShare;
   if (c.by === 'tenant-sum') {
     let v = 0;
     let paid = 0;
     let active = 0;
-    for (const month of months) {
-      const w = t.get(month);
-      if (!w) continue;
-      for (const a of w.values()) {
-        v += a[m];
-        paid += a.paidSeats;
-        active += a.activeUsers;
+    for (let w = 0; w < t.slots.length; w++) {
+      const slot = t.slots[w]!;
+      const arr = slot.a;
+      const o = slot.o;
+      for (let i = from; i <= to; i++) v += arr[o + mOff + i]!;
+      if (share) {
+        paid += arr[o + 2 * SPAN + from]!;
+        active += arr[o + 3 * SPAN + from]!;
       }
     }
-    const ok = inRange(v, c.range) && (!c.activeShare || (paid > 0 && meets(active / paid, c.activeShare)));
-    return { units: ok ? [''] : [], value: v };
+    lastEvaluation.value = v;
+    return inRange(v, c.range) && (!share || (paid > 0 && meets(active / paid, share))) ? 1 : 0;
   }
-  // Per workload: sum the window per workload, then test each workload on its own.
-  let perWorkload: Map<string, { v: number; paid: number; active: number }> | undefined;
-  if (months.length === 1) {
-    const w = t.get(months[0]!);
-    if (!w) return NONE;
-    perWorkload = new Map();
-    for (const [k, a] of w) perWorkload.set(k, { v: a[m], paid: a.paidSeats, active: a.activeUsers });
-  } else {
-    perWorkload = new Map();
-    for (const month of months) {
-      const w = t.get(month);
-      if (!w) continue;
-      for (const [k, a] of w) {
-        const cur = perWorkload.get(k);
-        if (cur) {
-          cur.v += a[m];
-          cur.paid = Math.max(cur.paid, a.paidSeats);
-          cur.active = Math.max(cur.active, a.activeUsers);
-        } else perWorkload.set(k, { v: a[m], paid: a.paidSeats, active: a.activeUsers });
-      }
-    }
-  }
-  const units: string[] = [];
+  let n = 0;
   let best = 0;
-  for (const [k, x] of perWorkload) {
-    if (x.v > best) best = x.v;
-    if (!inRange(x.v, c.range)) continue;
-    if (c.activeShare && !(x.paid > 0 && meets(x.active / x.paid, c.activeShare))) continue;
-    units.push(k);
-    if (c.by === 'any-workload') return { units: [''], value: x.v };
+  for (let w = 0; w < t.slots.length; w++) {
+    const slot = t.slots[w]!;
+    const arr = slot.a;
+    const o = slot.o;
+    let v = 0;
+    for (let i = from; i <= to; i++) v += arr[o + mOff + i]!;
+    if (v > best) best = v;
+    if (!inRange(v, c.range)) continue;
+    if (share) {
+      // Active share is judged on the window's latest month.
+      const paid = arr[o + 2 * SPAN + from]!;
+      if (!(paid > 0 && meets(arr[o + 3 * SPAN + from]! / paid, share))) continue;
+    }
+    if (c.by === 'any-workload') {
+      lastEvaluation.value = v;
+      return 1;
+    }
+    n++;
+    if (units) units.push(t.keys[w]!);
   }
-  return { units: c.by === 'per-workload' ? units : [], value: best };
+  lastEvaluation.value = best;
+  return n;
 }

@@ -4,7 +4,7 @@ import { counted, fmt, note, notCounted, pts, rangeText, round6 } from '../expla
 import type { DistinctWorkloadsMetric } from '../rules/schema';
 import type { Track } from '../snapshot';
 import type { ExplanationLine, MetricScore } from '../types';
-import { inRange, windowMonths } from './criteria';
+import { inRange, valueAt, windowMonths } from './criteria';
 
 /** Azure deployments: unique services with consumption across the whole customer base (not year-over-year net). */
 export function scoreDistinctWorkloads(ctx: ScoringContext, m: DistinctWorkloadsMetric, track: Track): MetricScore {
@@ -12,10 +12,12 @@ export function scoreDistinctWorkloads(ctx: ScoringContext, m: DistinctWorkloads
   const months = windowMonths(m.window, ctx.monthNow, 0);
   const totals = new Map<string, number>();
   for (const tm of data.tenants.values()) {
-    for (const month of months) {
-      const w = tm.get(month);
-      if (!w) continue;
-      for (const [k, a] of w) totals.set(k, (totals.get(k) ?? 0) + a[m.measure]);
+    for (let w = 0; w < tm.keys.length; w++) {
+      const k = tm.keys[w]!;
+      const values = tm.slots[w]!;
+      let v = 0;
+      for (const month of months) v += valueAt(values, ctx.monthNow, month, m.measure);
+      totals.set(k, (totals.get(k) ?? 0) + v);
     }
   }
   const explanation: ExplanationLine[] = [];

@@ -1,6 +1,6 @@
 import type { ScoringContext } from '../context';
 import { monthLabel } from '../dates';
-import { counted, fmt, note, notCounted, pts, round6 } from '../explain';
+import { counted, fmt, note, notCounted, pts, rangeText, round6 } from '../explain';
 import type { GrowthAbsoluteMetric, GrowthPercentMetric, Measure } from '../rules/schema';
 import type { Track } from '../snapshot';
 import type { ExplanationLine, MetricScore } from '../types';
@@ -29,7 +29,9 @@ export function scoreGrowthPercent(ctx: ScoringContext, m: GrowthPercentMetric, 
   let now = 0;
   let base = 0;
   const words = UNIT_WORDS[m.measure];
-  for (const [tenant, months] of data.tenants) {
+  for (let ti = 0; ti < data.ids.length; ti++) {
+      const tenant = data.ids[ti]!;
+      const months = data.series[ti]!;
     let n = 0;
     let b = 0;
     if (ttm) {
@@ -91,15 +93,19 @@ export function scoreGrowthAbsolute(ctx: ScoringContext, m: GrowthAbsoluteMetric
   const baseMonth = last - 12;
   const explanation: ExplanationLine[] = [];
   const parts: { label: string; growth: number; points: number; unitsForMax: number; unitLabel: string }[] = [];
-  for (const part of m.parts) {
-    const data = ctx.sourceData(part.sources);
+  const rejected = new Map<string, string>();
+  const datas = m.parts.map((p) => ctx.sourceData(p.sources));
+  for (const [pi, part] of m.parts.entries()) {
+    const data = datas[pi]!;
     let growth = 0;
     const words = UNIT_WORDS[part.measure];
-    for (const [tenant, months] of data.tenants) {
+    const outOfScope: string[] = [];
+    for (let ti = 0; ti < data.ids.length; ti++) {
+      const tenant = data.ids[ti]!;
+      const months = data.series[ti]!;
       if (part.scope) {
-        const s = evaluateCriterion(months, part.scope, ctx.monthNow, 0);
-        if (s.units.length === 0) {
-          explanation.push(notCounted(`tenant ${tenant} (${part.label})`, `not in this track: ${measureWords(part.scope)} ${fmt(s.value)} ${describeWindow(part.scope, ctx.monthNow, 0)}`));
+        if (evaluateCriterion(months, part.scope, ctx.monthNow, 0) === 0) {
+          outOfScope.push(tenant);
           continue;
         }
       }
@@ -121,13 +127,17 @@ export function scoreGrowthAbsolute(ctx: ScoringContext, m: GrowthAbsoluteMetric
         );
       }
     }
-    for (const [tenant, reason] of data.rejected) if (!data.tenants.has(tenant)) explanation.push(notCounted(`tenant ${tenant} (${part.label})`, reason));
+    if (outOfScope.length > 0 && part.scope) {
+      explanation.push(notCounted(`${outOfScope.length} tenants (${part.label})`, `not in this track: ${measureWords(part.scope)} not ${rangeText(part.scope.range)} ${describeWindow(part.scope, ctx.monthNow, 0)}: ${outOfScope.join(', ')}`));
+    }
+    for (const [tenant, reason] of data.rejected) if (!rejected.has(tenant)) rejected.set(tenant, reason);
     const unitPts = m.max / part.unitsForMax;
     const positive = Math.max(0, growth);
     const raw = ctx.settings.growthPointsRounding === 'floor' ? Math.floor(positive / (part.unitsForMax / m.max)) : positive * unitPts;
     parts.push({ label: part.label, growth, points: raw, unitsForMax: part.unitsForMax, unitLabel: part.unitLabel });
     explanation.push(note(part.label, `growth ${fmt(growth)} ${words}${growth < 0 ? ' (counted as 0)' : ''}; ${fmt(part.unitsForMax)} earn the maximum ${pts(m.max)} (${fmt(part.unitsForMax / m.max)} per point)`));
   }
+  for (const [tenant, reason] of rejected) if (!datas.some((d) => d.tenants.has(tenant))) explanation.push(notCounted(`tenant ${tenant}`, reason));
   let points: number;
   let units: number;
   let unitsForMax: number;

@@ -4,7 +4,7 @@ import { counted, fmt, note, notCounted, pts, rangeText, round6 } from '../expla
 import type { Criterion, NetCountMetric } from '../rules/schema';
 import type { Track } from '../snapshot';
 import type { ExplanationLine, MetricScore } from '../types';
-import { evaluateCriterion, windowMonths } from './criteria';
+import { evaluateCriterion, lastEvaluation, windowMonths } from './criteria';
 
 /**
  * "Eligible now minus eligible a year ago" metrics: net customer adds everywhere, and deployments in
@@ -14,49 +14,68 @@ import { evaluateCriterion, windowMonths } from './criteria';
 export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Track): MetricScore {
   const explanation: ExplanationLine[] = [];
   const partResults: { label: string; net: number; now: number; base: number; unitsForMax: number; points: number; unitLabel: string }[] = [];
-  for (const part of m.parts) {
-    const data = ctx.sourceData(part.sources);
+  // A tenant left out of one association option may count in another, so rejections are reported per metric.
+  const rejected = new Map<string, string>();
+  const datas = m.parts.map((p) => ctx.sourceData(p.sources));
+  const nowUnits: string[] = [];
+  const baseUnits: string[] = [];
+  for (const [pi, part] of m.parts.entries()) {
+    const data = datas[pi]!;
     let now = 0;
     let base = 0;
     const when = describeWindow(part.criterion, ctx.monthNow, 0);
     const whenBase = describeWindow(part.criterion, ctx.monthNow, m.baselineMonthsAgo);
-    const what = `${measureWords(part.criterion)} ${rangeText(part.criterion.range)}`;
+    const test = rangeText(part.criterion.range);
+    const words = measureWords(part.criterion);
+    const what = `${words} ${test}`;
+    const shareText = part.criterion.activeShare ? ` with ${fmt(part.criterion.activeShare.value * 100)}% of paid seats active` : '';
+    const perWorkload = part.criterion.by === 'per-workload';
+    const existing: string[] = [];
     const assocLimit = ctx.monthNow - 12;
-    for (const [tenant, months] of data.tenants) {
-      const rNow = evaluateCriterion(months, part.criterion, ctx.monthNow, 0);
-      const rBase = evaluateCriterion(months, part.criterion, ctx.monthNow, m.baselineMonthsAgo);
-      let nowUnits = rNow.units;
-      if (part.excludeAlreadyMetAtAssociation && nowUnits.length > 0) {
+    for (let ti = 0; ti < data.ids.length; ti++) {
+      const tenant = data.ids[ti]!;
+      const months = data.series[ti]!;
+      nowUnits.length = 0;
+      baseUnits.length = 0;
+      let nNow = evaluateCriterion(months, part.criterion, ctx.monthNow, 0, perWorkload ? nowUnits : undefined);
+      const valueNow = lastEvaluation.value;
+      const nBase = evaluateCriterion(months, part.criterion, ctx.monthNow, m.baselineMonthsAgo, perWorkload ? baseUnits : undefined);
+      if (part.excludeAlreadyMetAtAssociation && nNow > 0) {
         const start = data.associationStart.get(tenant);
         if (start !== undefined && start >= assocLimit) {
           // Already deployed when claimed: evaluate the same test at the association month.
           const shift = ctx.monthNow - windowEnd(part.criterion) - start;
-          const atClaim = evaluateCriterion(months, part.criterion, ctx.monthNow, shift);
-          if (atClaim.units.length > 0) {
+          if (evaluateCriterion(months, part.criterion, ctx.monthNow, shift) > 0) {
             explanation.push(notCounted(label(tenant, part.label, ''), `already met the test (${what}) when associated in ${monthLabel(start)}; deployments existing before the association are excluded`));
-            nowUnits = [];
+            nNow = 0;
+            nowUnits.length = 0;
           }
         }
       }
-      now += nowUnits.length;
-      base += rBase.units.length;
-      const baseSet = new Set(rBase.units);
+      now += nNow;
+      base += nBase;
+      if (nNow === 0 && nBase === 0) {
+        if (valueNow > 0) explanation.push(notCounted(label(tenant, part.label, ''), `${words} ${fmt(valueNow)} ${when} does not meet ${test}${shareText}`));
+        continue;
+      }
+      if (!perWorkload) {
+        if (nNow > 0 && nBase > 0) existing.push(tenant);
+        else if (nNow > 0) explanation.push(counted(label(tenant, part.label, ''), `${words} ${fmt(valueNow)} ${when} meets ${test}; not eligible ${whenBase}`));
+        else explanation.push(notCounted(label(tenant, part.label, ''), `lost: eligible ${whenBase} but not ${when}, so it offsets one add`));
+        continue;
+      }
       for (const u of nowUnits) {
-        const subject = label(tenant, part.label, u);
-        if (baseSet.has(u)) explanation.push(note(subject, `eligible ${when} and already ${whenBase} (${what}): an existing customer, so no net add`));
-        else explanation.push(counted(subject, `${measureWords(part.criterion)} ${fmt(rNow.value)} ${when} meets ${rangeText(part.criterion.range)}; not eligible ${whenBase}`));
+        if (baseUnits.includes(u)) existing.push(`${tenant}/${u}`);
+        else explanation.push(counted(label(tenant, part.label, u), `${words} eligible ${when} (${test}); not eligible ${whenBase}`));
       }
-      const nowSet = new Set(nowUnits);
-      for (const u of rBase.units) {
-        if (!nowSet.has(u)) explanation.push(notCounted(label(tenant, part.label, u), `lost: eligible ${whenBase} but not ${when}, so it offsets one add`));
-      }
-      if (nowUnits.length === 0 && rBase.units.length === 0 && rNow.value > 0) {
-        explanation.push(notCounted(label(tenant, part.label, ''), `${measureWords(part.criterion)} ${fmt(rNow.value)} ${when} does not meet ${rangeText(part.criterion.range)}${part.criterion.activeShare ? ` with ${fmt(part.criterion.activeShare.value * 100)}% of paid seats active` : ''}`));
+      for (const u of baseUnits) {
+        if (!nowUnits.includes(u)) explanation.push(notCounted(label(tenant, part.label, u), `lost: eligible ${whenBase} but not ${when}, so it offsets one add`));
       }
     }
-    for (const [tenant, reason] of data.rejected) {
-      if (!data.tenants.has(tenant)) explanation.push(notCounted(label(tenant, part.label, ''), reason));
+    if (existing.length > 0) {
+      explanation.push(note(`${existing.length} existing ${perWorkload ? 'workload x tenant units' : 'tenants'} (${part.label})`, `eligible ${when} and already ${whenBase} (${what}), so no net add: ${existing.join(', ')}`));
     }
+    for (const [tenant, reason] of data.rejected) if (!rejected.has(tenant)) rejected.set(tenant, reason);
     const net = now - base;
     const units = ctx.settings.negativeNet === 'floor-zero' || m.combine === 'best' ? Math.max(0, net) : net;
     const points = (m.max * units) / part.unitsForMax;
@@ -68,6 +87,7 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
       ),
     );
   }
+  for (const [tenant, reason] of rejected) if (!datas.some((d) => d.tenants.has(tenant))) explanation.push(notCounted(`tenant ${tenant}`, reason));
   let points: number;
   let units: number;
   let unitsForMax: number;

@@ -37,8 +37,10 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
   const wanted = new Set(m.certifications);
   const gateCerts = new Set(m.gates.flatMap((g) => g.certifications));
   let qualifying = 0;
+  const mine: string[] = [];
   for (const p of people) {
-    const mine = [...p.valid].filter((c) => wanted.has(c));
+    mine.length = 0;
+    for (const c of p.validList) if (wanted.has(c)) mine.push(c);
     if (!p.linked) {
       if (mine.length > 0 || p.invalid.length > 0) explanation.push(notCounted(`person ${p.label}`, 'Learn profile not linked to the partner organisation on this date'));
       continue;
@@ -53,10 +55,15 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
         ),
       );
     } else {
-      const lapsed = p.invalid.filter((i) => wanted.has(i.certificationId) && !p.valid.has(i.certificationId));
-      for (const l of lapsed) explanation.push(notCounted(`person ${p.label}`, l.reason));
-      const elsewhere = [...p.valid].filter((c) => !wanted.has(c) && !gateCerts.has(c));
-      if (lapsed.length === 0 && elsewhere.length > 0) {
+      let lapsed = 0;
+      for (const l of p.invalid) {
+        if (!wanted.has(l.certificationId) || p.valid.has(l.certificationId)) continue;
+        lapsed++;
+        explanation.push(notCounted(`person ${p.label}`, l.reason));
+      }
+      if (lapsed > 0) continue;
+      const elsewhere = p.validList.filter((c) => !gateCerts.has(c));
+      if (elsewhere.length > 0) {
         explanation.push(notCounted(`person ${p.label}`, `${elsewhere.map(name).join(', ')} ${elsewhere.length > 1 ? 'do' : 'does'} not count for ${AREA_NAMES[area]} ${m.name.toLowerCase()}`));
       }
     }
