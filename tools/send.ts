@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { MAX_EVENTS_PER_DELIVERY } from '../shared/events/schemas';
+import { signedHeaders } from '../shared/webhooks/signature';
+import { sourceSettingSuffix } from '../shared/webhooks/sources';
+
+/**
+ * `npm run send -- <events.json> --source NAME [--url http://localhost:7071] [--secret whsec_...] [--new-ids]`
+ *
+ * Signs and posts events to a running app, the way a partner's system should: Standard Webhooks headers,
+ * batches of up to 500, retries of 429/5xx with the same webhook-id. Webhook ids derive from the content,
+ * so sending the same file again is recognised as a redelivery (use --new-ids to send it as new).
+ * The secret comes from --secret or WEBHOOK_SECRET_<NAME> (several space-separated secrets: signs with each).
+ */
+
+const USAGE = 'usage: npm run send -- <events.json> --source NAME [--url http://localhost:7071] [--secret whsec_...] [--new-ids]';
+
+export function parseArgs(argv: string[]): { file?: string; flags: Record<string, string> } {
+  const flags: Record<string, string> = {};
+  let file: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) {
+      const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
+      if (v !== undefined) flags[k] = v;
+      else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags[k] = argv[++i]!;
+      else flags[k] = 'true';
+    } else file ??= a;
+  }
+  return { file, flags };
+}
+
+/** The events of a file: an array of events, `{ "events": [...] }`, or one event. */
+export function eventsOf(json: unknown): unknown[] {
+  if (Array.isArray(json)) return json;
+  if (json && typeof json === 'object' && Array.isArray((json as { events?: unknown }).events)) return (json as { events: unknown[] }).events;
+  if (json && typeof json === 'object') return [json];
+  throw new Error('the file must hold an array of events, { "events": [...] } or one event object');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function post(url: string, secrets: string[], id: string, body: string): Promise<{ status: number; text: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // A fresh timestamp per attempt, the same id: the receiver deduplicates, and a stale timestamp would be refused.
+      const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...signedHeaders(secrets, id, body) } });
+      const text = await res.text();
+      if ((res.status === 429 || res.status >= 500) && attempt < 4) {
+        await sleep(Number(res.headers.get('retry-after') ?? 0) * 1000 || 500 * 2 ** attempt);
+        continue;
+      }
+      return { status: res.status, text };
+    } catch (e) {
+      if (attempt >= 4) return { status: 0, text: `request failed: ${(e as Error).message}` };
+      await sleep(500 * 2 ** attempt);
+    }
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { file, flags } = parseArgs(argv);
+  const source = flags.source;
+  if (!file || !source || source === 'true') {
+    console.error(USAGE);
+    return 2;
+  }
+  const secretText = flags.secret ?? process.env[`WEBHOOK_SECRET_${sourceSettingSuffix(source)}`];
+  if (!secretText) {
+    console.error(`No secret: pass --secret whsec_... or set WEBHOOK_SECRET_${sourceSettingSuffix(source)}.\n${USAGE}`);
+    return 2;
+  }
+  const secrets = secretText.trim().split(/\s+/);
+  let events: unknown[];
+  try {
+    events = eventsOf(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (e) {
+    console.error(`Cannot read ${file}: ${(e as Error).message}`);
+    return 2;
+  }
+  const base = (flags.url ?? 'http://localhost:7071').replace(/\/+$/, '');
+  const url = `${base}/api/webhooks/${encodeURIComponent(source)}`;
+  const salt = flags['new-ids'] === 'true' ? `${Date.now()}-${Math.random()}` : '';
+  let failed = 0;
+  const batches = Math.ceil(events.length / MAX_EVENTS_PER_DELIVERY) || 0;
+  for (let b = 0; b < batches; b++) {
+    const batch = events.slice(b * MAX_EVENTS_PER_DELIVERY, (b + 1) * MAX_EVENTS_PER_DELIVERY);
+    const body = JSON.stringify({ events: batch });
+    const id = `send_${createHash('sha256').update(source).update(salt).update(body).digest('hex').slice(0, 32)}`;
+    const res = await post(url, secrets, id, body);
+    const ok = res.status >= 200 && res.status < 300;
+    if (!ok) failed++;
+    console.log(`delivery ${b + 1}/${batches} (${batch.length} events, webhook-id ${id}): ${res.status || 'no answer'}`);
+    console.log(`  ${res.text}`);
+  }
+  console.log(failed ? `${failed} of ${batches} deliveries failed.` : `${batches} deliveries accepted.`);
+  return failed ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
+}
