@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
  * - `down…`: 503 every time;
  * - `throttle…`: 429 with Retry-After on the first request, then the registered or an empty transcript;
  * - `shape…`: a body whose shape has changed (certificationData is gone);
- * - `private…` or unknown: 404.
+ * - `private…`, or unknown when no `defaultTranscript` is given: 404.
  * It counts requests and the most it ever had in flight at once, which the tests hold against the
  * configured concurrency.
  */
@@ -32,7 +32,7 @@ export interface FakeLearn {
   close(): Promise<void>;
 }
 
-export async function startFakeLearn(opts: { slowMs?: number; latencyMs?: number } = {}): Promise<FakeLearn> {
+export async function startFakeLearn(opts: { slowMs?: number; latencyMs?: number; defaultTranscript?: FakeCertification[] } = {}): Promise<FakeLearn> {
   const transcripts = new Map<string, FakeCertification[]>();
   const hits = new Map<string, number>();
   const state = { requests: 0, inFlight: 0, maxInFlight: 0 };
@@ -65,7 +65,7 @@ export async function startFakeLearn(opts: { slowMs?: number; latencyMs?: number
       if (shareId.startsWith('down')) return send(503, { error: 'Service Unavailable' });
       if (shareId.startsWith('throttle') && n === 1) return send(429, { error: 'Too Many Requests' }, { 'retry-after': '0.2' });
       if (shareId.startsWith('shape')) return send(200, { userName: 'x', certifications: { active: [{ title: 'Azure Administrator Associate' }] } });
-      const certs = transcripts.get(shareId) ?? (shareId.startsWith('throttle') ? [] : undefined);
+      const certs = transcripts.get(shareId) ?? (shareId.startsWith('throttle') ? [] : opts.defaultTranscript);
       if (!certs || shareId.startsWith('private')) return send(404, { error: 'Transcript not found or not shared' });
       return send(200, transcript(certs));
     };
