@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverNotification, retryDelaySeconds, webhookIdOf } from '../../shared/alerts/deliver';
+import { listAlerts, recordAlerts } from '../../shared/alerts/store';
+import { resetSettingsCache } from '../../shared/config/settings';
+import { importSnapshotAsState } from '../../shared/recompute/snapshot-import';
+import { generateSecret } from '../../shared/webhooks/signature';
+import { isolatedStores, newPartnerId, type IsolatedStores } from '../recompute/env';
+
+const alert = { id: 'status:security:2026-11-25:in-progress', kind: 'status-changed' as const, area: 'security' as const, date: '2026-11-25', from: 'qualified' as const, to: 'in-progress' as const, total: 60, message: 'Security: qualified -> in-progress' };
+
+describe('alert notifications', () => {
+  let stores: IsolatedStores;
+  beforeAll(async () => {
+    stores = await isolatedStores();
+    process.env.NOTIFICATION_SECRET = generateSecret();
+    process.env.NOTIFICATION_MAX_ATTEMPTS = '3';
+    resetSettingsCache();
+  });
+  afterAll(async () => {
+    delete process.env.NOTIFICATION_SECRET;
+    delete process.env.NOTIFICATION_MAX_ATTEMPTS;
+    resetSettingsCache();
+    await stores?.close();
+  });
+
+  it('records an alert once however often the same condition is seen', async () => {
+    const p = newPartnerId();
+    expect(await recordAlerts(p, [alert], { notificationUrl: 'https://example.com/h' })).toEqual([alert.id]);
+    // Still pending: a rerun returns it again so a lost notification message is re-sent.
+    expect(await recordAlerts(p, [alert], { notificationUrl: 'https://example.com/h' })).toEqual([alert.id]);
+    expect(await listAlerts(p)).toHaveLength(1);
+    expect(await recordAlerts(newPartnerId(), [alert])).toEqual([]);
+  });
+
+  it('backs off exponentially with jitter and honours Retry-After', () => {
+    expect(retryDelaySeconds(1, 30, undefined, () => 0)).toBe(15);
+    expect(retryDelaySeconds(3, 30, undefined, () => 1)).toBe(120);
+    expect(retryDelaySeconds(1, 30, 600, () => 0)).toBe(600);
+    expect(webhookIdOf('p', 'a')).toBe(webhookIdOf('p', 'a'));
+  });
+
+  it('gives up at once on 410 Gone, and after the last attempt otherwise, marking the alert failed', async () => {
+    const p = newPartnerId();
+    await importSnapshotAsState({ partnerId: p }, { notificationUrl: 'https://receiver.invalid/hook' });
+    await recordAlerts(p, [alert], { notificationUrl: 'https://receiver.invalid/hook' });
+    const gone = await deliverNotification({ partnerId: p, alertId: alert.id, attempt: 1 }, { fetchImpl: async () => new Response(null, { status: 410 }) });
+    expect(gone.result).toBe('gave-up');
+    expect((await listAlerts(p))[0]!.notification).toMatchObject({ state: 'failed', lastError: 'HTTP 410 from the notification URL' });
+
+    const q = newPartnerId();
+    await importSnapshotAsState({ partnerId: q }, { notificationUrl: 'https://receiver.invalid/hook' });
+    await recordAlerts(q, [alert], { notificationUrl: 'https://receiver.invalid/hook' });
+    const failing = async () => new Response(null, { status: 500 });
+    expect((await deliverNotification({ partnerId: q, alertId: alert.id, attempt: 2 }, { fetchImpl: failing })).result).toBe('retry');
+    expect((await listAlerts(q))[0]!.notification.state).toBe('pending');
+    const last = await deliverNotification({ partnerId: q, alertId: alert.id, attempt: 3 }, { fetchImpl: failing });
+    expect(last.result).toBe('gave-up');
+    expect((await listAlerts(q))[0]!.notification).toMatchObject({ state: 'failed', attempts: 3 });
+  });
+});
