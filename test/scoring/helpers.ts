@@ -1,0 +1,57 @@
+import type { AreaId, AreaScore, AssociationType, CporRole, MetricId, MetricScore, PartnerSnapshotInput, Platform, ScoringSettings } from '../../shared/scoring';
+import { parseSnapshot, scoreArea } from '../../shared/scoring';
+
+/** Builders that keep the worked examples readable: people with certifications, tenants with monthly usage. */
+
+export type Row = NonNullable<PartnerSnapshotInput['telemetry']>[number];
+export type Assoc = NonNullable<PartnerSnapshotInput['associations']>[number];
+export type Person = NonNullable<PartnerSnapshotInput['professionals']>[number];
+
+let seq = 0;
+
+export function person(certs: string[], opts: { earnedOn?: string; linked?: boolean; id?: string } = {}): Person {
+  const id = opts.id ?? `p${++seq}`;
+  return {
+    id,
+    name: id,
+    linked: opts.linked ?? true,
+    certifications: certs.map((c) => ({ certificationId: c, earnedOn: opts.earnedOn ?? '2023-03-01', expiresOn: '2027-09-01' })),
+  };
+}
+
+/** n people holding the same certifications. */
+export function people(n: number, certs: string[], prefix = 'x'): Person[] {
+  return Array.from({ length: n }, () => person(certs, { id: `${prefix}${++seq}` }));
+}
+
+export function assoc(type: AssociationType, tenantId: string, extra: Partial<Assoc> = {}): Assoc {
+  return { id: `a${++seq}`, type, tenantId, startDate: '2020-01-01', ...(type === 'CPOR' && !extra.role ? { role: 'use-or-consume' as CporRole } : {}), ...extra };
+}
+
+export function row(tenantId: string, month: string, platform: Platform, workload: string, associationType: AssociationType, measures: Partial<Row>): Row {
+  return { tenantId, month, platform, workload, associationType, ...measures };
+}
+
+export function snapshot(parts: Partial<PartnerSnapshotInput>): ReturnType<typeof parseSnapshot> {
+  return parseSnapshot({ partnerId: 'test-partner', ...parts });
+}
+
+export function area(snap: PartnerSnapshotInput, id: AreaId, date: string, opts: { ruleVersion?: string; settings?: Partial<ScoringSettings> } = {}): AreaScore {
+  return scoreArea(snap, id, { date, ...opts });
+}
+
+export function metric(a: AreaScore | { metrics: MetricScore[] }, id: MetricId): MetricScore {
+  const m = a.metrics.find((x) => x.id === id);
+  if (!m) throw new Error(`metric ${id} not in area`);
+  return m;
+}
+
+export function trackMetric(a: AreaScore, track: 'enterprise' | 'smb', id: MetricId): MetricScore {
+  const t = a.tracks?.find((x) => x.track === track);
+  if (!t) throw new Error(`track ${track} not computed`);
+  return metric(t, id);
+}
+
+export function lines(m: MetricScore): string[] {
+  return m.explanation.map((l) => `${l.kind}|${l.subject}|${l.reason}`);
+}
