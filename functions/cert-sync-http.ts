@@ -1,13 +1,12 @@
 import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { isoDateOf } from '../shared/certsync/dates';
 import { readSyncRecord } from '../shared/certsync/records';
+import { partnerExists } from '../shared/certsync/registration';
 import { handleRunMessage, runWithProblems, type CertSyncMessage } from '../shared/certsync/run';
 import { certSyncStartBodySchema } from '../shared/certsync/schemas';
 import { readJsonBody } from '../shared/http/request-body';
 import { accepted, badRequest, notFound, ok } from '../shared/http/responses';
 import { QUEUES } from '../shared/queues/names';
-import { DOC_IDS, type ProfileDoc } from '../shared/state/documents';
-import { readStateDoc } from '../shared/state/store';
 
 /** On-demand certification sync: the whole run, or one partner now; and what the last sync found. */
 
@@ -42,7 +41,7 @@ export async function getCertSyncRun(request: HttpRequest): Promise<HttpResponse
 /** POST /api/partners/{partnerId}/cert-sync: syncs one partner now, outside any run. */
 export async function syncPartnerNow(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const partnerId = request.params.partnerId ?? '';
-  if (!(await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile))) return notFound(`Partner ${partnerId} is not known.`);
+  if (!(await partnerExists(partnerId))) return notFound(`Partner ${partnerId} is not known.`);
   const message: CertSyncMessage = { partnerId };
   context.extraOutputs.set(partnerQueue, [message]);
   context.log(`Certification sync of partner ${partnerId} requested.`);
@@ -53,10 +52,7 @@ export async function syncPartnerNow(request: HttpRequest, context: InvocationCo
 export async function getPartnerSync(request: HttpRequest): Promise<HttpResponseInit> {
   const partnerId = request.params.partnerId ?? '';
   const record = await readSyncRecord(partnerId);
-  if (!record) {
-    const known = await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile);
-    return notFound(known ? `Partner ${partnerId} has not been synced yet.` : `Partner ${partnerId} is not known.`);
-  }
+  if (!record) return notFound((await partnerExists(partnerId)) ? `Partner ${partnerId} has not been synced yet.` : `Partner ${partnerId} is not known.`);
   return ok({ partnerId, last: record.last, history: record.history });
 }
 

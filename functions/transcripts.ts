@@ -1,10 +1,14 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { setTranscriptLink, type Outcome } from '../shared/certsync/registration';
+import type { CertSyncMessage } from '../shared/certsync/run';
 import { transcriptBodySchema } from '../shared/certsync/schemas';
 import { readJsonBody } from '../shared/http/request-body';
 import { badRequest, notFound, ok } from '../shared/http/responses';
+import { QUEUES } from '../shared/queues/names';
 
 /** A professional's Microsoft Learn transcript share link, read by the certification sync. */
+
+const partnerQueue = output.storageQueue({ queueName: QUEUES.certSync, connection: 'AzureWebJobsStorage' });
 
 function respond<T>(o: Outcome<T>): HttpResponseInit {
   if (o.kind === 'invalid') return badRequest(o.reason, o.details);
@@ -18,8 +22,14 @@ export async function putTranscript(request: HttpRequest, context: InvocationCon
   const parsed = await readJsonBody(request, transcriptBodySchema);
   if (!parsed.ok) return parsed.response;
   const res = await setTranscriptLink(partnerId, professionalId, parsed.value.url);
-  if (res.kind === 'ok') context.log(`Transcript link of professional ${professionalId} (partner ${partnerId}) set to share ${res.value.shareId}.`);
-  else context.warn(`Transcript link for professional ${professionalId} (partner ${partnerId}) refused: ${res.reason}`);
+  if (res.kind === 'ok') {
+    // Read the new link now rather than at night, so the person's certifications show up within seconds.
+    const message: CertSyncMessage = { partnerId };
+    context.extraOutputs.set(partnerQueue, [message]);
+    context.log(`Transcript link of professional ${professionalId} (partner ${partnerId}) set to share ${res.value.shareId}; sync requested.`);
+    return ok({ ...res.value, syncRequested: true });
+  }
+  context.warn(`Transcript link for professional ${professionalId} (partner ${partnerId}) refused: ${res.reason}`);
   return respond(res);
 }
 
@@ -31,5 +41,5 @@ export async function deleteTranscript(request: HttpRequest, context: Invocation
   return respond(res);
 }
 
-app.http('transcripts-put', { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', methods: ['PUT'], authLevel: 'function', handler: putTranscript });
+app.http('transcripts-put', { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', methods: ['PUT'], authLevel: 'function', extraOutputs: [partnerQueue], handler: putTranscript });
 app.http('transcripts-delete', { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', methods: ['DELETE'], authLevel: 'function', handler: deleteTranscript });

@@ -85,8 +85,10 @@ function upsert(p: StoredProfessional, incoming: SourceCertification, source: So
   }
   if (stored.source === source && (incoming.earnedOn !== stored.earnedOn || (incoming.expiresOn ?? '') !== (stored.expiresOn ?? ''))) {
     // The same source corrected itself (an earlier date): it is the authority on its own records.
-    p.certifications[incoming.certificationId] = { ...stored, earnedOn: incoming.earnedOn, ...(incoming.expiresOn ? { expiresOn: incoming.expiresOn } : { expiresOn: undefined }), updatedAt: nowIso };
-    if (!incoming.expiresOn) delete p.certifications[incoming.certificationId]!.expiresOn;
+    const corrected: StoredCertification = { ...stored, earnedOn: incoming.earnedOn, updatedAt: nowIso };
+    if (incoming.expiresOn) corrected.expiresOn = incoming.expiresOn;
+    else delete corrected.expiresOn;
+    p.certifications[incoming.certificationId] = corrected;
     return { kind: 'renewed', certificationId: incoming.certificationId, source, detail: `${incoming.label}: corrected by ${source} to earned ${incoming.earnedOn}${incoming.expiresOn ? `, expires ${incoming.expiresOn}` : ''}` };
   }
   if (incoming.credentialNumber && stored.credentialNumber !== incoming.credentialNumber) {

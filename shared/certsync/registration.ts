@@ -12,7 +12,7 @@ import { parseShareLink } from './share-link';
 
 export type Outcome<T> = { kind: 'ok'; value: T } | { kind: 'invalid'; reason: string; details?: { path: string; message: string }[] } | { kind: 'not-found'; reason: string };
 
-async function partnerExists(partnerId: string): Promise<boolean> {
+export async function partnerExists(partnerId: string): Promise<boolean> {
   return (await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile)) !== undefined;
 }
 
@@ -87,6 +87,10 @@ export async function uploadImportFile(partnerId: string, text: string, contentT
   const settings = getSettings();
   const blob = `${encodeURIComponent(partnerId)}/upload-${now.toISOString().replace(/[:.]/g, '-')}.${parsed.format}`;
   await writeBlobText(await blobContainer(settings, settings.CERT_IMPORTS_CONTAINER), blob, text, parsed.format === 'csv' ? 'text/csv' : 'application/x-ndjson');
-  await setCertSources(partnerId, { ...((await getCertSources(partnerId)) as { kind: 'ok'; value: CertSourceConfig }).value, importBlob: blob });
+  await updateStateDoc<ProfessionalsDoc>(partnerId, DOC_IDS.professionals, initProfessionals(partnerId), (d) => {
+    if (d.certSources?.importBlob === blob) return false;
+    d.certSources = { ...(d.certSources ?? {}), importBlob: blob };
+    return true;
+  });
   return { kind: 'ok', value: { blob, format: parsed.format, rows: parsed.rows.length + parsed.errors.length, accepted, errors: resolved.errors } };
 }

@@ -1,5 +1,6 @@
 import { getSettings, type Settings } from '../config/settings';
 import { markStateChanged } from '../recompute/request';
+import { eligibleUntilOf, expiryOf } from '../scoring';
 import { DOC_IDS, type ProfessionalsDoc } from '../state/documents';
 import { initProfessionals, loadPartnerSnapshot, readStateDoc, updateStateDoc } from '../state/store';
 import { applySync, type ApplyResult } from './apply';
@@ -10,7 +11,6 @@ import { ImportFileSource } from './sources/import';
 import { LearnTranscriptSource } from './sources/learn';
 import type { CertSource, SourceContext, SourceReport } from './sources/types';
 import { computeExpiryWarnings, DEFAULT_WARNING_DAYS, type WarningsReport } from './warnings';
-import { eligibleUntilOf, expiryOf } from '../scoring';
 
 /**
  * Syncs one partner: reads every source the partner uses, merges the reports into the professionals document

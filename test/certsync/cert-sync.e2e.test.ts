@@ -14,7 +14,7 @@ const TIMEOUT_MS = 300;
 let host: HostProcess;
 let learn: FakeLearn;
 const s = suffix();
-const P = { good: `p-good-${s}`, mixed: `p-mixed-${s}`, down: `p-down-${s}`, empty: `p-empty-${s}` };
+const P = { good: `p-good-${s}`, mixed: `p-mixed-${s}`, down: `p-down-${s}`, empty: `p-empty-${s}`, reg: `p-reg-${s}` };
 const link = (shareId: string) => `https://learn.microsoft.com/en-us/users/someone/transcript/${shareId}`;
 const today = new Date().toISOString().slice(0, 10);
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
@@ -56,6 +56,8 @@ beforeAll(async () => {
   ]);
   await seedPartner(P.down, [professional('down', { transcriptUrl: link(`down${s}`) }, [known])]);
   await seedPartner(P.empty, []);
+  learn.setTranscript(`reg${s}`, [{ name: 'Microsoft Certified: Cybersecurity Architect Expert', dateEarned: '2026-05-01', expiration: `${inDays(200)}` }]);
+  await seedPartner(P.reg, [professional('r1')]);
   host = await startHostProcess({ env });
 }, 60_000);
 
@@ -79,14 +81,20 @@ describe('registering transcript share links', () => {
     expect((await json<{ details: { path: string }[] }>(missing)).details[0]!.path).toBe('url');
   });
 
-  it('answers 404 for an unknown partner or professional, and stores a good link', async () => {
-    expect((await put(`/partners/nobody-${s}/professionals/g1/transcript`, { url: link('abcdef123') })).status).toBe(404);
-    const unknownPro = await put(`/partners/${P.good}/professionals/nobody/transcript`, { url: link('abcdef123') });
+  it('answers 404 for an unknown partner or professional, stores a good link and reads it at once', async () => {
+    expect((await put(`/partners/nobody-${s}/professionals/r1/transcript`, { url: link('abcdef123') })).status).toBe(404);
+    const unknownPro = await put(`/partners/${P.reg}/professionals/nobody/transcript`, { url: link('abcdef123') });
     expect(unknownPro.status).toBe(404);
     expect((await json<{ message: string }>(unknownPro)).message).toContain('Professional nobody is not linked');
-    const res = await put(`/partners/${P.good}/professionals/g5/transcript`, { url: `https://learn.microsoft.com/EN-US/users/someone/transcript/good${s}5` });
+    const res = await put(`/partners/${P.reg}/professionals/r1/transcript`, { url: `https://learn.microsoft.com/EN-US/users/someone/transcript/reg${s}` });
     expect(res.status).toBe(200);
-    expect(await json(res)).toEqual({ professionalId: 'g5', transcriptUrl: link(`good${s}5`), shareId: `good${s}5` });
+    expect(await json(res)).toEqual({ professionalId: 'r1', transcriptUrl: link(`reg${s}`), shareId: `reg${s}`, syncRequested: true });
+    const doc = await eventually(async () => {
+      const d = await readProfessionals(P.reg);
+      return d.items.r1!.certifications['cybersecurity-architect-expert'] ? d : undefined;
+    }, 20_000, 'the new link to be read');
+    expect(doc.items.r1!.transcriptUrl).toBe(link(`reg${s}`));
+    expect(doc.items.r1!.sync).toMatchObject({ status: 'ok' });
   });
 });
 
@@ -104,7 +112,7 @@ describe('a sync run through the timer, the queue fan-out and the partner worker
       const r = await json<{ status: string; total: number; done: number; stale: number; failed: number; problems: { partnerId: string; reason: string }[] }>(res);
       return r.status === 'finished' ? r : undefined;
     }, 40_000, `run ${runId} to finish`);
-    expect(run).toMatchObject({ total: 4, done: 2, stale: 2, failed: 0 });
+    expect(run).toMatchObject({ total: 5, done: 3, stale: 2, failed: 0 });
     const reasons = Object.fromEntries(run.problems.map((p) => [p.partnerId, p.reason]));
     expect(Object.keys(reasons).sort()).toEqual([P.down, P.mixed].sort());
     expect(reasons[P.down]).toContain('down: Learn did not answer: HTTP 503 after 3 attempts');
@@ -118,8 +126,8 @@ describe('a sync run through the timer, the queue fan-out and the partner worker
   it('never had more requests in flight toward Learn than the configured concurrency', () => {
     expect(learn.maxInFlight).toBeGreaterThan(1);
     expect(learn.maxInFlight).toBeLessThanOrEqual(CONCURRENCY);
-    // 6 good + 1 throttled twice + slow x3 + down x3 + shape + private; the unlinked person is never fetched.
-    expect(learn.requests).toBe(6 + 2 + 3 + 3 + 1 + 1);
+    // 6 good + 1 registered + throttled twice + slow x3 + down x3 + shape + private; the unlinked person is never fetched.
+    expect(learn.requests).toBe(6 + 1 + 2 + 3 + 3 + 1 + 1);
   });
 
   it('stored what Learn reported, mapped to rule-set ids, and recorded the changes per person', async () => {

@@ -97,7 +97,7 @@ export const certSyncPaths: FeaturePaths = {
       security,
       parameters: [partner, pathParameter('professionalId', 'Professional id (from the "professional linked" event).')],
       requestBody: { required: true, content: jsonContent(jsonSchema(transcriptBodySchema, 'input'), { url: 'https://learn.microsoft.com/en-us/users/ada/transcript/d5on2cqnl3lgknq' }) },
-      responses: { '200': { description: 'Stored (normalised).', content: jsonContent(obj({ professionalId: str, transcriptUrl: str, shareId: str })) }, ...errorResponses(400, 404, 413) },
+      responses: { '200': { description: 'Stored (normalised); a sync of the partner is queued.', content: jsonContent(obj({ professionalId: str, transcriptUrl: str, shareId: str, syncRequested: { type: 'boolean' } })) }, ...errorResponses(400, 404, 413) },
     },
     delete: {
       summary: "Stop reading a professional's transcript",
