@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { deliverySchema, EVENT_SCHEMAS } from '../shared/events/schemas';
+import { partnerSnapshotSchema, ruleSetSchema } from '../shared/scoring';
 
 /**
  * `npm run schemas`: writes the JSON Schemas under docs/schemas/ from the zod schemas the code validates
@@ -21,6 +22,8 @@ export interface SchemaEntry {
 export const SCHEMAS: SchemaEntry[] = [
   ...Object.entries(EVENT_SCHEMAS).map(([type, schema]) => ({ file: `events/${type}.json`, schema, io: 'input' as const, title: `Webhook event ${type} (v1)` })),
   { file: 'events/delivery.json', schema: deliverySchema, io: 'input', title: 'Webhook delivery body: one event, or { "events": [...] } with up to 500' },
+  { file: 'scoring/partner-snapshot.json', schema: partnerSnapshotSchema, io: 'input', title: 'Partner snapshot: the scoring engine input (schemaVersion 1)' },
+  { file: 'scoring/rule-set.json', schema: ruleSetSchema, io: 'input', title: 'PCS rule set: one rule version as data (shared/scoring/rules/)' },
 ];
 
 export const SCHEMAS_DIR = path.resolve(__dirname, '..', '..', 'docs', 'schemas');

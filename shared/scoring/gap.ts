@@ -38,7 +38,11 @@ export function gapToQualify(area: Pick<AreaScore, 'metrics' | 'total'>, setting
     if (gain <= EPS) return 0;
     const n = Math.ceil(gain / ppu - EPS);
     const gained = Math.min(room, n * ppu);
-    steps.push({ metricId: s.m.id, metricName: s.m.name, add: n, what: s.m.gapHint.unitDescription, pointsGained: Math.round(gained * 100) / 100 });
+    const last = steps[steps.length - 1];
+    if (last && last.metricId === s.m.id && last.what === s.m.gapHint.unitDescription) {
+      last.add += n;
+      last.pointsGained = Math.round((last.pointsGained + gained) * 100) / 100;
+    } else steps.push({ metricId: s.m.id, metricName: s.m.name, add: n, what: s.m.gapHint.unitDescription, pointsGained: Math.round(gained * 100) / 100 });
     s.points += gained;
     return gained;
   };

@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import {
+  AREA_NAMES,
+  AREAS,
+  formatLine,
+  fmt,
+  parseSnapshot,
+  RULE_VERSIONS,
+  scorePartner,
+  SnapshotError,
+  type AreaId,
+  type AreaScore,
+  type MetricScore,
+  type ScoringSettings,
+} from '../shared/scoring';
+
+/**
+ * `npm run score -- <snapshot.json> [--date YYYY-MM-DD] [--area NAME] [--json] [--rules VERSION] [--metric-test gt0|gte1] [--all]`
+ * Prints each area's score as a table with explanations and the gap to qualification, or the raw result as JSON.
+ * Exit codes: 0 scored, 2 bad arguments or a malformed snapshot (each bad field is named), 1 anything else.
+ */
+
+const USAGE = `usage: npm run score -- <snapshot.json> [--date YYYY-MM-DD] [--area NAME] [--json] [--rules ${RULE_VERSIONS.join('|')}] [--metric-test gt0|gte1] [--all]
+  --date         evaluation date (default: today, UTC)
+  --area         one area: ${AREAS.join(', ')} (or its name, e.g. "Modern Work")
+  --json         print the full result as JSON
+  --rules        force a rule version instead of the one in effect on the date
+  --metric-test  "points in every metric" as > 0 (gt0, default; env QUALIFY_METRIC_TEST) or >= 1 (gte1)
+  --all          print every explanation line (default: the first ${8} per metric)`;
+
+class UsageError extends Error {}
+
+interface Args {
+  file: string;
+  date: string;
+  area?: AreaId;
+  json: boolean;
+  rules?: string;
+  metricTest?: ScoringSettings['qualifyMetricTest'];
+  all: boolean;
+}
+
+function resolveArea(name: string): AreaId {
+  const norm = (s: string) => s.toLowerCase().replace(/&/g, 'and').replace(/[^a-z0-9]+/g, '');
+  const hit = AREAS.find((a) => norm(a) === norm(name) || norm(AREA_NAMES[a]) === norm(name));
+  if (!hit) throw new UsageError(`unknown area "${name}"; use one of: ${AREAS.join(', ')}`);
+  return hit;
+}
+
+export function parseArgs(argv: readonly string[], today: string): Args {
+  let file: string | undefined;
+  const args: Args = { file: '', date: today, json: false, all: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--json') args.json = true;
+    else if (a === '--all') args.all = true;
+    else if (a === '--date') args.date = value();
+    else if (a === '--area') args.area = resolveArea(value());
+    else if (a === '--rules') args.rules = value();
+    else if (a === '--metric-test') {
+      const v = value();
+      if (v !== 'gt0' && v !== 'gte1') throw new UsageError('--metric-test must be gt0 or gte1');
+      args.metricTest = v;
+    } else if (a === '--help' || a === '-h') throw new UsageError('');
+    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+    else if (file === undefined) file = a;
+    else throw new UsageError(`unexpected argument ${a}`);
+  }
+  if (!file) throw new UsageError('give the snapshot file');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(args.date) || Number.isNaN(Date.parse(`${args.date}T00:00:00Z`))) throw new UsageError(`--date must be YYYY-MM-DD, got "${args.date}"`);
+  if (args.rules && !RULE_VERSIONS.includes(args.rules)) throw new UsageError(`unknown rule version "${args.rules}"; known: ${RULE_VERSIONS.join(', ')}`);
+  args.file = file;
+  return args;
+}
+
+function pad(s: string, n: number, right = false): string {
+  return right ? s.padStart(n) : s.padEnd(n);
+}
+
+function metricRows(metrics: MetricScore[]): string[] {
+  const rows = metrics.map((m) => [m.name, fmt(m.points), fmt(m.max), `${fmt(m.units)}${m.unitsForMax !== undefined ? ` / ${fmt(m.unitsForMax)}` : ''} ${m.unitLabel}`]);
+  const w = [Math.max(6, ...rows.map((r) => r[0]!.length)), 6, 4];
+  const out = [`  ${pad('Metric', w[0]!)}  ${pad('Points', w[1]!, true)}  ${pad('Max', w[2]!, true)}  Units`];
+  out.push(`  ${'-'.repeat(w[0]!)}  ${'-'.repeat(w[1]!)}  ${'-'.repeat(w[2]!)}  ${'-'.repeat(24)}`);
+  for (const r of rows) out.push(`  ${pad(r[0]!, w[0]!)}  ${pad(r[1]!, w[1]!, true)}  ${pad(r[2]!, w[2]!, true)}  ${r[3]}`);
+  return out;
+}
+
+export function renderArea(a: AreaScore, all: boolean): string {
+  const out: string[] = [];
+  const status = a.status.replace(/-/g, ' ');
+  out.push(`${a.name}: ${fmt(a.total)} / ${a.max}, ${status}${a.qualifiesToday && a.status !== 'qualified' ? ' (qualifies today)' : ''}`);
+  out.push(`  rules ${a.ruleVersion}; ${a.track === 'smb' ? 'SMB' : 'Enterprise'} track: ${a.trackReason}`);
+  if (a.tracks) out.push(`  tracks: ${a.tracks.map((t) => `${t.track === 'smb' ? 'SMB' : 'Enterprise'} ${fmt(t.total)}${t.qualifies ? ' (qualifies)' : ''}`).join(', ')}`);
+  out.push(...metricRows(a.metrics));
+  for (const m of a.metrics) {
+    out.push(`  ${m.name}:`);
+    const shown = all ? m.explanation : m.explanation.slice(0, 8);
+    for (const l of shown) out.push(`    ${l.kind === 'counted' ? '+' : l.kind === 'not-counted' ? '-' : '*'} ${formatLine(l)}`);
+    if (shown.length < m.explanation.length) out.push(`    ... ${m.explanation.length - shown.length} more lines (--all shows them)`);
+  }
+  if (a.gap) {
+    const g = a.gap;
+    out.push(`  To qualify${g.reachable ? '' : ' (not reachable by additions alone)'}: ${g.zeroMetrics.length ? `metrics without points: ${g.zeroMetrics.join(', ')}; ` : ''}${fmt(g.pointsShort)} points short of 70 after that`);
+    for (const s of g.steps) out.push(`    add ${fmt(s.add)} ${s.what} -> ${s.metricName} +${fmt(s.pointsGained)}`);
+    for (const n of g.notes) out.push(`    note: ${n}`);
+    if (g.steps.length) out.push(`    total after these additions: ${fmt(g.totalAfter)}`);
+  }
+  return out.join('\n');
+}
+
+export function main(argv: readonly string[], io: { out: (s: string) => void; err: (s: string) => void } = { out: (s) => console.log(s), err: (s) => console.error(s) }): number {
+  let args: Args;
+  try {
+    args = parseArgs(argv, new Date().toISOString().slice(0, 10));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      if (e.message) io.err(`error: ${e.message}`);
+      io.err(USAGE);
+      return 2;
+    }
+    throw e;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(args.file, 'utf8'));
+  } catch (e) {
+    io.err(`error: cannot read ${args.file}: ${(e as Error).message}`);
+    return 2;
+  }
+  let snapshot;
+  try {
+    snapshot = parseSnapshot(raw);
+  } catch (e) {
+    if (e instanceof SnapshotError) {
+      io.err(`error: ${args.file} is not a valid partner snapshot:`);
+      for (const i of e.issues) io.err(`  ${i.path}: ${i.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  const metricTest = args.metricTest ?? (process.env.QUALIFY_METRIC_TEST === 'gte1' ? 'gte1' : undefined);
+  const result = scorePartner(snapshot, { date: args.date, ...(args.rules ? { ruleVersion: args.rules } : {}), settings: metricTest ? { qualifyMetricTest: metricTest } : {} });
+  const areas = args.area ? result.areas.filter((a) => a.area === args.area) : result.areas;
+  if (args.json) {
+    io.out(JSON.stringify({ ...result, areas }, null, 2));
+    return 0;
+  }
+  io.out(`Partner ${result.partnerId} on ${result.date} (rules ${result.ruleVersion})`);
+  io.out(areas.map((a) => `  ${pad(a.name, 26)} ${pad(fmt(a.total), 6, true)}  ${a.status}`).join('\n'));
+  for (const a of areas) io.out(`\n${renderArea(a, args.all)}`);
+  return 0;
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    console.error(e);
+    process.exitCode = 1;
+  }
+}
