@@ -1,11 +1,12 @@
-import type { AreaId, AreaScore, AssociationType, CporRole, MetricId, MetricScore, PartnerSnapshotInput, Platform, ScoringSettings } from '../../shared/scoring';
+import type { AreaId, AreaScore, AssociationType, CporRole, MetricId, MetricScore, PartnerSnapshotInput, Platform, Professional, ScoringSettings } from '../../shared/scoring';
 import { parseSnapshot, scoreArea } from '../../shared/scoring';
 
 /** Builders that keep the worked examples readable: people with certifications, tenants with monthly usage. */
 
 export type Row = NonNullable<PartnerSnapshotInput['telemetry']>[number];
 export type Assoc = NonNullable<PartnerSnapshotInput['associations']>[number];
-export type Person = NonNullable<PartnerSnapshotInput['professionals']>[number];
+/** Fully populated (the parsed shape), so it fits both a snapshot being built and a parsed one. */
+export type Person = Professional;
 
 let seq = 0;
 
