@@ -7,9 +7,14 @@ import { QUEUES } from '../shared/queues/names';
 export async function applyEvents(queueItem: unknown, context: InvocationContext): Promise<void> {
   const text = typeof queueItem === 'string' ? queueItem : JSON.stringify(queueItem);
   const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
-  const ref = (queueItem as { receiptId?: string } | null)?.receiptId ?? '(unknown delivery)';
+  const item = queueItem as { receiptId?: string; deliveries?: unknown[] } | null;
+  const ref = item?.receiptId ?? (Array.isArray(item?.deliveries) ? `batch of ${item.deliveries.length} deliveries` : '(unknown delivery)');
   try {
-    const { results, usage } = await processDelivery(queueItem, { retry: dequeueCount > 1 });
+    const { results, unusable, usage } = await processDelivery(queueItem, { retry: dequeueCount > 1 });
+    for (const u of unusable) {
+      const dl = await recordDeadLetter({ queue: QUEUES.events, body: u.delivery, reason: u.reason, partnerIds: u.delivery.partnerIds });
+      context.error(`delivery ${u.delivery.receiptId}: dead-lettered as ${dl.id}: ${u.reason}`);
+    }
     for (const r of results) {
       const counts = r.outcomes.reduce<Record<string, number>>((acc, o) => ((acc[o.result] = (acc[o.result] ?? 0) + 1), acc), {});
       context.log(`delivery ${ref} partner ${r.partnerId}: ${JSON.stringify(counts)}${r.recomputeRequested ? ', recompute requested' : ''}`);

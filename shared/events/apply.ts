@@ -345,9 +345,10 @@ function applyCertification(doc: ProfessionalsDoc, e: CertEvent, source: string)
   return outcome(e, newer ? 'applied' : 'older', newer ? undefined : `certification ${certId} of ${key}: kept the newer expiry, recorded the older facts`);
 }
 
-export function applyProfessionalEvents(doc: ProfessionalsDoc, events: readonly ProfessionalEvent[], source: string): EventOutcome[] {
+export function applyProfessionalEvents(doc: ProfessionalsDoc, events: readonly ProfessionalEvent[], source: string | ((e: WebhookEvent) => string)): EventOutcome[] {
+  const sourceOf = typeof source === 'string' ? () => source : source;
   return chronological(events).map((e) =>
-    e.type === 'professional.linked' || e.type === 'professional.unlinked' ? applyLink(doc, e) : applyCertification(doc, e, source),
+    e.type === 'professional.linked' || e.type === 'professional.unlinked' ? applyLink(doc, e) : applyCertification(doc, e, sourceOf(e)),
   );
 }
 

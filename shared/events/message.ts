@@ -20,3 +20,15 @@ export type EventsMessage = z.infer<typeof eventsMessageSchema>;
 
 /** JSON text budget of an inline message: 64 KiB after base64 (x4/3), with room for the host's envelope. */
 export const INLINE_MESSAGE_LIMIT = 45_000;
+
+/** Several deliveries accepted together (see shared/webhooks/enqueue.ts): applied in one pass. */
+export const deliveriesMessageSchema = z.object({
+  kind: z.literal('webhook-deliveries'),
+  v: z.literal(1),
+  /** Every partner of every delivery, so a dead letter can be found by partner. */
+  partnerIds: z.array(z.string()),
+  deliveries: z.array(eventsMessageSchema).min(1),
+});
+export type DeliveriesMessage = z.infer<typeof deliveriesMessageSchema>;
+
+export const queueMessageSchema = z.discriminatedUnion('kind', [eventsMessageSchema, deliveriesMessageSchema]);

@@ -13,17 +13,18 @@ import {
   type ProfessionalEvent,
   type TelemetryEvent,
 } from './apply';
-import { eventsMessageSchema, type EventsMessage } from './message';
+import { queueMessageSchema, type EventsMessage } from './message';
 import type { WebhookEvent } from './schemas';
 import { zodDetails } from '../validation';
 
 /** A message that can never succeed: it goes straight to the dead-letter store instead of being retried. */
 export class PermanentMessageError extends Error {}
 
-export function parseEventsMessage(value: unknown): EventsMessage {
-  const parsed = eventsMessageSchema.safeParse(value);
+/** The deliveries a queue message carries (one, or several accepted together). */
+export function parseEventsMessage(value: unknown): EventsMessage[] {
+  const parsed = queueMessageSchema.safeParse(value);
   if (!parsed.success) throw new PermanentMessageError(`not a webhook delivery message: ${zodDetails(parsed.error).slice(0, 10).map((d) => `${d.path}: ${d.message}`).join('; ')}`);
-  return parsed.data;
+  return parsed.data.kind === 'webhook-delivery' ? [parsed.data] : parsed.data.deliveries;
 }
 
 async function eventsOf(message: EventsMessage): Promise<WebhookEvent[]> {
@@ -61,7 +62,7 @@ export interface PartnerApplyResult {
  * Applies one partner's events: one read-modify-write per document touched (associations,
  * professionals, each telemetry month), then the month list on the profile, then one recompute request.
  */
-export async function applyPartnerEvents(partnerId: string, events: readonly WebhookEvent[], source: string, opts: { retry?: boolean; usage?: Usage } = {}): Promise<PartnerApplyResult> {
+export async function applyPartnerEvents(partnerId: string, events: readonly WebhookEvent[], source: string | ((e: WebhookEvent) => string), opts: { retry?: boolean; usage?: Usage } = {}): Promise<PartnerApplyResult> {
   const usage = opts.usage ?? new Usage();
   const assoc = events.filter(isAssociationEvent) as AssociationEvent[];
   const prof = events.filter(isProfessionalEvent) as ProfessionalEvent[];
@@ -95,14 +96,59 @@ export async function applyPartnerEvents(partnerId: string, events: readonly Web
   return { partnerId, outcomes: results.flatMap((r) => r.outcomes), changed, recomputeRequested };
 }
 
-/** Applies a whole delivery message: every partner it names, then the receipt's summary. */
-export async function processDelivery(value: unknown, opts: { retry?: boolean } = {}): Promise<{ message: EventsMessage; results: PartnerApplyResult[]; usage: Usage }> {
-  const message = parseEventsMessage(value);
-  const events = await eventsOf(message);
+/** Runs `fn` over `items` with at most `limit` at a time. */
+async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+export interface MessageResult {
+  deliveries: EventsMessage[];
+  results: PartnerApplyResult[];
+  /** Deliveries of the message that can never be applied (their receipt is gone); to dead-letter one by one. */
+  unusable: { delivery: EventsMessage; reason: string }[];
+  usage: Usage;
+}
+
+/**
+ * Applies a queue message: the events of all its deliveries, grouped by partner so each partner document
+ * is written once for the whole message, then each delivery's receipt gets its own summary.
+ */
+export async function processDelivery(value: unknown, opts: { retry?: boolean } = {}): Promise<MessageResult> {
+  const deliveries = parseEventsMessage(value);
   const usage = new Usage();
+  const unusable: MessageResult['unusable'] = [];
+  const loaded = await pool(deliveries, 8, async (d) => {
+    try {
+      return { d, events: await eventsOf(d) };
+    } catch (e) {
+      if (!(e instanceof PermanentMessageError)) throw e;
+      unusable.push({ delivery: d, reason: e.message });
+      return { d, events: [] as WebhookEvent[] };
+    }
+  });
+  const sourceOf = new Map<WebhookEvent, string>();
   const byPartner = new Map<string, WebhookEvent[]>();
-  for (const e of events) byPartner.set(e.partnerId, [...(byPartner.get(e.partnerId) ?? []), e]);
-  const results = await Promise.all([...byPartner].map(([partnerId, list]) => applyPartnerEvents(partnerId, list, message.source, { retry: opts.retry, usage })));
-  await markReceiptApplied(message.receiptId, results.flatMap((r) => r.outcomes));
-  return { message, results, usage };
+  for (const { d, events } of loaded) {
+    for (const e of events) {
+      sourceOf.set(e, d.source);
+      byPartner.set(e.partnerId, [...(byPartner.get(e.partnerId) ?? []), e]);
+    }
+  }
+  const results = await pool([...byPartner], 8, ([partnerId, list]) => applyPartnerEvents(partnerId, list, (e) => sourceOf.get(e) ?? 'unknown', { retry: opts.retry, usage }));
+  const outcomes = new Map<string, EventOutcome>();
+  for (const o of results.flatMap((r) => r.outcomes)) if (!outcomes.has(`${o.partnerId}\u0000${o.eventId}`)) outcomes.set(`${o.partnerId}\u0000${o.eventId}`, o);
+  await pool(loaded.filter((l) => l.events.length), 8, ({ d, events }) =>
+    markReceiptApplied(d.receiptId, events.map((e) => outcomes.get(`${e.partnerId}\u0000${e.id}`)).filter((o): o is EventOutcome => o !== undefined)),
+  );
+  return { deliveries, results, unusable, usage };
 }

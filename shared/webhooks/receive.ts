@@ -1,8 +1,7 @@
 import { getSettings } from '../config/settings';
 import { INLINE_MESSAGE_LIMIT, type EventsMessage } from '../events/message';
 import { validateDelivery, type FieldProblem } from '../events/validate';
-import { QUEUES } from '../queues/names';
-import { sendMessages } from '../queues/send';
+import { enqueueDelivery } from './enqueue';
 import { bodyHash, createReceipt, deleteReceipt, receiptId, type ReceiptDoc } from './receipts';
 import { verify } from './signature';
 import { mayWrite, resolveSource, SourceConfigError } from './sources';
@@ -112,7 +111,7 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRes
     return { kind: 'duplicate', webhookId, receivedAt: existing?.receivedAt ?? receivedAt, status: existing?.status ?? 'accepted' };
   }
   try {
-    await sendMessages(QUEUES.events, [inline ? message : { ...message, events: undefined }]);
+    await enqueueDelivery(inline ? message : { ...message, events: undefined });
   } catch (e) {
     await deleteReceipt(id).catch(() => undefined);
     return { kind: 'unavailable', message: 'The delivery could not be queued; nothing was stored. Retry later.', logReason: `enqueue failed for ${id}: ${(e as Error).message}` };
