@@ -49,6 +49,16 @@ function childPeakRssMb(pid: number | undefined): number | undefined {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Runs `op` from `concurrency` workers for `seconds`; returns per-op latencies (ms) and the elapsed time. */
 async function drive(concurrency: number, seconds: number, op: (i: number) => Promise<boolean>): Promise<{ ok: number; failed: number; latencies: number[]; elapsedS: number }> {
   const deadline = performance.now() + seconds * 1000;
@@ -94,7 +104,7 @@ export async function run(args: string[]): Promise<void> {
       env: {
         ...process.env,
         LOCAL_HTTP_PORT: '0',
-        LOCAL_HOST_LOG_LEVEL: 'warning',
+        LOCAL_HOST_LOG_LEVEL: process.env.BENCH_HOST_LOG ? 'information' : 'warning',
         COSMOS_ENDPOINT: endpoint,
         COSMOS_KEY: 'bench',
         AzureWebJobsStorage: azurite.connectionString,
@@ -105,7 +115,7 @@ export async function run(args: string[]): Promise<void> {
     });
     children.push(host);
     const url = (await waitFor(host, /Ready in [\d.]+ s: (http:\/\/[^/\s]+)/, 'the local host'))[1]!;
-    host.stdout!.resume();
+    host.stdout!.on("data", (c: Buffer) => { if (process.env.BENCH_HOST_LOG) process.stderr.write(c); });
     host.stderr!.on("data", (c: Buffer) => { if (process.env.BENCH_HOST_LOG) process.stderr.write(c); });
 
     // Baseline: receipt-sized documents upserted straight into the same emulator.
@@ -131,7 +141,10 @@ export async function run(args: string[]): Promise<void> {
       return res.status === 202;
     };
     await drive(concurrency, 1, (i) => post(1_000_000 + i));
+    const pids = { host: host.pid, cosmos: cosmos.pid, azurite: azurite.pid, bench: process.pid };
+    const cpuBefore = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
     const ingest = await drive(concurrency, seconds, post);
+    const cpu = Object.entries(pids).map(([k, pid]) => `${k}=${((cpuSeconds(pid) - cpuBefore[k]!) / ingest.elapsedS * 100).toFixed(0)}%`).join(' ');
     const ingestRate = ingest.ok / ingest.elapsedS;
     const sorted = [...ingest.latencies].sort((a, b) => a - b);
 
@@ -141,6 +154,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(`latency_202_p50_ms=${fmtMs(pct(sorted, 50))} latency_202_p99_ms=${fmtMs(pct(sorted, 99))} latency_202_max_ms=${fmtMs(sorted.at(-1) ?? NaN)}`);
     const hostRss = childPeakRssMb(host.pid);
     const cosmosRss = childPeakRssMb(cosmos.pid);
+    console.log(`cpu_during_ingest ${cpu} (of one core; this machine has 2)`);
     if (hostRss !== undefined) console.log(`host_peak_rss_mb=${hostRss.toFixed(1)} cosmos_emulator_peak_rss_mb=${cosmosRss?.toFixed(1) ?? 'n/a'}`);
     printPeakRss();
     console.log(`ingest_vs_raw_upsert=${(ingestRate / rawRate).toFixed(2)}`);

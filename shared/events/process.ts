@@ -1,3 +1,4 @@
+import { getSettings } from '../config/settings';
 import { markStateChanged } from '../recompute/request';
 import { DOC_IDS, type AssociationsDoc, type ProfessionalsDoc, type ProfileDoc, type TelemetryDoc } from '../state/documents';
 import { initAssociations, initProfessionals, initProfile, initTelemetry, updateStateDoc, Usage } from '../state/store';
@@ -51,6 +52,36 @@ async function update<D extends AssociationsDoc | ProfessionalsDoc | TelemetryDo
   return { outcomes, changed };
 }
 
+/** Months known to be on a partner's profile (months are never removed), to skip reading the profile for them. */
+const knownMonths = new Map<string, Set<string>>();
+function rememberMonths(partnerId: string, months: string[]): void {
+  if (knownMonths.size > 50_000) knownMonths.clear();
+  const set = knownMonths.get(partnerId) ?? new Set<string>();
+  for (const m of months) set.add(m);
+  knownMonths.set(partnerId, set);
+}
+
+/**
+ * When this process last enqueued a (delayed) recompute for a partner. Until shortly before that message
+ * becomes visible, the recompute has not started, so it will read any change written now: asking again would
+ * only repeat a profile write. Only requests this process enqueued count, since their delay is known.
+ */
+const recomputeAsked = new Map<string, number>();
+const SAFETY_MS = 1500;
+function recomputeStillAhead(partnerId: string): boolean {
+  const at = recomputeAsked.get(partnerId);
+  if (at === undefined) return false;
+  const ahead = Date.now() < at + getSettings().RECOMPUTE_COALESCE_SECONDS * 1000 - SAFETY_MS;
+  if (!ahead) recomputeAsked.delete(partnerId);
+  if (recomputeAsked.size > 50_000) recomputeAsked.clear();
+  return ahead;
+}
+
+export function resetApplyCachesForTests(): void {
+  knownMonths.clear();
+  recomputeAsked.clear();
+}
+
 export interface PartnerApplyResult {
   partnerId: string;
   outcomes: EventOutcome[];
@@ -78,20 +109,27 @@ export async function applyPartnerEvents(partnerId: string, events: readonly Web
 
   if (byMonth.size) {
     // Checked on every delivery with telemetry, not only when a row changed: a retry after a crash must still register the month.
-    const months = [...byMonth.keys()];
-    const r = await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
-      const missing = months.filter((m) => !doc.telemetryMonths.includes(m));
-      if (!missing.length) return false;
-      doc.telemetryMonths = [...doc.telemetryMonths, ...missing].sort();
-      return true;
-    }, { usage });
-    changed ||= r.changed;
+    const months = [...byMonth.keys()].filter((m) => !knownMonths.get(partnerId)?.has(m));
+    if (months.length) {
+      const r = await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
+        const missing = months.filter((m) => !doc.telemetryMonths.includes(m));
+        if (!missing.length) return false;
+        doc.telemetryMonths = [...doc.telemetryMonths, ...missing].sort();
+        return true;
+      }, { usage });
+      changed ||= r.changed;
+      rememberMonths(partnerId, months);
+    }
   }
   // On a retry the documents may already hold this delivery from an attempt that failed before asking for a recompute.
   let recomputeRequested = false;
   if (changed || opts.retry) {
-    await markStateChanged(partnerId, { usage });
     recomputeRequested = true;
+    if (!recomputeStillAhead(partnerId)) {
+      const askedAt = Date.now();
+      const { enqueued } = await markStateChanged(partnerId, { usage });
+      if (enqueued) recomputeAsked.set(partnerId, askedAt);
+    }
   }
   return { partnerId, outcomes: results.flatMap((r) => r.outcomes), changed, recomputeRequested };
 }

@@ -17,8 +17,8 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-/** Parallel sends allowed; more would mean smaller batches for no gain in throughput. */
-const MAX_IN_FLIGHT = 2;
+/** One send at a time: everything accepted meanwhile rides in the next message, which is what makes batches form under load. */
+const MAX_IN_FLIGHT = 1;
 /** Deliveries per message, so one failing message (dead-lettered) holds a bounded amount of work. */
 const MAX_DELIVERIES = 100;
 

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventsMessage } from '../../shared/events/message';
+import { enqueueDelivery, resetEnqueueForTests, setSenderForTests } from '../../shared/webhooks/enqueue';
+
+const delivery = (n: number, events = 1): EventsMessage => ({
+  kind: 'webhook-delivery',
+  v: 1,
+  source: 's',
+  webhookId: `w${n}`,
+  receiptId: `s:w${n}`,
+  receivedAt: '2026-01-01T00:00:00Z',
+  partnerIds: [`p${n % 3}`],
+  events: Array.from({ length: events }, (_, i) => ({ id: `e${n}-${i}`, version: 1, type: 'pal.linked', partnerId: `p${n % 3}`, occurredAt: '2026-01-01T00:00:00Z', data: { tenantId: 't'.repeat(100), objectId: 'o' } })),
+});
+
+describe('group commit of accepted deliveries', () => {
+  afterEach(() => {
+    setSenderForTests(undefined);
+    resetEnqueueForTests();
+  });
+
+  it('sends a lone delivery at once, and batches those accepted while a send is in flight', async () => {
+    const sent: unknown[] = [];
+    let release!: () => void;
+    setSenderForTests(async (_q, bodies) => {
+      sent.push(...bodies);
+      if (sent.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    const first = enqueueDelivery(delivery(0));
+    const rest = Array.from({ length: 10 }, (_, i) => enqueueDelivery(delivery(i + 1)));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ kind: 'webhook-delivery', webhookId: 'w0' });
+    release();
+    await Promise.all([first, ...rest]);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatchObject({ kind: 'webhook-deliveries', partnerIds: ['p0', 'p1', 'p2'] });
+    expect((sent[1] as { deliveries: unknown[] }).deliveries).toHaveLength(10);
+  });
+
+  it('keeps every message under the queue size budget', async () => {
+    const sizes: number[] = [];
+    let release!: () => void;
+    let calls = 0;
+    setSenderForTests(async (_q, bodies) => {
+      sizes.push(JSON.stringify(bodies[0]).length);
+      if (calls++ === 0) await new Promise<void>((r) => (release = r));
+    });
+    const all = [enqueueDelivery(delivery(0)), ...Array.from({ length: 40 }, (_, i) => enqueueDelivery(delivery(i + 1, 20)))];
+    release();
+    await Promise.all(all);
+    expect(sizes.length).toBeGreaterThan(2);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(45_000);
+  });
+
+  it('fails every delivery of a message that could not be written, so each caller can answer 503', async () => {
+    let release!: () => void;
+    let calls = 0;
+    setSenderForTests(async () => {
+      if (calls++ === 0) return new Promise<void>((r) => (release = r));
+      throw new Error('queue unavailable');
+    });
+    const first = enqueueDelivery(delivery(0));
+    const batch = [enqueueDelivery(delivery(1)), enqueueDelivery(delivery(2))];
+    release();
+    await first;
+    for (const p of batch) await expect(p).rejects.toThrow('queue unavailable');
+  });
+});
