@@ -10,6 +10,7 @@ export interface Benchmark {
 const BENCHMARKS: Record<string, () => Benchmark> = {
   // Lazy requires, so one benchmark's set-up cost never touches another's figures.
   scoring: () => require('./scoring') as Benchmark,
+  ingest: () => require('./ingest') as Benchmark,
   certsync: () => require('./certsync') as Benchmark,
 };
 
