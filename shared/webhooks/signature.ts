@@ -69,11 +69,6 @@ export function verify(input: VerifyInput): VerifyResult {
     return { ok: false, reason: 'missing-headers', message: 'The webhook-id, webhook-timestamp and webhook-signature headers are required.' };
   }
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad-timestamp', message: 'webhook-timestamp must be integer Unix seconds.' };
-  const ts = Number(timestamp);
-  const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
-  if (ts < now - input.toleranceSeconds) return { ok: false, reason: 'stale-timestamp', message: `webhook-timestamp is more than ${input.toleranceSeconds} s in the past; sign each attempt with the current time.` };
-  if (ts > now + input.toleranceSeconds) return { ok: false, reason: 'future-timestamp', message: `webhook-timestamp is more than ${input.toleranceSeconds} s in the future; check the sender's clock.` };
-
   const candidates: Buffer[] = [];
   for (const part of signature.split(' ')) {
     const comma = part.indexOf(',');
@@ -88,5 +83,11 @@ export function verify(input: VerifyInput): VerifyResult {
     const expected = hmac(key, id, timestamp, input.body);
     for (const sig of candidates) matched = timingSafeEqual(expected, sig) || matched;
   }
-  return matched ? { ok: true } : { ok: false, reason: 'no-matching-signature', message: 'No webhook-signature matches the body for this source.' };
+  if (!matched) return { ok: false, reason: 'no-matching-signature', message: 'No webhook-signature matches the body for this source.' };
+  // The tolerance is checked after the signature, so only a holder of the secret learns why a timestamp was refused.
+  const ts = Number(timestamp);
+  const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
+  if (ts < now - input.toleranceSeconds) return { ok: false, reason: 'stale-timestamp', message: `webhook-timestamp is more than ${input.toleranceSeconds} s in the past; sign each attempt with the current time.` };
+  if (ts > now + input.toleranceSeconds) return { ok: false, reason: 'future-timestamp', message: `webhook-timestamp is more than ${input.toleranceSeconds} s in the future; check the sender's clock.` };
+  return { ok: true };
 }
