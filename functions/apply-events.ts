@@ -5,7 +5,7 @@ import { QUEUES } from '../shared/queues/names';
 
 /** Applies an accepted webhook delivery to the partners' state documents (queue `webhook-events`). */
 export async function applyEvents(queueItem: unknown, context: InvocationContext): Promise<void> {
-  const text = typeof queueItem === 'string' ? queueItem : JSON.stringify(queueItem);
+  const text = () => (typeof queueItem === 'string' ? queueItem : JSON.stringify(queueItem));
   const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
   const item = queueItem as { receiptId?: string; deliveries?: unknown[] } | null;
   const ref = item?.receiptId ?? (Array.isArray(item?.deliveries) ? `batch of ${item.deliveries.length} deliveries` : '(unknown delivery)');
@@ -15,20 +15,24 @@ export async function applyEvents(queueItem: unknown, context: InvocationContext
       const dl = await recordDeadLetter({ queue: QUEUES.events, body: u.delivery, reason: u.reason, partnerIds: u.delivery.partnerIds });
       context.error(`delivery ${u.delivery.receiptId}: dead-lettered as ${dl.id}: ${u.reason}`);
     }
+    const counts: Record<string, number> = {};
     for (const r of results) {
-      const counts = r.outcomes.reduce<Record<string, number>>((acc, o) => ((acc[o.result] = (acc[o.result] ?? 0) + 1), acc), {});
-      context.log(`delivery ${ref} partner ${r.partnerId}: ${JSON.stringify(counts)}${r.recomputeRequested ? ', recompute requested' : ''}`);
-      for (const o of r.outcomes.filter((x) => x.result === 'refused')) context.warn(`delivery ${ref} partner ${r.partnerId} event ${o.eventId} (${o.type}) refused: ${o.reason}`);
+      for (const o of r.outcomes) {
+        counts[o.result] = (counts[o.result] ?? 0) + 1;
+        if (o.result === 'refused') context.warn(`delivery ${ref} partner ${r.partnerId} event ${o.eventId} (${o.type}) refused: ${o.reason}`);
+      }
     }
-    context.log(`delivery ${ref}: ${usage.reads} reads, ${usage.writes} writes, ${usage.requestCharge.toFixed(1)} RU`);
+    // One line per message: with batched deliveries a line per partner would cost more than the work it describes.
+    const partners = results.map((r) => r.partnerId);
+    context.log(`delivery ${ref}: ${JSON.stringify(counts)} for ${partners.length} partner(s) ${partners.slice(0, 5).join(', ')}${partners.length > 5 ? ', ...' : ''}; ${usage.reads} reads, ${usage.writes} writes, ${usage.requestCharge.toFixed(1)} RU`);
   } catch (e) {
     if (e instanceof PermanentMessageError) {
       // Retrying cannot help; straight to the dead-letter store so an operator sees it now, not after five attempts.
-      const dl = await recordDeadLetter({ queue: QUEUES.events, body: text, reason: e.message });
+      const dl = await recordDeadLetter({ queue: QUEUES.events, body: text(), reason: e.message });
       context.error(`delivery ${ref}: dead-lettered as ${dl.id}: ${e.message}`);
       return;
     }
-    await recordFailure(QUEUES.events, text, e).catch((err) => context.warn(`delivery ${ref}: could not record the failure: ${(err as Error).message}`));
+    await recordFailure(QUEUES.events, text(), e).catch((err) => context.warn(`delivery ${ref}: could not record the failure: ${(err as Error).message}`));
     context.error(`delivery ${ref} failed on attempt ${dequeueCount}: ${(e as Error).message}`);
     throw e;
   }
