@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AssociationsDoc, LifecycleState, ProfessionalsDoc, StoredAssociation, StoredCertification, StoredProfessional, TelemetryDoc } from '../state/documents';
 import { isNewer, telemetryRowKey } from '../state/documents';
 import { checkTransition, SNAPSHOT_STATUS } from './lifecycle';
@@ -158,6 +159,19 @@ export function replayAssociation(rec: StoredAssociation): void {
   else delete rec.endDate;
   rec.updatedAt = newest.at;
   rec.lastEventId = newest.eventId;
+  const variant = newest.v ? rec.variants?.[newest.v] : undefined;
+  if (variant) {
+    for (const k of DESCRIPTIVE) delete rec[k];
+    Object.assign(rec, variant.fields);
+    rec.details = { ...variant.details };
+  }
+}
+
+const DESCRIPTIVE = ['subscriptionId', 'workloads', 'solutionArea', 'role', 'cspTier'] as const;
+
+/** Short content hash of what an event says about the association's descriptive fields. */
+function variantKey(v: unknown): string {
+  return createHash('sha1').update(JSON.stringify(v)).digest('base64url').slice(0, 12);
 }
 
 export function applyAssociationEvents(doc: AssociationsDoc, events: readonly AssociationEvent[]): EventOutcome[] {
@@ -174,24 +188,18 @@ export function applyAssociationEvents(doc: AssociationsDoc, events: readonly As
       continue;
     }
     const note = 'reason' in e.data && typeof e.data.reason === 'string' ? e.data.reason : undefined;
-    const entry: HistoryEntry = { state: c.state, at: e.occurredAt, eventId: e.id, ...(note ? { note } : {}) };
+    const variant = { fields: c.fields, details: c.details };
+    const v = variantKey(variant);
+    const entry: HistoryEntry = { state: c.state, at: e.occurredAt, eventId: e.id, v, ...(note ? { note } : {}) };
     const next: StoredAssociation = rec
-      ? { ...rec, history: [...rec.history, entry] }
-      : { id: c.key, type: c.kind, ...c.fields, status: 'pending', startDate: utcDate(e.occurredAt), lifecycle: c.state, details: c.details, history: [entry], updatedAt: e.occurredAt, lastEventId: e.id };
+      ? { ...rec, history: [...rec.history, entry], variants: { ...(rec.variants ?? {}), [v]: variant } }
+      : { id: c.key, type: c.kind, ...c.fields, status: 'pending', startDate: utcDate(e.occurredAt), lifecycle: c.state, details: c.details, history: [entry], variants: { [v]: variant }, updatedAt: e.occurredAt, lastEventId: e.id };
     replayAssociation(next);
     doc.items[c.key] = next;
     const stored = next.history.find((h) => h.eventId === e.id)!;
-    if (stored.refused) {
-      out.push(outcome(e, 'refused', `${c.key}: ${stored.refused}`));
-    } else if (next.lastEventId === e.id) {
-      // Descriptive fields follow the newest event in effect.
-      for (const k of ['subscriptionId', 'workloads', 'solutionArea', 'role', 'cspTier'] as const) delete next[k];
-      Object.assign(next, c.fields);
-      next.details = c.details;
-      out.push(outcome(e, 'applied'));
-    } else {
-      out.push(outcome(e, 'older', `association ${c.key} already reflects a newer event (${next.lastEventId} at ${next.updatedAt}); recorded in its history`));
-    }
+    if (stored.refused) out.push(outcome(e, 'refused', `${c.key}: ${stored.refused}`));
+    else if (next.lastEventId === e.id) out.push(outcome(e, 'applied'));
+    else out.push(outcome(e, 'older', `association ${c.key} already reflects a newer event (${next.lastEventId} at ${next.updatedAt}); recorded in its history`));
   }
   return out;
 }

@@ -64,7 +64,9 @@ export interface StoredAssociation extends Association, Versioned {
    * this history, so events arriving in any order give the same state; `refused` marks events the
    * lifecycle does not allow at their place in it.
    */
-  history: { state: LifecycleState; at: string; eventId: string; refused?: string; note?: string }[];
+  history: { state: LifecycleState; at: string; eventId: string; refused?: string; note?: string; v?: string }[];
+  /** Descriptive fields as each event stated them, keyed by a short hash that history entries refer to (`v`): the newest event in effect decides them. */
+  variants?: Record<string, { fields: Partial<Pick<Association, 'tenantId' | 'subscriptionId' | 'workloads' | 'solutionArea' | 'role' | 'cspTier'>>; details: Record<string, string> }>;
 }
 
 export interface AssociationsDoc extends BaseDoc {

@@ -63,6 +63,28 @@ describe('association lifecycle', () => {
     );
     expect(reference.items['cpor:c1']).toMatchObject({ lifecycle: 'declined', status: 'rejected', workloads: ['teams'] });
   });
+
+  it('takes descriptive fields from the newest event in effect, whatever arrived when (property)', () => {
+    // Arriving alone, the approval after a rejection is refused; the dispute arriving later makes it legal again.
+    const events = [
+      cpor('1', 'submitted', '2026-01-01T00:00:00Z'),
+      cpor('2', 'rejected', '2026-01-05T00:00:00Z', { reason: 'no proof of execution' }),
+      cpor('3', 'disputed', '2026-01-06T00:00:00Z'),
+      cpor('4', 'approved', '2026-01-09T00:00:00Z', { workloads: ['teams', 'exchange'] }),
+    ];
+    fc.assert(
+      fc.property(fc.shuffledSubarray(events, { minLength: events.length }), (order) => {
+        const doc = emptyAssociations(P);
+        for (const e of order) applyAssociationEvents(doc, [e]);
+        const a = doc.items['cpor:c1']!;
+        expect(a).toMatchObject({ lifecycle: 'approved', status: 'active', startDate: '2026-01-09', workloads: ['teams', 'exchange'], details: { claimId: 'c1' } });
+        expect(a.details).not.toHaveProperty('reason');
+        expect(a.history.map((h) => h.eventId)).toEqual(['1', '2', '3', '4']);
+        expect(a.history.every((h) => !h.refused)).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
 
 describe('professionals and certifications', () => {
