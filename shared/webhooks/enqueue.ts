@@ -69,7 +69,7 @@ function pump(): void {
 /** Resolves once the delivery is in a stored queue message; rejects if that message could not be written. */
 export function enqueueDelivery(delivery: EventsMessage): Promise<void> {
   return new Promise((resolve, reject) => {
-    queue.push({ delivery, size: JSON.stringify(delivery).length + 1, resolve, reject });
+    queue.push({ delivery, size: Buffer.byteLength(JSON.stringify(delivery)) + 1, resolve, reject });
     pump();
   });
 }

@@ -89,7 +89,8 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRes
   const id = receiptId(source.name, webhookId);
   const receivedAt = now.toISOString();
   const message: EventsMessage = { kind: 'webhook-delivery', v: 1, source: source.name, webhookId, receiptId: id, receivedAt, partnerIds, events };
-  const inline = JSON.stringify(message).length <= INLINE_MESSAGE_LIMIT;
+  // Bytes, not characters: the queue message is the base64 of the UTF-8 text.
+  const inline = Buffer.byteLength(JSON.stringify(message)) <= INLINE_MESSAGE_LIMIT;
   const receipt: ReceiptDoc = {
     id,
     type: 'receipt',

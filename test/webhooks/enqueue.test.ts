@@ -10,7 +10,7 @@ const delivery = (n: number, events = 1): EventsMessage => ({
   receiptId: `s:w${n}`,
   receivedAt: '2026-01-01T00:00:00Z',
   partnerIds: [`p${n % 3}`],
-  events: Array.from({ length: events }, (_, i) => ({ id: `e${n}-${i}`, version: 1, type: 'pal.linked', partnerId: `p${n % 3}`, occurredAt: '2026-01-01T00:00:00Z', data: { tenantId: 't'.repeat(100), objectId: 'o' } })),
+  events: Array.from({ length: events }, (_, i) => ({ id: `e${n}-${i}`, version: 1, type: 'pal.linked', partnerId: `p${n % 3}`, occurredAt: '2026-01-01T00:00:00Z', data: { tenantId: 'ü'.repeat(100), objectId: 'o' } })),
 });
 
 describe('group commit of accepted deliveries', () => {
@@ -37,12 +37,12 @@ describe('group commit of accepted deliveries', () => {
     expect((sent[1] as { deliveries: unknown[] }).deliveries).toHaveLength(10);
   });
 
-  it('keeps every message under the queue size budget', async () => {
+  it('keeps every message under the queue size budget, counting UTF-8 bytes', async () => {
     const sizes: number[] = [];
     let release!: () => void;
     let calls = 0;
     setSenderForTests(async (_q, bodies) => {
-      sizes.push(JSON.stringify(bodies[0]).length);
+      sizes.push(Buffer.byteLength(JSON.stringify(bodies[0])));
       if (calls++ === 0) await new Promise<void>((r) => (release = r));
     });
     const all = [enqueueDelivery(delivery(0)), ...Array.from({ length: 40 }, (_, i) => enqueueDelivery(delivery(i + 1, 20)))];
