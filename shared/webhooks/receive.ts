@@ -103,7 +103,13 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRes
     partnerIds,
     ...(inline ? {} : { events }),
   };
-  const created = await createReceipt(receipt);
+  let created: Awaited<ReturnType<typeof createReceipt>>;
+  try {
+    created = await createReceipt(receipt);
+  } catch (e) {
+    // The store is unavailable: nothing was recorded, and a retry of the same delivery will be accepted.
+    return { kind: 'unavailable', message: 'The delivery could not be recorded; nothing was stored. Retry later with the same webhook-id.', logReason: `receipt ${id} could not be created: ${(e as Error).message}` };
+  }
   if (!created.created) {
     const existing = created.existing;
     if (existing && existing.bodySha256 !== receipt.bodySha256) {
