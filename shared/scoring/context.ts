@@ -1,13 +1,14 @@
 import { holdingVerdict, isLinkedOn } from './certifications';
 import { monthIndexOfDate } from './dates';
 import type { AssociationKind, CertificationDef, RuleSet, Source } from './rules/schema';
-import type { Association, AssociationType, PartnerSnapshot, Platform } from './snapshot';
-import type { MetricScore, ScoringSettings } from './types';
+import type { Association, AssociationType, PartnerSnapshot, Platform, TelemetryRow } from './snapshot';
+import type { ExplanationLine, MetricScore, ScoringSettings } from './types';
 
 /**
- * Per-call indexes: telemetry grouped once by platform, associations by tenant, and memoised
- * per-source aggregates, so each metric reads only the few months it needs instead of rescanning
- * the snapshot. Everything here is derived from the snapshot and the date; nothing is global.
+ * Per-call indexes: telemetry grouped once into streams, associations matched once per stream, and memoised
+ * per-source aggregates, so each metric reads only the few months it needs instead of rescanning the snapshot.
+ * Everything here is derived from the snapshot and the date; nothing is global. Large partners have hundreds of
+ * thousands of rows, so the layout avoids an object per row, per month or per tenant and source.
  */
 
 /** How many months back the engine reads: two trailing-twelve-month windows plus the two-month NCA look-back. */
@@ -17,18 +18,7 @@ export const MEASURE_INDEX = { acrUsd: 0, revenueUsd: 1, paidSeats: 2, activeUse
 /** Money adds up across rows; seat and user counts describe a tenant's workload, so rows for the same one are not added. */
 const ADDITIVE = [true, true, false, false, true, false] as const;
 
-/**
- * One tenant's accepted usage: workload key -> values laid out as [measure * SPAN + monthsAgo],
- * where monthsAgo = evaluation month - telemetry month (1 = last month).
- */
-export interface TenantSeries {
-  now: number;
-  /** Parallel arrays (a tenant has a handful of workloads, so arrays beat a Map per tenant and source). */
-  keys: string[];
-  slots: Slot[];
-}
-
-/** A block of 6 x SPAN values inside a shared Float64Array: one allocation per pool chunk instead of per series. */
+/** A block of 6 x SPAN values, laid out as [measure * SPAN + monthsAgo], inside a shared Float64Array. */
 export interface Slot {
   a: Float64Array;
   o: number;
@@ -39,17 +29,99 @@ export interface Slot {
 const SLOT = 6 * SPAN;
 const CHUNK_SLOTS = 512;
 
-export interface SourceData {
-  tenants: Map<string, TenantSeries>;
-  /** The same tenants in insertion order as parallel arrays, for allocation-free iteration. */
-  ids: string[];
-  series: TenantSeries[];
-  /** First reason a tenant's rows were left out, for tenants that may end up not counted. */
-  rejected: Map<string, string>;
-  /** Earliest start (month index) of the associations that let each tenant's rows count. */
-  associationStart: Map<string, number>;
+/**
+ * One tenant's accepted usage as a window [start, end) over a source's flat workload arrays. A single cursor
+ * object is reused while iterating, so do not keep it across tenants.
+ */
+export interface TenantSeries {
+  now: number;
+  keys: string[];
+  slots: Slot[];
+  start: number;
+  end: number;
+}
+
+export class SourceData {
+  /** Tenants with accepted usage, in first-seen order; tenant i's workloads are keys/slots[start[i] .. start[i+1]). */
+  readonly ids: string[] = [];
+  readonly start: number[] = [];
+  readonly keys: string[] = [];
+  readonly slots: Slot[] = [];
+  /** Earliest start (month index) of the associations that let tenant i's rows count; -1 when not tracked. */
+  readonly associationStart: number[] = [];
+  /** Why a tenant's rows were left out (the first reason), described only when an explanation needs it. */
+  private readonly rejected = new Map<string, Rejection>();
   /** Workloads seen on the platform that this source does not accept. */
-  ineligibleWorkloads: Set<string>;
+  readonly ineligibleWorkloads = new Set<string>();
+  private readonly cursor: TenantSeries;
+  private idSet?: Set<string>;
+
+  constructor(readonly now: number) {
+    this.cursor = { now, keys: this.keys, slots: this.slots, start: 0, end: 0 };
+  }
+
+  /** The reusable cursor positioned on tenant i. */
+  series(i: number): TenantSeries {
+    this.cursor.start = this.start[i]!;
+    this.cursor.end = i + 1 < this.start.length ? this.start[i + 1]! : this.keys.length;
+    return this.cursor;
+  }
+
+  has(tenant: string): boolean {
+    this.idSet ??= new Set(this.ids);
+    return this.idSet.has(tenant);
+  }
+
+  reject(tenant: string, code: Rejection['code'], st: Stream, cs: CompiledSource): void {
+    if (!this.rejected.has(tenant)) this.rejected.set(tenant, { code, st, cs });
+  }
+
+  /** Explains each tenant left out entirely: rows rejected and none accepted by any of `datas`. */
+  static explainNotCounted(datas: readonly SourceData[], explanation: ExplanationLine[]): void {
+    const done = datas.length > 1 ? new Set<string>() : undefined;
+    for (const d of datas) {
+      for (const [tenant, r] of d.rejected) {
+        if (done) {
+          if (done.has(tenant)) continue;
+          done.add(tenant);
+        }
+        let counted = false;
+        for (const other of datas) if (other.has(tenant)) counted = true;
+        if (!counted) explanation.push({ kind: 'not-counted', subject: `tenant ${tenant}`, reason: describeRejection(r) });
+      }
+    }
+  }
+}
+
+interface Rejection {
+  code: 'offer' | 'sovereign' | 'type' | 'association';
+  st: Stream;
+  cs: CompiledSource;
+}
+
+function describeRejection(r: Rejection): string {
+  switch (r.code) {
+    case 'offer':
+      return `${r.st.offer} offers are excluded`;
+    case 'sovereign':
+      return 'tenant is in a sovereign cloud, which is not scored';
+    case 'type':
+      return `usage attributed through ${r.st.associationType}, which this metric does not accept (accepts ${r.cs.source.associations.join(', ')})`;
+    case 'association': {
+      if (r.st.associationType !== 'CPOR') return `no active ${r.st.associationType} association on the tenant`;
+      const roles = [...r.cs.kinds].filter((k) => k.startsWith('CPOR:')).map((k) => k.slice(5));
+      return `no active CPOR claim with role ${roles.join('/')} covering ${r.st.workload}`;
+    }
+  }
+}
+
+/** An association in place on the evaluation date, with what matching needs precomputed. */
+interface ActiveAssociation {
+  a: Association;
+  /** 'PAL', 'CSP', 'DPOR' or 'CPOR:<role>', as rule sources name them. */
+  kind: string;
+  start: number;
+  workloadKeys: string[] | undefined;
 }
 
 /** Rows of one tenant with the same workload, association type, subscription and offer: acceptance is decided once for all their months. */
@@ -62,8 +134,11 @@ interface Stream {
   offer: string;
   platform: Platform;
   values: Slot;
-  /** Active associations of the tenant that match this stream's type, workload and subscription (any CPOR role); computed on first use. */
-  matches?: Association[];
+  /** Association kinds ('PAL', 'CPOR:osu', ...) in place for this stream, with the earliest start month of each; computed on first use. */
+  kinds?: string[];
+  kindStarts?: number[];
+  /** Scratch: the association start month for the source being built (-1 when not required). */
+  acceptedStart: number;
 }
 
 const keyCache = new Map<string, string>();
@@ -83,7 +158,7 @@ interface CompiledSource {
   exclude: Set<string>;
   offers: Set<string>;
   types: Set<AssociationType>;
-  cporRoles: Set<string>;
+  kinds: Set<string>;
 }
 
 const compiledSources = new WeakMap<Source, CompiledSource>();
@@ -91,20 +166,14 @@ function compile(source: Source): CompiledSource {
   let c = compiledSources.get(source);
   if (!c) {
     const types = new Set<AssociationType>();
-    const cporRoles = new Set<string>();
-    for (const k of source.associations) {
-      if (k.startsWith('CPOR:')) {
-        types.add('CPOR');
-        cporRoles.add(k.slice(5));
-      } else types.add(k as AssociationType);
-    }
+    for (const k of source.associations) types.add((k.startsWith('CPOR:') ? 'CPOR' : k) as AssociationType);
     c = {
       source,
       include: source.workloads.include === 'all' ? 'all' : new Set(source.workloads.include.map(workloadKey)),
       exclude: new Set(source.workloads.exclude.map(workloadKey)),
       offers: new Set(source.excludedOffers),
       types,
-      cporRoles,
+      kinds: new Set(source.associations),
     };
     compiledSources.set(source, c);
   }
@@ -134,9 +203,9 @@ export interface PersonCerts {
 
 export class ScoringContext {
   readonly monthNow: number;
+  /** Streams per platform, grouped by tenant (a tenant's streams are contiguous). */
   private readonly streamsByPlatform: Map<Platform, Stream[]>;
-  private readonly associationsByTenant = new Map<string, Association[]>();
-  private readonly startMonths = new Map<Association, number>();
+  private readonly associationsByTenant = new Map<string, ActiveAssociation[]>();
   private readonly sovereign = new Set<string>();
   readonly segments = new Map<string, 'smb' | 'enterprise'>();
   private readonly sourceMemo = new Map<string, SourceData>();
@@ -161,35 +230,104 @@ export class ScoringContext {
     for (const a of snapshot.associations ?? []) {
       // Associations not in place on the date never count, so they are dropped here once.
       if ((a.status ?? 'active') !== 'active' || a.startDate > date || (a.endDate !== undefined && a.endDate <= date)) continue;
-      this.startMonths.set(a, monthIndexOfDate(a.startDate));
+      const rec: ActiveAssociation = {
+        a,
+        kind: a.type === 'CPOR' ? `CPOR:${a.role ?? ''}` : a.type,
+        start: monthIndexOfDate(a.startDate),
+        workloadKeys: a.workloads && a.workloads.length > 0 ? a.workloads.map(workloadKey) : undefined,
+      };
       const list = this.associationsByTenant.get(a.tenantId);
-      if (list) list.push(a);
-      else this.associationsByTenant.set(a.tenantId, [a]);
+      if (list) list.push(rec);
+      else this.associationsByTenant.set(a.tenantId, [rec]);
     }
-    this.streamsByPlatform = indexTelemetry(snapshot.telemetry ?? [], this.monthNow);
+    this.streamsByPlatform = indexTelemetry(snapshot.telemetry ?? [], this.monthNow, this.pool);
   }
 
-  private alloc(): Slot {
-    return this.pool.alloc();
-  }
-
-  /** Aggregates the rows that the given sources accept, per tenant, month and workload. Memoised per call. */
+  /** Aggregates the rows that the given sources accept, per tenant, workload and month. Memoised per call. */
   sourceData(sources: readonly Source[]): SourceData {
-    const key = sources.map(sourceKey).join('|');
+    const key = sources.length === 1 ? sourceKey(sources[0]!) : sources.map(sourceKey).join('|');
     const hit = this.sourceMemo.get(key);
     if (hit) return hit;
-    const data: SourceData = { tenants: new Map(), ids: [], series: [], rejected: new Map(), associationStart: new Map(), ineligibleWorkloads: new Set() };
-    for (const source of sources) this.addSource(compile(source), data);
+    const data = new SourceData(this.monthNow);
+    const compiled = sources.map(compile);
+    // Sources on different platforms (or overlapping ones) can reach the same tenant, so they are merged by tenant.
+    if (compiled.length === 1) this.acceptedStreams(compiled[0]!, data, true);
+    else {
+      const lists: Stream[][] = [];
+      for (const cs of compiled) lists.push(this.acceptedStreams(cs, data, false));
+      const byTenant = new Map<string, { st: Stream; rates: Record<string, number> | undefined; start: number }[]>();
+      for (let i = 0; i < lists.length; i++) {
+        const rates = compiled[i]!.source.mcvRates;
+        for (const st of lists[i]!) {
+          const e = { st, rates, start: st.acceptedStart };
+          const l = byTenant.get(st.tenantId);
+          if (l) l.push(e);
+          else byTenant.set(st.tenantId, [e]);
+        }
+      }
+      for (const entries of byTenant.values()) {
+        for (const e of entries) {
+          e.st.acceptedStart = e.start;
+          this.addStream(data, e.st, e.rates);
+        }
+      }
+    }
     this.sourceMemo.set(key, data);
     return data;
   }
 
-  private addSource(cs: CompiledSource, data: SourceData): void {
+  /** Appends a stream to the source's flat arrays; streams of one tenant arrive together. */
+  private addStream(data: SourceData, st: Stream, rates: Record<string, number> | undefined): void {
+    const n = data.ids.length;
+    if (n === 0 || data.ids[n - 1] !== st.tenantId) {
+      data.ids.push(st.tenantId);
+      data.start.push(data.keys.length);
+      data.associationStart.push(st.acceptedStart);
+    } else if (st.acceptedStart >= 0) {
+      const prev = data.associationStart[n - 1]!;
+      if (prev < 0 || st.acceptedStart < prev) data.associationStart[n - 1] = st.acceptedStart;
+    }
+    const from = data.start[data.start.length - 1]!;
+    let at = -1;
+    for (let i = from; i < data.keys.length; i++) {
+      if (data.keys[i] === st.key) {
+        at = i;
+        break;
+      }
+    }
+    if (at < 0 && !rates) {
+      // The common case shares the stream's values: nothing is copied per source.
+      data.keys.push(st.key);
+      data.slots.push(st.values);
+      return;
+    }
+    let target = at >= 0 ? data.slots[at]! : undefined;
+    if (!target || !target.own) {
+      const copy = this.pool.alloc();
+      copy.own = true;
+      if (target) copy.a.set(target.a.subarray(target.o, target.o + SLOT), copy.o);
+      target = copy;
+      if (at >= 0) data.slots[at] = target;
+      else {
+        data.keys.push(st.key);
+        data.slots.push(target);
+      }
+    }
+    mergeInto(target, st.values, rates ? (rates[st.key] ?? 0) : 1);
+  }
+
+  /**
+   * The streams one source accepts, in tenant-grouped order; records why others were left out. With `direct`,
+   * accepted streams go straight into `data` instead of a list.
+   */
+  private acceptedStreams(cs: CompiledSource, data: SourceData, direct: boolean): Stream[] {
     const streams = this.streamsByPlatform.get(cs.source.workloads.platform);
-    if (!streams) return;
+    const out: Stream[] = [];
+    if (!streams) return out;
     const rates = cs.source.mcvRates;
     const requireAssoc = this.settings.requireActiveAssociation;
-    for (const st of streams) {
+    for (let i = 0; i < streams.length; i++) {
+      const st = streams[i]!;
       const workload = st.key;
       if ((cs.include !== 'all' && !cs.include.has(workload)) || cs.exclude.has(workload)) {
         data.ineligibleWorkloads.add(st.workload);
@@ -197,87 +335,58 @@ export class ScoringContext {
       }
       const tenant = st.tenantId;
       if (cs.offers.has(st.offer)) {
-        if (!data.rejected.has(tenant)) data.rejected.set(tenant, `${st.offer} offers are excluded`);
+        data.reject(tenant, 'offer', st, cs);
         continue;
       }
       if (this.sovereign.has(tenant)) {
-        if (!data.rejected.has(tenant)) data.rejected.set(tenant, 'tenant is in a sovereign cloud, which is not scored');
+        data.reject(tenant, 'sovereign', st, cs);
         continue;
       }
       if (!cs.types.has(st.associationType)) {
-        if (!data.rejected.has(tenant)) data.rejected.set(tenant, `usage attributed through ${st.associationType}, which this metric does not accept (accepts ${cs.source.associations.join(', ')})`);
+        data.reject(tenant, 'type', st, cs);
         continue;
       }
-      let startMonth = -1;
+      let start = -1;
       if (st.associationType === 'CPOR' || requireAssoc) {
-        const match = this.matchAssociation(tenant, st, cs);
-        if (match === undefined) {
-          if (!data.rejected.has(tenant)) {
-            data.rejected.set(
-              tenant,
-              st.associationType === 'CPOR'
-                ? `no active CPOR claim with role ${[...cs.cporRoles].join('/')} covering ${st.workload}`
-                : `no active ${st.associationType} association on the tenant`,
-            );
-          }
+        if (!st.kinds) this.matchAssociations(st);
+        const kinds = st.kinds!;
+        for (let k = 0; k < kinds.length; k++) {
+          if (!cs.kinds.has(kinds[k]!)) continue;
+          const m = st.kindStarts![k]!;
+          if (start < 0 || m < start) start = m;
+        }
+        if (start < 0) {
+          data.reject(tenant, 'association', st, cs);
           continue;
         }
-        startMonth = match;
       }
-      let series = data.tenants.get(tenant);
-      if (!series) {
-        data.tenants.set(tenant, (series = { now: this.monthNow, keys: [], slots: [] }));
-        data.ids.push(tenant);
-        data.series.push(series);
-      }
-      const at = series.keys.indexOf(workload);
-      const existing = at >= 0 ? series.slots[at] : undefined;
-      if (!existing && !rates) {
-        // The common case shares the stream's values: nothing is copied per source.
-        series.keys.push(workload);
-        series.slots.push(st.values);
-      } else {
-        let target = existing;
-        if (!target || !target.own) {
-          const copy = this.alloc();
-          copy.own = true;
-          if (target) copy.a.set(target.a.subarray(target.o, target.o + SLOT), copy.o);
-          target = copy;
-          if (at >= 0) series.slots[at] = target;
-          else {
-            series.keys.push(workload);
-            series.slots.push(target);
-          }
-        }
-        mergeInto(target, st.values, rates ? (rates[workload] ?? 0) : 1);
-      }
-      if (startMonth >= 0) {
-        const prev = data.associationStart.get(tenant);
-        if (prev === undefined || startMonth < prev) data.associationStart.set(tenant, startMonth);
-      }
+      st.acceptedStart = start;
+      if (direct) this.addStream(data, st, rates);
+      else out.push(st);
     }
+    return out;
   }
 
-  /** Month index of the earliest matching active association, or undefined when none lets the row count. */
-  private matchAssociation(tenant: string, st: Stream, cs: CompiledSource): number | undefined {
-    let matches = st.matches;
-    if (!matches) {
-      matches = [];
-      for (const a of this.associationsByTenant.get(tenant) ?? []) {
-        if (a.type !== st.associationType) continue;
-        if (a.workloads && a.workloads.length > 0 && !a.workloads.some((w) => workloadKey(w) === st.key)) continue;
-        if (a.subscriptionId && st.subscriptionId && a.subscriptionId !== st.subscriptionId) continue;
-        matches.push(a);
-      }
-      st.matches = matches;
+  /** Which association kinds are in place for a stream (type, CPOR role, workload and subscription match), once per stream. */
+  private matchAssociations(st: Stream): void {
+    const kinds: string[] = [];
+    const starts: number[] = [];
+    const list = this.associationsByTenant.get(st.tenantId);
+    if (list) for (const rec of list) {
+      const a = rec.a;
+      if (a.type !== st.associationType) continue;
+      if (rec.workloadKeys && !rec.workloadKeys.includes(st.key)) continue;
+      if (a.subscriptionId && st.subscriptionId && a.subscriptionId !== st.subscriptionId) continue;
+      const kind = rec.kind;
+      const m = rec.start;
+      const at = kinds.indexOf(kind);
+      if (at < 0) {
+        kinds.push(kind);
+        starts.push(m);
+      } else if (m < starts[at]!) starts[at] = m;
     }
-    let best: number | undefined;
-    for (const a of matches) {
-      if (a.type === 'CPOR' && !cs.cporRoles.has(a.role ?? '')) continue;
-      const m = this.startMonths.get(a)!;
-      if (best === undefined || m < best) best = m;
-    }
-    return best;
+    st.kinds = kinds;
+    st.kindStarts = starts;
   }
 
   /** Each linked professional's certifications that count on the date, computed once per call. */
@@ -316,12 +425,10 @@ function mergeInto(dst: Slot, src: Slot, mcvRate: number): void {
 
 /**
  * Groups telemetry rows into streams (tenant x workload x association type x subscription x offer) with their
- * monthly values. A standalone function rather than constructor code so V8 optimises the hot loop on its own.
+ * monthly values, per platform and grouped by tenant. A standalone function so V8 optimises the hot loop on its own.
  */
-function indexTelemetry(rows: readonly PartnerSnapshot['telemetry'][number][], monthNow: number): Map<Platform, Stream[]> {
-  const byPlatform = new Map<Platform, Stream[]>();
+function indexTelemetry(rows: readonly TelemetryRow[], monthNow: number, pool: SlotPool): Map<Platform, Stream[]> {
   const index = new Map<string, Stream[]>();
-  const pool = new SlotPool();
   // Rows usually come grouped by tenant and month, so the last lookups are remembered to skip most hashing.
   let lastTenant = '';
   let lastList: Stream[] = [];
@@ -358,11 +465,8 @@ function indexTelemetry(rows: readonly PartnerSnapshot['telemetry'][number][], m
       }
     }
     if (!st) {
-      st = { tenantId: row.tenantId, workload: row.workload, key: workloadKey(row.workload), associationType: row.associationType, subscriptionId: row.subscriptionId, offer, platform: row.platform, values: pool.alloc() };
+      st = { tenantId: row.tenantId, workload: row.workload, key: workloadKey(row.workload), associationType: row.associationType, subscriptionId: row.subscriptionId, offer, platform: row.platform, values: pool.alloc(), acceptedStart: -1 };
       list.push(st);
-      let plist = byPlatform.get(row.platform);
-      if (!plist) byPlatform.set(row.platform, (plist = []));
-      plist.push(st);
     }
     const v = st.values.a;
     const o = st.values.o + ago;
@@ -373,11 +477,19 @@ function indexTelemetry(rows: readonly PartnerSnapshot['telemetry'][number][], m
     if (row.activeUsers !== undefined && row.activeUsers > v[o + 3 * span]!) v[o + 3 * span] = row.activeUsers;
     if (row.protectedUsers !== undefined && row.protectedUsers > v[o + 5 * span]!) v[o + 5 * span] = row.protectedUsers;
   }
+  const byPlatform = new Map<Platform, Stream[]>();
+  for (const list of index.values()) {
+    for (const st of list) {
+      let plist = byPlatform.get(st.platform);
+      if (!plist) byPlatform.set(st.platform, (plist = []));
+      plist.push(st);
+    }
+  }
   return byPlatform;
 }
 
 /** Hands out slots from shared chunks; one pool per scoring call. */
-export class SlotPool {
+class SlotPool {
   private chunk = new Float64Array(0);
   private used = CHUNK_SLOTS;
   alloc(): Slot {

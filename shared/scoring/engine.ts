@@ -57,11 +57,16 @@ export function metricPasses(points: number, settings: Pick<ScoringSettings, 'qu
 }
 
 function scoreTrack(ctx: ScoringContext, area: AreaId, rules: TrackRules, track: Track): TrackScore {
-  const metrics = rules.metrics.map((m) => scoreMetric(ctx, m, track, area));
+  const metrics: MetricScore[] = [];
+  for (const m of rules.metrics) metrics.push(scoreMetric(ctx, m, track, area));
   let total = 0;
-  for (const m of metrics) total += m.points;
+  let allPass = true;
+  for (const m of metrics) {
+    total += m.points;
+    if (!metricPasses(m.points, ctx.settings)) allPass = false;
+  }
   total = round6(Math.min(100, total));
-  const qualifies = total >= QUALIFYING_TOTAL && metrics.every((m) => metricPasses(m.points, ctx.settings));
+  const qualifies = total >= QUALIFYING_TOTAL && allPass;
   return { track, total, metrics, qualifies };
 }
 
@@ -135,13 +140,11 @@ export function makeContext(snapshot: PartnerSnapshotInput | PartnerSnapshot, op
 export function scorePartner(snapshot: PartnerSnapshotInput | PartnerSnapshot, options: ScoreOptions): PartnerScore {
   const ctx = makeContext(snapshot, options);
   const includeGap = options.includeGap ?? true;
-  return {
-    partnerId: snapshot.partnerId,
-    date: options.date,
-    ruleVersion: ctx.rules.version,
-    settings: ctx.settings,
-    areas: AREAS.map((a) => scoreAreaWith(ctx, a, includeGap)),
-  };
+  // A plain loop rather than a closure over the context: optimised code that captured one call's context is
+  // thrown away once that context is collected, which made every later call start cold.
+  const areas: AreaScore[] = [];
+  for (const a of AREAS) areas.push(scoreAreaWith(ctx, a, includeGap));
+  return { partnerId: snapshot.partnerId, date: options.date, ruleVersion: ctx.rules.version, settings: ctx.settings, areas };
 }
 
 /** Scores one area on one date. */

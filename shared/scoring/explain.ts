@@ -52,3 +52,36 @@ export function formatLine(l: ExplanationLine): string {
 export function round6(n: number): number {
   return Math.round(n * 1e6) / 1e6;
 }
+
+type Render = (a: unknown, b: unknown, c: unknown, d: unknown) => string;
+
+/**
+ * An explanation line whose words are composed when read. Large partners produce tens of thousands of per-tenant
+ * lines; keeping their ingredients (tenant, value, precomputed phrases) instead of finished strings keeps scoring
+ * fast, and JSON output (toJSON) and readers of `subject`/`reason` see ordinary text.
+ */
+export class LazyLine implements ExplanationLine {
+  constructor(
+    readonly kind: ExplanationLine['kind'],
+    private readonly subjectOf: Render,
+    private readonly s1: unknown,
+    private readonly s2: unknown,
+    private readonly reasonOf: Render,
+    private readonly r1: unknown,
+    private readonly r2?: unknown,
+    private readonly r3?: unknown,
+    private readonly r4?: unknown,
+  ) {}
+
+  get subject(): string {
+    return this.subjectOf(this.s1, this.s2, undefined, undefined);
+  }
+
+  get reason(): string {
+    return this.reasonOf(this.r1, this.r2, this.r3, this.r4);
+  }
+
+  toJSON(): { kind: ExplanationLine['kind']; subject: string; reason: string } {
+    return { kind: this.kind, subject: this.subject, reason: this.reason };
+  }
+}

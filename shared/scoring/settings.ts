@@ -12,11 +12,22 @@ export const DEFAULT_SCORING_SETTINGS: Readonly<ScoringSettings> = Object.freeze
   skillingLagDays: 0,
 });
 
-export function resolveSettings(partial?: Partial<ScoringSettings>): ScoringSettings {
-  if (!partial) return { ...DEFAULT_SCORING_SETTINGS };
-  const out: ScoringSettings = { ...DEFAULT_SCORING_SETTINGS };
-  for (const [k, v] of Object.entries(partial)) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
-  return out;
+/**
+ * Built as one literal with a fixed shape: the settings object is read in every hot loop, and a shape made by
+ * spreading would be dropped by the garbage collector between calls, taking the optimised code with it.
+ */
+export function resolveSettings(partial: Partial<ScoringSettings> = {}): ScoringSettings {
+  const d = DEFAULT_SCORING_SETTINGS;
+  return {
+    qualifyMetricTest: partial.qualifyMetricTest ?? d.qualifyMetricTest,
+    azureUsageGrowthBasis: partial.azureUsageGrowthBasis ?? d.azureUsageGrowthBasis,
+    growthPointsRounding: partial.growthPointsRounding ?? d.growthPointsRounding,
+    negativeNet: partial.negativeNet ?? d.negativeNet,
+    azureSmbRule: partial.azureSmbRule ?? d.azureSmbRule,
+    bestTrackSelection: partial.bestTrackSelection ?? d.bestTrackSelection,
+    requireActiveAssociation: partial.requireActiveAssociation ?? d.requireActiveAssociation,
+    skillingLagDays: partial.skillingLagDays ?? d.skillingLagDays,
+  };
 }
 
 /** Maps the app's QUALIFY_METRIC_TEST setting (shared/config/settings.ts) onto the engine settings. */

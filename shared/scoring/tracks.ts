@@ -24,7 +24,7 @@ export function classify(ctx: ScoringContext, area: AreaId, rules: AreaRules): {
     let ttmAcr = 0;
     for (let ti = 0; ti < data.ids.length; ti++) {
       const tenant = data.ids[ti]!;
-      const months = data.series[ti]!;
+      const months = data.series(ti);
       for (let i = 0; i < 12; i++) ttmAcr += monthTotal(months, last - i, 'acrUsd');
       if (monthTotal(months, last, 'acrUsd') <= 0) continue;
       customers++;
@@ -45,12 +45,14 @@ export function classify(ctx: ScoringContext, area: AreaId, rules: AreaRules): {
   }
   const data = ctx.sourceData(c.sources);
   const qualifying = new Set<string>();
-  for (const series of data.tenants.values()) {
-    for (let i = 0; i < series.keys.length; i++) {
-      const w = series.keys[i]!;
-      const values = series.slots[i]!;
+  {
+    for (let i = 0; i < data.keys.length; i++) {
+      const w = data.keys[i]!;
+      const values = data.slots[i]!;
       if (qualifying.has(w)) continue;
-      if (c.monthsAgo.every((m) => meets(valueAt(values, ctx.monthNow, ctx.monthNow - m, 'revenueUsd'), c.revenue))) qualifying.add(w);
+      let all = true;
+      for (const m of c.monthsAgo) if (!meets(valueAt(values, ctx.monthNow, ctx.monthNow - m, 'revenueUsd'), c.revenue)) all = false;
+      if (all) qualifying.add(w);
     }
   }
   const n = qualifying.size;

@@ -47,7 +47,7 @@ export function monthTotal(t: TenantSeries, month: number, m: Measure): number {
   const off = MEASURE_INDEX[m] * SPAN + ago;
   let s = 0;
   const slots = t.slots;
-  for (let i = 0; i < slots.length; i++) {
+  for (let i = t.start; i < t.end; i++) {
     const v = slots[i]!;
     s += v.a[v.o + off]!;
   }
@@ -113,7 +113,7 @@ function evaluateSpan(t: TenantSeries, c: Criterion, ago: number, count: number,
     let v = 0;
     let paid = 0;
     let active = 0;
-    for (let w = 0; w < t.slots.length; w++) {
+    for (let w = t.start; w < t.end; w++) {
       const slot = t.slots[w]!;
       const arr = slot.a;
       const o = slot.o;
@@ -128,7 +128,7 @@ function evaluateSpan(t: TenantSeries, c: Criterion, ago: number, count: number,
   }
   let n = 0;
   let best = 0;
-  for (let w = 0; w < t.slots.length; w++) {
+  for (let w = t.start; w < t.end; w++) {
     const slot = t.slots[w]!;
     const arr = slot.a;
     const o = slot.o;

@@ -1,4 +1,4 @@
-import type { ScoringContext } from '../context';
+import { SourceData, type ScoringContext } from '../context';
 import { monthLabel } from '../dates';
 import { counted, fmt, note, notCounted, pts, rangeText, round6 } from '../explain';
 import type { DistinctWorkloadsMetric } from '../rules/schema';
@@ -11,14 +11,12 @@ export function scoreDistinctWorkloads(ctx: ScoringContext, m: DistinctWorkloads
   const data = ctx.sourceData(m.sources);
   const months = windowMonths(m.window, ctx.monthNow, 0);
   const totals = new Map<string, number>();
-  for (const tm of data.tenants.values()) {
-    for (let w = 0; w < tm.keys.length; w++) {
-      const k = tm.keys[w]!;
-      const values = tm.slots[w]!;
-      let v = 0;
-      for (const month of months) v += valueAt(values, ctx.monthNow, month, m.measure);
-      totals.set(k, (totals.get(k) ?? 0) + v);
-    }
+  for (let w = 0; w < data.keys.length; w++) {
+    const k = data.keys[w]!;
+    const values = data.slots[w]!;
+    let v = 0;
+    for (const month of months) v += valueAt(values, ctx.monthNow, month, m.measure);
+    totals.set(k, (totals.get(k) ?? 0) + v);
   }
   const explanation: ExplanationLine[] = [];
   let units = 0;
@@ -30,7 +28,7 @@ export function scoreDistinctWorkloads(ctx: ScoringContext, m: DistinctWorkloads
     } else explanation.push(notCounted(`service ${k}`, `${fmt(v)} ACR USD ${period}, needs ${rangeText(m.range)}`));
   }
   for (const w of [...data.ineligibleWorkloads].sort()) explanation.push(notCounted(`service ${w}`, 'not an eligible deployment (Virtual Machines are excluded)'));
-  for (const [tenant, reason] of data.rejected) if (!data.tenants.has(tenant)) explanation.push(notCounted(`tenant ${tenant}`, reason));
+  SourceData.explainNotCounted([data], explanation);
   const points = (m.max * Math.min(units, m.unitsForMax)) / m.unitsForMax;
   explanation.push(note(m.name, `${units} ${m.unitLabel}; ${fmt(m.unitsForMax)} earn the maximum ${pts(m.max)}`));
   return {

@@ -1,11 +1,18 @@
-import type { ScoringContext } from '../context';
+import { SourceData, type ScoringContext } from '../context';
 import { monthLabel } from '../dates';
-import { counted, fmt, note, notCounted, pts, rangeText, round6 } from '../explain';
+import { fmt, LazyLine, note, notCounted, pts, rangeText, round6 } from '../explain';
 import type { GrowthAbsoluteMetric, GrowthPercentMetric, Measure } from '../rules/schema';
 import type { Track } from '../snapshot';
 import type { ExplanationLine, MetricScore } from '../types';
 import { evaluateCriterion, meets, monthTotal } from './criteria';
 import { describeWindow, measureWords } from './net-count';
+
+const tenantSubject = (tenant: unknown, part: unknown): string => (part ? `tenant ${String(tenant)} (${String(part)})` : `tenant ${String(tenant)}`);
+/** "<before><from> -> <after><to>: +<change>" */
+const fromTo = (before: unknown, fromText: unknown, after: unknown, toText: unknown): string => {
+  const g = (after as number) - (before as number);
+  return `${fmt(before as number)}${String(fromText)} -> ${fmt(after as number)}${String(toText)}: ${g >= 0 ? '+' : ''}${fmt(g)}`;
+};
 
 const UNIT_WORDS: Record<Measure, string> = {
   acrUsd: 'USD ACR',
@@ -29,9 +36,11 @@ export function scoreGrowthPercent(ctx: ScoringContext, m: GrowthPercentMetric, 
   let now = 0;
   let base = 0;
   const words = UNIT_WORDS[m.measure];
+  const fromText = ` ${words} ${ttm ? 'in the 12 months to ' : 'in '}${monthLabel(baseMonth)}`;
+  const toText = ` ${ttm ? 'in the 12 months to ' : 'in '}${monthLabel(last)}`;
   for (let ti = 0; ti < data.ids.length; ti++) {
       const tenant = data.ids[ti]!;
-      const months = data.series[ti]!;
+      const months = data.series(ti);
     let n = 0;
     let b = 0;
     if (ttm) {
@@ -45,9 +54,9 @@ export function scoreGrowthPercent(ctx: ScoringContext, m: GrowthPercentMetric, 
     }
     now += n;
     base += b;
-    if (n !== 0 || b !== 0) explanation.push(counted(`tenant ${tenant}`, `${fmt(b)} ${words} ${ttm ? 'in the 12 months to ' : 'in '}${monthLabel(baseMonth)} -> ${fmt(n)} ${ttm ? 'in the 12 months to ' : 'in '}${monthLabel(last)}`));
+    if (n !== 0 || b !== 0) explanation.push(new LazyLine('counted', tenantSubject, tenant, undefined, fromTo, b, fromText, n, toText));
   }
-  for (const [tenant, reason] of data.rejected) if (!data.tenants.has(tenant)) explanation.push(notCounted(`tenant ${tenant}`, reason));
+  SourceData.explainNotCounted([data], explanation);
   if (m.measure === 'mcv' && data.ineligibleWorkloads.size > 0) {
     explanation.push(note('Workloads', `not in the rate card or not eligible here: ${[...data.ineligibleWorkloads].sort().join(', ')}`));
   }
@@ -93,16 +102,18 @@ export function scoreGrowthAbsolute(ctx: ScoringContext, m: GrowthAbsoluteMetric
   const baseMonth = last - 12;
   const explanation: ExplanationLine[] = [];
   const parts: { label: string; growth: number; points: number; unitsForMax: number; unitLabel: string }[] = [];
-  const rejected = new Map<string, string>();
-  const datas = m.parts.map((p) => ctx.sourceData(p.sources));
+  const datas: SourceData[] = [];
+  for (const p of m.parts) datas.push(ctx.sourceData(p.sources));
   for (const [pi, part] of m.parts.entries()) {
     const data = datas[pi]!;
     let growth = 0;
     const words = UNIT_WORDS[part.measure];
     const outOfScope: string[] = [];
+    const baseText = ` ${words} in ${monthLabel(baseMonth)}`;
+    const lastText = ` in ${monthLabel(last)}`;
     for (let ti = 0; ti < data.ids.length; ti++) {
       const tenant = data.ids[ti]!;
-      const months = data.series[ti]!;
+      const months = data.series(ti);
       if (part.scope) {
         if (evaluateCriterion(months, part.scope, ctx.monthNow, 0) === 0) {
           outOfScope.push(tenant);
@@ -111,33 +122,28 @@ export function scoreGrowthAbsolute(ctx: ScoringContext, m: GrowthAbsoluteMetric
       }
       let from = baseMonth;
       if (part.sinceAssociation) {
-        const start = data.associationStart.get(tenant);
-        if (start !== undefined && start > from) from = start;
+        const start = data.associationStart[ti]!;
+        if (start > from) from = start;
       }
       const n = monthTotal(months, last, part.measure);
       const b = from > last ? n : monthTotal(months, from, part.measure);
       const g = n - b;
       growth += g;
       if (n !== 0 || b !== 0) {
-        explanation.push(
-          counted(
-            `tenant ${tenant} (${part.label})`,
-            `${fmt(b)} ${words} in ${monthLabel(from)}${from !== baseMonth ? ' (association month: earlier growth is not credited)' : ''} -> ${fmt(n)} in ${monthLabel(last)}: ${g >= 0 ? '+' : ''}${fmt(g)}`,
-          ),
-        );
+        const fromText = from === baseMonth ? baseText : ` ${words} in ${monthLabel(from)} (association month: earlier growth is not credited)`;
+        explanation.push(new LazyLine('counted', tenantSubject, tenant, part.label, fromTo, b, fromText, n, lastText));
       }
     }
     if (outOfScope.length > 0 && part.scope) {
       explanation.push(notCounted(`${outOfScope.length} tenants (${part.label})`, `not in this track: ${measureWords(part.scope)} not ${rangeText(part.scope.range)} ${describeWindow(part.scope, ctx.monthNow, 0)}: ${outOfScope.join(', ')}`));
     }
-    for (const [tenant, reason] of data.rejected) if (!rejected.has(tenant)) rejected.set(tenant, reason);
     const unitPts = m.max / part.unitsForMax;
     const positive = Math.max(0, growth);
     const raw = ctx.settings.growthPointsRounding === 'floor' ? Math.floor(positive / (part.unitsForMax / m.max)) : positive * unitPts;
     parts.push({ label: part.label, growth, points: raw, unitsForMax: part.unitsForMax, unitLabel: part.unitLabel });
     explanation.push(note(part.label, `growth ${fmt(growth)} ${words}${growth < 0 ? ' (counted as 0)' : ''}; ${fmt(part.unitsForMax)} earn the maximum ${pts(m.max)} (${fmt(part.unitsForMax / m.max)} per point)`));
   }
-  for (const [tenant, reason] of rejected) if (!datas.some((d) => d.tenants.has(tenant))) explanation.push(notCounted(`tenant ${tenant}`, reason));
+  SourceData.explainNotCounted(datas, explanation);
   let points: number;
   let units: number;
   let unitsForMax: number;

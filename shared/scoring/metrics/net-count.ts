@@ -1,6 +1,6 @@
-import type { ScoringContext } from '../context';
+import { SourceData, type ScoringContext } from '../context';
 import { monthLabel } from '../dates';
-import { counted, fmt, note, notCounted, pts, rangeText, round6 } from '../explain';
+import { fmt, LazyLine, note, notCounted, pts, rangeText, round6 } from '../explain';
 import type { Criterion, NetCountMetric } from '../rules/schema';
 import type { Track } from '../snapshot';
 import type { ExplanationLine, MetricScore } from '../types';
@@ -15,8 +15,8 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
   const explanation: ExplanationLine[] = [];
   const partResults: { label: string; net: number; now: number; base: number; unitsForMax: number; points: number; unitLabel: string }[] = [];
   // A tenant left out of one association option may count in another, so rejections are reported per metric.
-  const rejected = new Map<string, string>();
-  const datas = m.parts.map((p) => ctx.sourceData(p.sources));
+  const datas: SourceData[] = [];
+  for (const p of m.parts) datas.push(ctx.sourceData(p.sources));
   const nowUnits: string[] = [];
   const baseUnits: string[] = [];
   for (const [pi, part] of m.parts.entries()) {
@@ -30,19 +30,24 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
     const what = `${words} ${test}`;
     const shareText = part.criterion.activeShare ? ` with ${fmt(part.criterion.activeShare.value * 100)}% of paid seats active` : '';
     const perWorkload = part.criterion.by === 'per-workload';
+    // Phrases shared by every tenant's line, built once per part.
+    const failTail = ` does not meet ${test}${shareText}`;
+    const passTail = ` meets ${test}; not eligible ${whenBase}`;
+    const lostText = `lost: eligible ${whenBase} but not ${when}, so it offsets one add`;
+    const newUnitText = `${words} eligible ${when} (${test}); not eligible ${whenBase}`;
     const existing: string[] = [];
     const assocLimit = ctx.monthNow - 12;
     for (let ti = 0; ti < data.ids.length; ti++) {
       const tenant = data.ids[ti]!;
-      const months = data.series[ti]!;
+      const months = data.series(ti);
       nowUnits.length = 0;
       baseUnits.length = 0;
       let nNow = evaluateCriterion(months, part.criterion, ctx.monthNow, 0, perWorkload ? nowUnits : undefined);
       const valueNow = lastEvaluation.value;
       const nBase = evaluateCriterion(months, part.criterion, ctx.monthNow, m.baselineMonthsAgo, perWorkload ? baseUnits : undefined);
       if (part.excludeAlreadyMetAtAssociation && nNow > 0) {
-        const start = data.associationStart.get(tenant);
-        if (start !== undefined && start >= assocLimit) {
+        const start = data.associationStart[ti]!;
+        if (start >= 0 && start >= assocLimit) {
           // Already deployed when claimed: evaluate the same test at the association month.
           const shift = ctx.monthNow - windowEnd(part.criterion) - start;
           if (evaluateCriterion(months, part.criterion, ctx.monthNow, shift) > 0) {
@@ -55,27 +60,26 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
       now += nNow;
       base += nBase;
       if (nNow === 0 && nBase === 0) {
-        if (valueNow > 0) explanation.push(notCounted(label(tenant, part.label, ''), `${words} ${fmt(valueNow)} ${when} does not meet ${test}${shareText}`));
+        if (valueNow > 0) explanation.push(new LazyLine('not-counted', label, tenant, part.label, valueLine, words, valueNow, when, failTail));
         continue;
       }
       if (!perWorkload) {
         if (nNow > 0 && nBase > 0) existing.push(tenant);
-        else if (nNow > 0) explanation.push(counted(label(tenant, part.label, ''), `${words} ${fmt(valueNow)} ${when} meets ${test}; not eligible ${whenBase}`));
-        else explanation.push(notCounted(label(tenant, part.label, ''), `lost: eligible ${whenBase} but not ${when}, so it offsets one add`));
+        else if (nNow > 0) explanation.push(new LazyLine('counted', label, tenant, part.label, valueLine, words, valueNow, when, passTail));
+        else explanation.push(new LazyLine('not-counted', label, tenant, part.label, fixed, lostText));
         continue;
       }
       for (const u of nowUnits) {
         if (baseUnits.includes(u)) existing.push(`${tenant}/${u}`);
-        else explanation.push(counted(label(tenant, part.label, u), `${words} eligible ${when} (${test}); not eligible ${whenBase}`));
+        else explanation.push(new LazyLine('counted', workloadLabel, tenant, u, fixed, newUnitText));
       }
       for (const u of baseUnits) {
-        if (!nowUnits.includes(u)) explanation.push(notCounted(label(tenant, part.label, u), `lost: eligible ${whenBase} but not ${when}, so it offsets one add`));
+        if (!nowUnits.includes(u)) explanation.push(new LazyLine('not-counted', workloadLabel, tenant, u, fixed, lostText));
       }
     }
     if (existing.length > 0) {
       explanation.push(note(`${existing.length} existing ${perWorkload ? 'workload x tenant units' : 'tenants'} (${part.label})`, `eligible ${when} and already ${whenBase} (${what}), so no net add: ${existing.join(', ')}`));
     }
-    for (const [tenant, reason] of data.rejected) if (!rejected.has(tenant)) rejected.set(tenant, reason);
     const net = now - base;
     const units = ctx.settings.negativeNet === 'floor-zero' || m.combine === 'best' ? Math.max(0, net) : net;
     const points = (m.max * units) / part.unitsForMax;
@@ -87,7 +91,7 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
       ),
     );
   }
-  for (const [tenant, reason] of rejected) if (!datas.some((d) => d.tenants.has(tenant))) explanation.push(notCounted(`tenant ${tenant}`, reason));
+  SourceData.explainNotCounted(datas, explanation);
   let points: number;
   let units: number;
   let unitsForMax: number;
@@ -128,9 +132,14 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
   };
 }
 
-function label(tenant: string, part: string, unit: string): string {
-  return unit ? `tenant ${tenant} workload ${unit}` : `tenant ${tenant}${part.startsWith('Azure') || part.startsWith('Microsoft 365') ? ` (${part})` : ''}`;
+function label(tenant: unknown, part: unknown, unit?: unknown): string {
+  const p = String(part);
+  return unit ? `tenant ${String(tenant)} workload ${String(unit)}` : `tenant ${String(tenant)}${p.startsWith('Azure') || p.startsWith('Microsoft 365') ? ` (${p})` : ''}`;
 }
+
+const workloadLabel = (tenant: unknown, unit: unknown): string => `tenant ${String(tenant)} workload ${String(unit)}`;
+const valueLine = (words: unknown, value: unknown, when: unknown, tail: unknown): string => `${String(words)} ${fmt(value as number)} ${String(when)}${String(tail)}`;
+const fixed = (text: unknown): string => String(text);
 
 function windowEnd(c: Criterion): number {
   switch (c.window.kind) {

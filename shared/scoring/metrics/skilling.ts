@@ -1,5 +1,5 @@
 import type { ScoringContext } from '../context';
-import { counted, fmt, note, notCounted, pts, round6 } from '../explain';
+import { fmt, LazyLine, note, notCounted, pts, round6 } from '../explain';
 import type { SkillingMetric } from '../rules/schema';
 import type { AreaId, Track } from '../snapshot';
 import { AREA_NAMES } from '../snapshot';
@@ -10,6 +10,19 @@ import type { ExplanationLine, GapHint, MetricScore } from '../types';
  * count in a gate step, the points step and the other skilling metric. Gate steps are met in order;
  * in Enterprise they earn nothing, in SMB each met step earns a flat amount.
  */
+const personSubject = (label: unknown): string => `person ${String(label)}`;
+type Defs = Map<string, { name: string }>;
+const certNames = (ids: readonly string[], defs: Defs) => ids.map((id) => defs.get(id)?.name ?? id).join(', ');
+const countedReason = (mine: unknown, defs: unknown, gatesMet: unknown): string => {
+  const ids = mine as string[];
+  const certs = certNames(ids, defs as Defs);
+  return ids.length > 1 ? `counted once although ${ids.length} certifications qualify (${certs})` : `holds ${certs}${gatesMet ? '' : ' (earns points once the steps above are met)'}`;
+};
+const elsewhereReason = (valid: unknown, gateCerts: unknown, defs: unknown, tail: unknown): string => {
+  const ids = (valid as string[]).filter((c) => !(gateCerts as Set<string>).has(c));
+  return `${certNames(ids, defs as Defs)} ${ids.length > 1 ? 'do' : 'does'}${String(tail)}`;
+};
+
 export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Track, area: AreaId): MetricScore {
   const people = ctx.peopleCerts();
   const explanation: ExplanationLine[] = [];
@@ -22,7 +35,12 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
     const holders: string[] = [];
     for (const p of people) {
       if (!p.linked) continue;
-      if (gate.certifications.some((c) => p.valid.has(c))) holders.push(p.label);
+      for (const c of gate.certifications) {
+        if (p.valid.has(c)) {
+          holders.push(p.label);
+          break;
+        }
+      }
     }
     const met = holders.length >= gate.minPeople;
     if (gatesMet && met) {
@@ -38,6 +56,7 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
   const gateCerts = new Set(m.gates.flatMap((g) => g.certifications));
   let qualifying = 0;
   const mine: string[] = [];
+  const notHere = ` not count for ${AREA_NAMES[area]} ${m.name.toLowerCase()}`;
   for (const p of people) {
     mine.length = 0;
     for (const c of p.validList) if (wanted.has(c)) mine.push(c);
@@ -47,13 +66,7 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
     }
     if (mine.length > 0) {
       qualifying++;
-      const certs = mine.map(name).join(', ');
-      explanation.push(
-        counted(
-          `person ${p.label}`,
-          mine.length > 1 ? `counted once although ${mine.length} certifications qualify (${certs})` : `holds ${certs}${gatesMet ? '' : ' (earns points once the steps above are met)'}`,
-        ),
-      );
+      explanation.push(new LazyLine('counted', personSubject, p.label, undefined, countedReason, [...mine], ctx.certDefs, gatesMet));
     } else {
       let lapsed = 0;
       for (const l of p.invalid) {
@@ -62,10 +75,9 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
         explanation.push(notCounted(`person ${p.label}`, l.reason));
       }
       if (lapsed > 0) continue;
-      const elsewhere = p.validList.filter((c) => !gateCerts.has(c));
-      if (elsewhere.length > 0) {
-        explanation.push(notCounted(`person ${p.label}`, `${elsewhere.map(name).join(', ')} ${elsewhere.length > 1 ? 'do' : 'does'} not count for ${AREA_NAMES[area]} ${m.name.toLowerCase()}`));
-      }
+      let elsewhere = 0;
+      for (const c of p.validList) if (!gateCerts.has(c)) elsewhere++;
+      if (elsewhere > 0) explanation.push(new LazyLine('not-counted', personSubject, p.label, undefined, elsewhereReason, p.validList, gateCerts, ctx.certDefs, notHere));
     }
   }
   const raw = gatesMet ? gatePoints + perPerson * qualifying : gatePoints;
