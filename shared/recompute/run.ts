@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { getRun, setRunTotal, startRun, type RunDoc } from '../runs/store';
 import { listPartnerIds } from '../state/store';
 import { withThrottleRetry } from '../retry';
+import { listDirectory } from './directory';
 import type { RecomputeMessage } from './request';
 
 /**
@@ -33,6 +34,12 @@ export async function beginRecomputeRun(date: string, trigger: string, now?: Dat
   return { run, created, ...(start ? { start } : {}) };
 }
 
+/** The partners of a run: the directory, or (when it is empty, e.g. a store filled before it existed) a listing query. */
+export async function runPartnerIds(): Promise<string[]> {
+  const registered = await listDirectory();
+  return registered.length ? registered : listAllPartnerIds();
+}
+
 export async function listAllPartnerIds(): Promise<string[]> {
   const ids: string[] = [];
   let continuationToken: string | undefined;
@@ -59,7 +66,7 @@ export async function fanOutRun(message: Extract<RunMessage, { kind: 'start' }>)
   const run = await getRun(message.runId);
   if (!run) throw new Error(`Run ${message.runId} does not exist.`);
   if (run.total !== undefined) return { pages: [], total: run.total, skipped: true };
-  const ids = await listAllPartnerIds();
+  const ids = await runPartnerIds();
   await setRunTotal(run.id, ids.length);
   return { pages: toPages(run.id, message.date, ids), total: ids.length, skipped: false };
 }

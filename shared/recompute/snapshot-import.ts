@@ -1,6 +1,7 @@
 import { parseSnapshot, type PartnerSnapshotInput } from '../scoring';
 import { emptyAssociations, emptyProfessionals, emptyProfile, emptyTelemetry, telemetryRowKey, type StateDoc } from '../state/documents';
 import { partnersContainer, type Usage } from '../state/store';
+import { registerPartner } from './directory';
 
 /**
  * Writes a whole partner snapshot as state documents, replacing what was there. For benchmarks and tests that
@@ -55,5 +56,7 @@ export async function importSnapshotAsState(input: PartnerSnapshotInput, opts: {
   );
   const res = await container.items.upsert(profile!);
   opts.usage?.add('write', res.requestCharge);
+  // A bulk import is in the nightly run at once, without waiting for a first recompute.
+  await registerPartner(profile!.partnerId, opts.usage);
 }
 

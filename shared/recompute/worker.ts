@@ -1,5 +1,5 @@
 import { QUEUES } from '../queues/names';
-import { recordRunResult } from '../runs/store';
+import { readCountedRunId, recordRunResult } from '../runs/store';
 import { recomputePartner } from '../scores/recompute';
 import { todayUtc } from '../scores/dates';
 import { isThrottle, withThrottleRetry } from '../retry';
@@ -35,9 +35,13 @@ export async function processRecomputeMessage(message: RecomputeMessage, attempt
   const date = message.date ?? todayUtc(now);
   const usage = new Usage();
   try {
-    const res = await withThrottleRetry(() => recomputePartner(message.partnerId, { date, reason: message.reason, runId: message.runId, now, usage }));
+    // The run marker is read alongside the recompute's own reads rather than after them.
+    const [res, countedRunId] = await Promise.all([
+      withThrottleRetry(() => recomputePartner(message.partnerId, { date, reason: message.reason, runId: message.runId, now, usage })),
+      message.runId ? readCountedRunId(message.runId, message.partnerId) : Promise.resolve(null),
+    ]);
     const outcome = res.outcome === 'done' ? 'done' : 'stale';
-    if (message.runId) await recordRunResult(message.runId, message.partnerId, outcome, outcome === 'stale' ? 'unknown partner (no profile document)' : undefined, { now });
+    if (message.runId) await recordRunResult(message.runId, message.partnerId, outcome, outcome === 'stale' ? 'unknown partner (no profile document)' : undefined, { now, countedRunId });
     return {
       outcome,
       date,

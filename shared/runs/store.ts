@@ -141,6 +141,13 @@ async function finishIfComplete(run: RunDoc | undefined, now: Date): Promise<Run
   return finished ?? (await getRun(run.id));
 }
 
+/** The run of the same kind in which the partner was last counted (null if never). */
+export async function readCountedRunId(runId: string, partnerId: string): Promise<string | null> {
+  const mid = markerId(kindOfRunId(runId));
+  const res = await withThrottleRetry(() => partners().item(mid, partnerId).read<RunMarker>());
+  return res.resource?.runId ?? null;
+}
+
 /** Records how many partners the run covers; a run of zero partners finishes at once. */
 export async function setRunTotal(runId: string, total: number, opts: { now?: Date } = {}): Promise<RunDoc | undefined> {
   const run = await patchRun(runId, [{ op: 'set', path: '/total', value: total }]);
@@ -151,12 +158,18 @@ export async function setRunTotal(runId: string, total: number, opts: { now?: Da
  * Counts one partner's outcome in a run, once: a redelivered message for a partner already counted in this run
  * changes nothing. Returns the run as it stands afterwards (undefined when the run does not exist).
  */
-export async function recordRunResult(runId: string, partnerId: string, outcome: RunOutcome, reason?: string, opts: { now?: Date } = {}): Promise<{ run: RunDoc | undefined; counted: boolean }> {
+export async function recordRunResult(
+  runId: string,
+  partnerId: string,
+  outcome: RunOutcome,
+  reason?: string,
+  opts: { now?: Date; /** From readCountedRunId, read earlier alongside other work. */ countedRunId?: string | null } = {},
+): Promise<{ run: RunDoc | undefined; counted: boolean }> {
   const now = opts.now ?? new Date();
   const kind = kindOfRunId(runId);
   const mid = markerId(kind);
-  const current = await withThrottleRetry(() => partners().item(mid, partnerId).read<RunMarker>());
-  if (current.resource?.runId === runId) return { run: await getRun(runId), counted: false };
+  const counted = opts.countedRunId !== undefined ? opts.countedRunId : await readCountedRunId(runId, partnerId);
+  if (counted === runId) return { run: await getRun(runId), counted: false };
   const field = outcome === 'done' ? '/done' : outcome === 'failed' ? '/failed' : '/stale';
   // Count first, then mark: a crash in between counts the partner twice rather than leaving the run unfinished.
   let run = await patchRun(runId, [{ op: 'incr', path: field, value: 1 }]);

@@ -39,6 +39,17 @@ export interface AreaSummary {
   metrics: MetricSummary[];
 }
 
+/** Both tracks' totals when the area computes both; the chosen track's full metrics are the area's own. */
+export interface TrackSummary {
+  track: string;
+  total: number;
+  qualifies: boolean;
+  metrics: MetricSummary[];
+}
+
+/** The engine's AreaScore as stored: the other track keeps its points only, not a second copy of every explanation. */
+export type StoredAreaScore = Omit<AreaScore, 'tracks'> & { tracks?: TrackSummary[] };
+
 export interface ScoreDayDoc {
   id: string;
   partnerId: string;
@@ -48,7 +59,13 @@ export interface ScoreDayDoc {
   ruleVersion: string;
   /** The partner state version the scores were computed from. */
   stateVersion: number;
-  areas: AreaScore[];
+  /** Totals, statuses and metric points of every area, readable as is. */
+  areas: AreaSummary[];
+  /**
+   * The full breakdown (StoredAreaScore[]: explanations, gaps) as gzip-compressed JSON in base64. It is only ever
+   * read whole, by id; compressed it is about a tenth of the size, which is what a write costs in request units.
+   */
+  breakdown: { encoding: 'gzip+base64'; data: string };
   _etag?: string;
 }
 

@@ -1,8 +1,9 @@
-import { AREA_NAMES, evaluateQualificationWindow, type AreaId, type AreaScore, type DailyQualification } from '../scoring';
+import { AREA_NAMES, evaluateQualificationWindow, type AreaId, type DailyQualification } from '../scoring';
 import { DOC_IDS, type ProfileDoc } from '../state/documents';
 import { readStateDoc } from '../state/store';
 import { daysBetween, firstDayOfMonthIndex, monthIndex, monthsBetween, todayUtc } from './dates';
-import type { AreaSummary, ProjectedLoss } from './documents';
+import { gunzipSync } from 'node:zlib';
+import type { AreaSummary, ProjectedLoss, ScoreDayDoc, StoredAreaScore } from './documents';
 import { readHistory, readScoreDay, readScoreStatus } from './store';
 
 /** The longest history range one request may ask for (a qualification window is at most about 184 days). */
@@ -16,6 +17,10 @@ async function missing(partnerId: string): Promise<ReadError> {
   return profile
     ? { kind: 'not-computed', message: `Partner ${partnerId} has no scores yet: a recompute runs seconds after every change and every night.` }
     : { kind: 'unknown-partner', message: `No partner ${partnerId}: nothing was submitted for it yet.` };
+}
+
+export function decodeBreakdown(doc: Pick<ScoreDayDoc, 'breakdown'>): StoredAreaScore[] {
+  return JSON.parse(gunzipSync(Buffer.from(doc.breakdown.data, 'base64')).toString('utf8')) as StoredAreaScore[];
 }
 
 export interface ScoresView {
@@ -38,7 +43,7 @@ export async function getScores(partnerId: string): Promise<ReadResult<ScoresVie
 }
 
 /** One area's full breakdown (explanations, gap to qualify) on a stored day; the latest by default. */
-export async function getBreakdown(partnerId: string, area: AreaId, date?: string): Promise<ReadResult<{ partnerId: string; date: string; breakdown: AreaScore }>> {
+export async function getBreakdown(partnerId: string, area: AreaId, date?: string): Promise<ReadResult<{ partnerId: string; date: string; breakdown: StoredAreaScore }>> {
   let day = date;
   if (!day) {
     const status = await readScoreStatus(partnerId);
@@ -51,7 +56,7 @@ export async function getBreakdown(partnerId: string, area: AreaId, date?: strin
     if (err.kind === 'unknown-partner') return { ok: false, error: err };
     return { ok: false, error: { kind: 'no-score-on-date', message: `No score of partner ${partnerId} is stored for ${day}: scores are stored for each day a recompute ran.` } };
   }
-  const breakdown = doc.areas.find((a) => a.area === area);
+  const breakdown = decodeBreakdown(doc).find((a) => a.area === area);
   if (!breakdown) return { ok: false, error: { kind: 'no-score-on-date', message: `The score of ${day} has no ${area} area.` } };
   return { ok: true, value: { partnerId, date: day, breakdown } };
 }

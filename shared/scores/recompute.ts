@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { getSettings } from '../config/settings';
+import { registerPartner } from '../recompute/directory';
 import { clearRecomputePending } from '../recompute/request';
 import { scorePartner, scoringSettingsFromApp, type AreaScore, type MetricScore, type PartnerScore, type PartnerSnapshot, type ScoringSettings } from '../scoring';
 import { loadPartnerState, toSnapshot, Usage, type LoadedState } from '../state/store';
@@ -15,6 +17,7 @@ import {
   type ProjectedLoss,
   type ScoreDayDoc,
   type ScoreStatusDoc,
+  type StoredAreaScore,
 } from './documents';
 import { readHistory, readScoreStatus, updateDoc, upsertDoc } from './store';
 
@@ -32,13 +35,19 @@ function capMetric(m: MetricScore): MetricScore {
   return { ...m, explanation: kept };
 }
 
+const metricSummary = (m: MetricScore) => ({ id: m.id, name: m.name, points: m.points, max: m.max });
+
 /** The stored breakdown: the engine's output, with explanation lists capped so one document stays well below 2 MB. */
-export function storedAreas(score: PartnerScore): AreaScore[] {
+export function storedAreas(score: PartnerScore): StoredAreaScore[] {
   return score.areas.map((a) => ({
     ...a,
     metrics: a.metrics.map(capMetric),
-    ...(a.tracks ? { tracks: a.tracks.map((t) => ({ ...t, metrics: t.metrics.map(capMetric) })) } : {}),
+    ...(a.tracks ? { tracks: a.tracks.map((t) => ({ track: t.track, total: t.total, qualifies: t.qualifies, metrics: t.metrics.map(metricSummary) })) } : {}),
   }));
+}
+
+export function encodeBreakdown(areas: StoredAreaScore[]): ScoreDayDoc['breakdown'] {
+  return { encoding: 'gzip+base64', data: gzipSync(JSON.stringify(areas), { level: 6 }).toString('base64') };
 }
 
 export function summarize(a: AreaScore): AreaSummary {
@@ -51,12 +60,18 @@ export function summarize(a: AreaScore): AreaSummary {
     track: a.track,
     ruleVersion: a.ruleVersion,
     zeroMetrics: a.zeroMetrics,
-    metrics: a.metrics.map((m) => ({ id: m.id, name: m.name, points: m.points, max: m.max })),
+    metrics: a.metrics.map(metricSummary),
   };
 }
 
-export function contentHash(date: string, areas: AreaScore[]): string {
-  return createHash('sha256').update(date).update(JSON.stringify(areas)).digest('base64url');
+/**
+ * Identifies a day's result without serialising the whole breakdown: the breakdown is a function of the state
+ * (its version), the date, the rule version and the settings, and the summaries catch any other difference.
+ */
+export function contentHash(date: string, stateVersion: number, score: PartnerScore): string {
+  return createHash('sha256')
+    .update(JSON.stringify([date, stateVersion, score.ruleVersion, score.settings, score.areas.map(summarize)]))
+    .digest('base64url');
 }
 
 export interface RecomputeResult {
@@ -105,7 +120,7 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
   const settings = appScoringSettings();
   const score = scorePartner(snapshot, { date, settings });
   const areas = storedAreas(score);
-  const hash = contentHash(date, areas);
+  const hash = contentHash(date, state.profile.stateVersion, score);
   if (status && status.latestDate === date && status.contentHash === hash) {
     return { outcome: 'done', date, changed: false, statusChanges: [], notify: [], usage };
   }
@@ -118,59 +133,63 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
     date,
     ruleVersion: score.ruleVersion,
     stateVersion: state.profile.stateVersion,
-    areas,
+    areas: score.areas.map(summarize),
+    breakdown: encodeBreakdown(areas),
   };
-  await upsertDoc(dayDoc, usage);
-
-  await updateDoc<HistoryDoc>(
-    partnerId,
-    SCORE_DOC_IDS.history(monthOf(date)),
-    () => ({ id: SCORE_DOC_IDS.history(monthOf(date)), partnerId, type: 'score-history', schemaVersion: SCORES_SCHEMA_VERSION, month: monthOf(date), days: {} }),
-    (doc) => {
-      const entry = Object.fromEntries(score.areas.map((a) => [a.area, { t: a.total, q: a.qualifiesToday, s: a.status }]));
-      if (JSON.stringify(doc.days[date]) === JSON.stringify(entry)) return false;
-      doc.days[date] = entry;
-      return true;
-    },
-    { usage, current: history ?? null },
-  );
-
-  // A recompute of a past day (an explicit date) fills history but never moves the current status back.
-  if (status && status.latestDate > date) return { outcome: 'done', date, changed: true, statusChanges: [], notify: [], usage };
 
   const qualifying = score.areas.filter((a) => a.qualifiesToday).map((a) => a.area);
   let projectedLosses: ProjectedLoss[] = [];
-  if (qualifying.length > 0) {
+  if (qualifying.length > 0 && !(status && status.latestDate > date)) {
     const f = forecastScores(snapshot, { date, settings, lossesOnly: true, months: 3, lossHorizon: addDays(date, AT_RISK_HORIZON_DAYS), areas: qualifying });
     projectedLosses = f.losses.map((l) => ({ area: l.area, lossDate: l.lossDate, reason: l.reason }));
   }
 
+  // The three documents are independent: written concurrently, each idempotent on its own.
   let statusChanges: RecomputeResult['statusChanges'] = [];
-  await updateDoc<ScoreStatusDoc>(
-    partnerId,
-    SCORE_DOC_IDS.status,
-    () => ({ id: SCORE_DOC_IDS.status, partnerId, type: 'score-status', schemaVersion: SCORES_SCHEMA_VERSION, latestDate: date, areas: [], contentHash: '', stateVersion: 0, computedAt: '', reason: '', projectedLosses: [] }),
-    (doc) => {
-      if (doc.latestDate > date) return false;
-      if (doc.latestDate === date && doc.contentHash === hash) return false;
-      statusChanges = [];
-      for (const a of score.areas) {
-        const before = doc.areas.find((x) => x.area === a.area);
-        if (before && before.status !== a.status) statusChanges.push({ area: a.area, from: before.status, to: a.status });
-      }
-      doc.latestDate = date;
-      doc.areas = score.areas.map(summarize);
-      doc.contentHash = hash;
-      doc.stateVersion = state.profile.stateVersion;
-      doc.computedAt = now.toISOString();
-      doc.reason = opts.reason;
-      if (opts.runId) doc.lastRunId = opts.runId;
-      else delete doc.lastRunId;
-      doc.projectedLosses = projectedLosses;
-      return true;
-    },
-    { usage, current: status ?? null },
-  );
+  const [, , statusWrite] = await Promise.all([
+    upsertDoc(dayDoc, usage),
+    updateDoc<HistoryDoc>(
+      partnerId,
+      SCORE_DOC_IDS.history(monthOf(date)),
+      () => ({ id: SCORE_DOC_IDS.history(monthOf(date)), partnerId, type: 'score-history', schemaVersion: SCORES_SCHEMA_VERSION, month: monthOf(date), days: {} }),
+      (doc) => {
+        const entry = Object.fromEntries(score.areas.map((a) => [a.area, { t: a.total, q: a.qualifiesToday, s: a.status }]));
+        if (JSON.stringify(doc.days[date]) === JSON.stringify(entry)) return false;
+        doc.days[date] = entry;
+        return true;
+      },
+      { usage, current: history ?? null },
+    ),
+    updateDoc<ScoreStatusDoc>(
+      partnerId,
+      SCORE_DOC_IDS.status,
+      () => ({ id: SCORE_DOC_IDS.status, partnerId, type: 'score-status', schemaVersion: SCORES_SCHEMA_VERSION, latestDate: date, areas: [], contentHash: '', stateVersion: 0, computedAt: '', reason: '', projectedLosses: [] }),
+      (doc) => {
+        // A recompute of a past day (an explicit date) fills history but never moves the current status back.
+        if (doc.latestDate > date) return false;
+        if (doc.latestDate === date && doc.contentHash === hash) return false;
+        statusChanges = [];
+        for (const a of score.areas) {
+          const before = doc.areas.find((x) => x.area === a.area);
+          if (before && before.status !== a.status) statusChanges.push({ area: a.area, from: before.status, to: a.status });
+        }
+        doc.latestDate = date;
+        doc.areas = score.areas.map(summarize);
+        doc.contentHash = hash;
+        doc.stateVersion = state.profile.stateVersion;
+        doc.computedAt = now.toISOString();
+        doc.reason = opts.reason;
+        if (opts.runId) doc.lastRunId = opts.runId;
+        else delete doc.lastRunId;
+        doc.projectedLosses = projectedLosses;
+        return true;
+      },
+      { usage, current: status ?? null },
+    ),
+  ]);
+  // The first result of a partner puts it in the nightly run's directory.
+  if (!status) await registerPartner(partnerId, usage);
+  if (!statusWrite.changed) return { outcome: 'done', date, changed: true, statusChanges: [], notify: [], usage };
 
   const alerts: NewAlert[] = [];
   for (const c of statusChanges) {

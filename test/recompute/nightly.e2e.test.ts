@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSnapshotAsState } from '../../shared/recompute/snapshot-import';
 import { readScoreDay, readScoreStatus, readHistory } from '../../shared/scores/store';
 import { todayUtc } from '../../shared/scores/dates';
+import { decodeBreakdown } from '../../shared/scores/read';
 import type { RunDoc } from '../../shared/runs/store';
 import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
 import { isolatedStores, newPartnerId, type IsolatedStores } from './env';
@@ -52,7 +53,7 @@ describe('nightly recompute through the local host, Azurite queues and the Cosmo
       expect(status?.areas).toHaveLength(6);
       const day = await readScoreDay(p, today);
       expect(day?.areas.map((a) => a.area)).toEqual(status?.areas.map((a) => a.area));
-      expect(day?.areas[0]?.metrics[0]?.explanation.length).toBeGreaterThan(0);
+      expect(decodeBreakdown(day!)[0]?.metrics[0]?.explanation.length).toBeGreaterThan(0);
       const history = await readHistory(p, today.slice(0, 7));
       expect(Object.keys(history?.days[today] ?? {})).toHaveLength(6);
     }

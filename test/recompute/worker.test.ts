@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processRecomputeMessage } from '../../shared/recompute/worker';
+import { listDirectory, registerPartner } from '../../shared/recompute/directory';
+import { runPartnerIds } from '../../shared/recompute/run';
 import { importSnapshotAsState } from '../../shared/recompute/snapshot-import';
 import { recomputePartner } from '../../shared/scores/recompute';
 import { readScoreDay, readScoreStatus } from '../../shared/scores/store';
@@ -83,6 +85,16 @@ describe('recompute worker against the Cosmos emulator', () => {
     // A late duplicate of an already counted outcome changes nothing.
     expect((await recordRunResult(run.id, good, 'done')).counted).toBe(false);
     expect((await getRun(run.id))?.done).toBe(1);
+  });
+
+  it('keeps a directory of partners for the nightly fan-out, one entry per partner', async () => {
+    const p = newPartnerId('dir');
+    await registerPartner(p);
+    await registerPartner(p);
+    expect((await listDirectory()).filter((x) => x === p)).toHaveLength(1);
+    const imported = newPartnerId('dir');
+    await importSnapshotAsState(partnerSnapshot(imported, DATE));
+    expect(await runPartnerIds()).toEqual(expect.arrayContaining([p, imported]));
   });
 
   it('finishes a run of zero partners as soon as its total is known', async () => {
