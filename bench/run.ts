@@ -12,6 +12,7 @@ const BENCHMARKS: Record<string, () => Benchmark> = {
   scoring: () => require('./scoring') as Benchmark,
   ingest: () => require('./ingest') as Benchmark,
   certsync: () => require('./certsync') as Benchmark,
+  recompute: () => require('./recompute') as Benchmark,
 };
 
 async function main(argv: string[]): Promise<number> {

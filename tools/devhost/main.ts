@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
   const appDir = path.resolve(args['app-dir'] ?? path.join(__dirname, '..', '..', '..'));
+  const seed = process.env.SEED_DEMO === 'true' ? (require('../seed') as typeof import('../seed')) : undefined;
+  seed?.prepareDemoSource(process.env, appDir);
   let host;
   try {
     host = await startHost({ appDir, port: args.port !== undefined ? Number(args.port) : undefined, disableTimers: args['no-timers'] === 'true' });
@@ -32,6 +34,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(`\n${host.summary()}\n\nReady in ${((Date.now() - started) / 1000).toFixed(1)} s: ${host.url}/api/health  (Ctrl-C to stop)\n\n`);
+  if (seed) {
+    const url = host.url;
+    seed.seedDemo({ url, log: (l) => process.stdout.write(`[seed] ${l}\n`) }).then(
+      (r) => process.stdout.write(`[seed] demo partners loaded:${seed.formatSeedResult(r, url)}\n\n`),
+      (e: unknown) => process.stderr.write(`[seed] failed: ${(e as Error).message}\n`),
+    );
+  }
   let signals = 0;
   const shutdown = (signal: string) => {
     signals++;

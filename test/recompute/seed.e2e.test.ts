@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
+import { isolatedStores, type IsolatedStores } from './env';
+
+describe('SEED_DEMO=true npm start: demo partners through the signed webhook path, then the recompute', () => {
+  let stores: IsolatedStores;
+  let host: HostProcess;
+
+  beforeAll(async () => {
+    stores = await isolatedStores({ ownAzurite: true });
+    host = await startHostProcess({ env: { ...stores.env, SEED_DEMO: 'true', SCORE_RECOMPUTE_SCHEDULE: '0 0 0 1 1 *', WEBHOOK_SOURCES: '', RECOMPUTE_COALESCE_SECONDS: '1' } });
+  }, 90_000);
+  afterAll(async () => {
+    if (process.env.DEBUG_HOST) console.log(host?.output());
+    await host?.stop();
+    await stores?.close();
+  });
+
+  it('loads three partners, runs the nightly recompute and prints their area totals', async () => {
+    await eventually(async () => (host.output().includes('[seed] demo partners loaded') || host.output().includes('[seed] failed') ? true : undefined), 120_000, 'the seed to finish');
+    const out = host.output();
+    expect(out).not.toContain('[seed] failed');
+    expect(out).toMatch(/\[seed\]\s+run recompute-\d{4}-\d{2}-\d{2} finished: 3 of 3 partners/);
+    for (const p of ['demo-contoso', 'demo-fabrikam', 'demo-northwind']) {
+      expect(out).toContain(p);
+      const res = await fetch(`${host.url}/api/partners/${p}/scores`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { areas: { total: number; status: string }[] };
+      expect(body.areas).toHaveLength(6);
+    }
+    const contoso = (await (await fetch(`${host.url}/api/partners/demo-contoso/scores`)).json()) as { areas: { status: string }[] };
+    expect(contoso.areas.filter((a) => a.status === 'qualified').length).toBeGreaterThanOrEqual(2);
+    const fabrikam = (await (await fetch(`${host.url}/api/partners/demo-fabrikam/scores`)).json()) as { areas: { total: number; status: string }[] };
+    expect(fabrikam.areas.some((a) => a.total >= 60 && a.total < 70)).toBe(true);
+    const northwind = (await (await fetch(`${host.url}/api/partners/demo-northwind/forecast`)).json()) as { losses: unknown[] };
+    expect(northwind.losses.length).toBeGreaterThan(0);
+  }, 150_000);
+});

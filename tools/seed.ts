@@ -1,0 +1,290 @@
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { generateSnapshot } from '../bench/scoring-generate';
+import { forecastScores } from '../shared/forecast/forecast';
+import { MAX_EVENTS_PER_DELIVERY } from '../shared/events/schemas';
+import { AREAS, parseSnapshot, scorePartner, type PartnerSnapshot, type PartnerSnapshotInput } from '../shared/scoring';
+import { addDays, todayUtc } from '../shared/scores/dates';
+import { signedHeaders } from '../shared/webhooks/signature';
+import { sourceSettingSuffix } from '../shared/webhooks/sources';
+import { loadLocalSettings } from './devhost/host-config';
+
+/**
+ * `npm run seed [-- --url http://localhost:7071 --source NAME]`: loads three demo partners into a running app
+ * through its public, signed webhook path, runs the nightly recompute and prints every partner's area totals.
+ * `SEED_DEMO=true npm start` does the same right after the local host starts (tools/devhost/main.ts).
+ *
+ * The partners are realistic (customers that come and go, associations of every type, certified people,
+ * 24 months of telemetry) and chosen by scoring candidates with the engine: one qualified in several areas,
+ * one close to 70 in an area, one whose designation the forecast shows lost within 60 days.
+ */
+
+export const DEMO_SOURCE = 'demo';
+
+export interface DemoPartner {
+  partnerId: string;
+  name: string;
+  profile: string;
+  events: Record<string, unknown>[];
+}
+
+type Log = (line: string) => void;
+
+/** Adds a `demo` webhook source (random secret, any partner) to the settings: for SEED_DEMO=true npm start. */
+export function prepareDemoSource(env: Record<string, string | undefined> = process.env, appDir?: string): void {
+  // Sources configured in local.settings.json stay: process.env wins over it in the local host.
+  const local = appDir ? loadLocalSettings(appDir).values : {};
+  const listed = (env.WEBHOOK_SOURCES ?? local.WEBHOOK_SOURCES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (listed.some((s) => s.toLowerCase() === DEMO_SOURCE)) return;
+  env.WEBHOOK_SOURCES = [...listed, DEMO_SOURCE].join(',');
+  env[`WEBHOOK_SECRET_${sourceSettingSuffix(DEMO_SOURCE)}`] ??= `whsec_${randomBytes(32).toString('base64')}`;
+  env[`WEBHOOK_PARTNERS_${sourceSettingSuffix(DEMO_SOURCE)}`] ??= '*';
+}
+
+const at = (date: string) => `${date}T09:00:00Z`;
+
+/** The webhook events that rebuild a snapshot's associations, professionals and telemetry. */
+export function snapshotToEvents(s: PartnerSnapshot): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = [];
+  let n = 0;
+  const push = (type: string, occurredAt: string, data: Record<string, unknown>) => events.push({ id: `${s.partnerId}-${++n}`, type, partnerId: s.partnerId, occurredAt, data });
+  for (const a of s.associations) {
+    if (a.status !== 'active' && a.status !== 'ended') continue;
+    const end = a.endDate ?? (a.status === 'ended' ? a.startDate : undefined);
+    if (a.type === 'CPOR') {
+      const data = {
+        claimId: a.id,
+        tenantId: a.tenantId,
+        solutionArea: a.solutionArea ?? 'modern-work',
+        role: a.role ?? 'use-or-consume',
+        ...(a.workloads ? { workloads: a.workloads } : {}),
+        // Business Applications claims are per subscription.
+        ...(a.subscriptionId || a.solutionArea === 'business-applications' ? { subscriptionId: a.subscriptionId ?? `sub-${a.tenantId}` } : {}),
+      };
+      push('cpor.claim.submitted', at(addDays(a.startDate, -3)), data);
+      push('cpor.claim.approved', at(a.startDate), data);
+      if (end) push('cpor.claim.disassociated', at(end), data);
+    } else if (a.type === 'PAL') {
+      const data = { tenantId: a.tenantId, objectId: `sp-${a.id}`, role: 'Contributor' };
+      push('pal.linked', at(a.startDate), data);
+      if (end) push('pal.unlinked', at(end), data);
+    } else if (a.type === 'DPOR') {
+      const data = { tenantId: a.tenantId, subscriptionId: a.subscriptionId ?? `sub-${a.id}` };
+      push('dpor.attached', at(a.startDate), data);
+      if (end) push('dpor.detached', at(end), data);
+    } else {
+      const data = { tenantId: a.tenantId, tier: a.cspTier ?? 1 };
+      push('csp.relationship.started', at(a.startDate), data);
+      if (end) push('csp.relationship.ended', at(end), data);
+    }
+  }
+  for (const p of s.professionals) {
+    if (!p.linked || !p.linkedOn) continue;
+    const learnProfileId = p.learnProfileId ?? p.id;
+    push('professional.linked', at(p.linkedOn), { learnProfileId, ...(p.name ? { name: p.name } : {}) });
+    for (const c of p.certifications) {
+      push('certification.earned', at(c.earnedOn), { learnProfileId, certificationId: c.certificationId, earnedOn: c.earnedOn, ...(c.expiresOn ? { expiresOn: c.expiresOn } : {}) });
+    }
+  }
+  for (const t of s.telemetry) {
+    const { tenantId, month, platform, workload, associationType, subscriptionId, offer, acrUsd, revenueUsd, paidSeats, activeUsers, mcvUnits, protectedUsers } = t;
+    const figures = Object.fromEntries(Object.entries({ acrUsd, revenueUsd, paidSeats, activeUsers, mcvUnits, protectedUsers }).filter(([, v]) => v !== undefined));
+    if (Object.keys(figures).length === 0) continue;
+    push('telemetry.monthly', `${month}-28T12:00:00Z`, { month, tenantId, platform, workload, associationType, ...(subscriptionId ? { subscriptionId } : {}), ...(offer ? { offer } : {}), ...figures });
+  }
+  return events;
+}
+
+/** What the state will hold after the events: no customer list or enrollments (no event carries them). */
+function asStored(input: PartnerSnapshotInput): PartnerSnapshot {
+  const s = parseSnapshot(input);
+  return parseSnapshot({ ...s, customers: [], enrollments: [], professionals: s.professionals.filter((p) => p.linked && p.linkedOn) });
+}
+
+/** Three demo partners picked by the engine from deterministic candidates for today's date. */
+export function demoPartners(date = todayUtc()): DemoPartner[] {
+  const wanted = [
+    { partnerId: 'demo-contoso', name: 'Contoso Cloud Services', profile: 'qualified in several areas', fits: (s: PartnerSnapshot) => scorePartner(s, { date, includeGap: false }).areas.filter((a) => a.qualifiesToday).length >= 2 },
+    {
+      partnerId: 'demo-fabrikam',
+      name: 'Fabrikam Consulting',
+      profile: 'close to 70 in an area',
+      fits: (s: PartnerSnapshot) => {
+        const areas = scorePartner(s, { date, includeGap: false }).areas;
+        return !areas.some((a) => a.qualifiesToday) && areas.some((a) => a.total >= 60 && a.total < 70);
+      },
+    },
+    {
+      partnerId: 'demo-northwind',
+      name: 'Northwind Solutions',
+      profile: 'about to lose a designation',
+      fits: (s: PartnerSnapshot) => forecastScores(s, { date, months: 3, lossesOnly: true, lossHorizon: addDays(date, 60) }).losses.length > 0,
+    },
+  ];
+  const sizes = [
+    { tenants: 30, associations: 60, professionals: 20 },
+    { tenants: 12, associations: 24, professionals: 8 },
+  ];
+  const used = new Set<string>();
+  const out: DemoPartner[] = [];
+  for (const w of wanted) {
+    let chosen: PartnerSnapshot | undefined;
+    let fallback: PartnerSnapshot | undefined;
+    for (let seed = 1; seed <= 40 && !chosen; seed++) {
+      for (const size of sizes) {
+        const key = `${seed}/${size.tenants}`;
+        if (used.has(key)) continue;
+        const s = asStored(generateSnapshot({ ...size, months: 24, date, seed, partnerId: w.partnerId }));
+        fallback ??= s;
+        if (w.fits(s)) {
+          chosen = s;
+          used.add(key);
+          break;
+        }
+      }
+    }
+    const s = chosen ?? fallback!;
+    out.push({ partnerId: w.partnerId, name: w.name, profile: chosen ? w.profile : `${w.profile} (no candidate fitted today; a typical partner instead)`, events: snapshotToEvents(s) });
+  }
+  return out;
+}
+
+export interface SeedOptions {
+  url: string;
+  source?: string;
+  secret?: string;
+  date?: string;
+  log?: Log;
+  timeoutMs?: number;
+}
+
+export interface SeedResult {
+  runId?: string;
+  partners: { partnerId: string; name: string; profile: string; areas: { area: string; total: number; status: string }[] }[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function json(res: Response): Promise<Record<string, unknown>> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { text };
+  }
+}
+
+async function until<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await sleep(300);
+  }
+}
+
+/** Posts the demo partners through the webhook endpoint, runs the recompute and returns each partner's totals. */
+export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const base = opts.url.replace(/\/+$/, '');
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const listed = (process.env.WEBHOOK_SOURCES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const source = opts.source ?? listed.find((s) => s.toLowerCase() === DEMO_SOURCE) ?? listed[0];
+  if (!source) throw new Error('No webhook source: set WEBHOOK_SOURCES, WEBHOOK_SECRET_<NAME> and WEBHOOK_PARTNERS_<NAME> (local.settings.json), pass --source, or start the app with SEED_DEMO=true.');
+  const secret = opts.secret ?? process.env[`WEBHOOK_SECRET_${sourceSettingSuffix(source)}`];
+  if (!secret) throw new Error(`No secret for source "${source}": set WEBHOOK_SECRET_${sourceSettingSuffix(source)} or pass --secret.`);
+  const secrets = secret.trim().split(/\s+/);
+
+  const partners = demoPartners(opts.date);
+  const deliveries: string[] = [];
+  for (const p of partners) {
+    for (let i = 0; i < p.events.length; i += MAX_EVENTS_PER_DELIVERY) {
+      const body = JSON.stringify({ events: p.events.slice(i, i + MAX_EVENTS_PER_DELIVERY) });
+      const id = `seed_${createHash('sha256').update(body).digest('hex').slice(0, 32)}`;
+      const res = await fetch(`${base}/api/webhooks/${encodeURIComponent(source)}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...signedHeaders(secrets, id, body) } });
+      if (res.status !== 202 && res.status !== 200) throw new Error(`The webhook endpoint answered ${res.status} for ${p.partnerId}: ${JSON.stringify(await json(res))}`);
+      deliveries.push(id);
+    }
+    log(`  ${p.partnerId} (${p.name}, ${p.profile}): ${p.events.length} events sent`);
+  }
+  await until('the deliveries to be applied', timeoutMs, async () => {
+    for (const id of deliveries) {
+      const r = await json(await fetch(`${base}/api/webhooks/${encodeURIComponent(source)}/deliveries/${id}`));
+      if (r.status !== 'applied') return undefined;
+    }
+    return true;
+  });
+  const appliedAt = new Date().toISOString();
+  log(`  all ${deliveries.length} deliveries applied; starting the nightly recompute`);
+
+  const start = await fetch(`${base}/api/runs/recompute`, { method: 'POST' });
+  const started = (await json(start)) as { run?: { id: string }; created?: boolean };
+  const runId = started.run?.id;
+  if (runId && started.created) {
+    const run = await until(`run ${runId} to finish`, timeoutMs, async () => {
+      const r = (await json(await fetch(`${base}/api/runs/${runId}`))) as { status?: string; done?: number; total?: number };
+      return r.status === 'finished' ? r : undefined;
+    });
+    log(`  run ${runId} finished: ${run.done} of ${run.total} partners`);
+  } else if (runId) {
+    log(`  today's run ${runId} had already run; the seeded partners are recomputed by their state changes`);
+  }
+
+  const result: SeedResult = { ...(runId ? { runId } : {}), partners: [] };
+  for (const p of partners) {
+    const scores = await until(`the scores of ${p.partnerId}`, timeoutMs, async () => {
+      const res = await fetch(`${base}/api/partners/${p.partnerId}/scores`);
+      if (res.status !== 200) return undefined;
+      const body = (await res.json()) as { computedAt: string; areas: { area: string; total: number; status: string }[] };
+      return body.computedAt >= appliedAt ? body : undefined;
+    });
+    result.partners.push({ partnerId: p.partnerId, name: p.name, profile: p.profile, areas: scores.areas.map((a) => ({ area: a.area, total: a.total, status: a.status })) });
+  }
+  return result;
+}
+
+export function formatSeedResult(r: SeedResult, url: string): string {
+  const lines = ['', `${'partner'.padEnd(16)} ${AREAS.map((a) => a.padEnd(24)).join('')}`];
+  for (const p of r.partners) {
+    const cells = AREAS.map((a) => {
+      const x = p.areas.find((y) => y.area === a);
+      return (x ? `${Math.round(x.total * 10) / 10} ${x.status}` : '-').padEnd(24);
+    });
+    lines.push(`${p.partnerId.padEnd(16)} ${cells.join('')}`);
+  }
+  lines.push('', ...r.partners.map((p) => `  ${p.partnerId}: ${p.profile}. Try ${url}/api/partners/${p.partnerId}/scores, .../forecast, .../alerts`));
+  return lines.join('\n');
+}
+
+function parseArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) continue;
+    const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
+    out[k] = v ?? (argv[i + 1] && !argv[i + 1]!.startsWith('--') ? argv[++i]! : 'true');
+  }
+  return out;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  // The same settings the local host reads, so a source configured in local.settings.json just works.
+  const local = loadLocalSettings(path.join(__dirname, '..', '..'));
+  for (const [k, v] of Object.entries(local.values)) process.env[k] ??= v;
+  const url = args.url ?? `http://localhost:${local.port ?? 7071}`;
+  console.log(`Seeding demo partners into ${url} ...`);
+  try {
+    const result = await seedDemo({ url, source: args.source, secret: args.secret });
+    console.log(formatSeedResult(result, url));
+    return 0;
+  } catch (e) {
+    console.error(`Seeding failed: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}
