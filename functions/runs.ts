@@ -52,7 +52,7 @@ export async function startRecomputeRun(request: HttpRequest, context: Invocatio
   return { ...accepted({ run, created }), headers: { 'cache-control': 'no-store', location: `/api/runs/${run.id}` } };
 }
 
-app.http('runs-get', { route: 'runs/{id}', methods: ['GET'], authLevel: 'anonymous', handler: getRunById });
-app.http('runs-latest', { route: 'runs', methods: ['GET'], authLevel: 'anonymous', handler: getLatestRun });
+app.http('runs-get', { route: 'runs/{id}', methods: ['GET'], authLevel: 'function', handler: getRunById });
+app.http('runs-latest', { route: 'runs', methods: ['GET'], authLevel: 'function', handler: getLatestRun });
 // Operators only: in Azure it needs a function key.
 app.http('runs-recompute-start', { route: 'runs/recompute', methods: ['POST'], authLevel: 'function', extraOutputs: [runQueue], handler: startRecomputeRun });

@@ -3,7 +3,8 @@ import { certSyncPaths } from './certsync';
 import { deadLetterPaths } from './dead-letters';
 import { healthPaths, openApiPaths } from './health';
 import { partnerStatePaths } from './partner-state';
+import { scorePaths } from './scores';
 import { webhookPaths } from './webhooks';
 
 /** Every feature's routes. To document a new route: add a file here and one entry to this list. */
-export const OPENAPI_PATHS: FeaturePaths[] = [healthPaths, openApiPaths, webhookPaths, deadLetterPaths, partnerStatePaths, certSyncPaths];
+export const OPENAPI_PATHS: FeaturePaths[] = [healthPaths, openApiPaths, webhookPaths, deadLetterPaths, partnerStatePaths, certSyncPaths, scorePaths];
