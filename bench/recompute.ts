@@ -30,6 +30,8 @@ interface Counts {
   reads: number;
   writes: number;
   queries: number;
+  readBytes: number;
+  writeBytes: number;
 }
 
 function arg(args: string[], name: string, fallback: number): number {
@@ -60,14 +62,24 @@ export async function run(args: string[]): Promise<void> {
   const partners = arg(args, 'partners', 1000);
   const date = todayUtc();
 
-  const counts: Counts = { reads: 0, writes: 0, queries: 0 };
+  const counts: Counts = { reads: 0, writes: 0, queries: 0, readBytes: 0, writeBytes: 0 };
   const cosmos = createHttpServer({ keepAlive: true } as Parameters<typeof createHttpServer>[0]);
-  cosmos.on('request', (req) => {
+  cosmos.on('request', (req, res) => {
     const isDoc = /\/docs(\/|$)/.test(req.url ?? '');
     if (!isDoc) return;
     if (req.headers['x-ms-documentdb-isquery'] === 'True' || req.headers['content-type'] === 'application/query+json') counts.queries++;
-    else if (req.method === 'GET') counts.reads++;
-    else counts.writes++;
+    else if (req.method === 'GET') {
+      counts.reads++;
+      // Document sizes are what request units scale with; docs/scale.md uses them.
+      const end = res.end.bind(res) as (...a: unknown[]) => typeof res;
+      res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+        if (res.statusCode === 200 && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) counts.readBytes += Buffer.byteLength(chunk);
+        return end(chunk, ...rest);
+      }) as typeof res.end;
+    } else {
+      counts.writes++;
+      counts.writeBytes += Number(req.headers['content-length'] ?? 0);
+    }
   });
   // Longer than any pause of the clients, so a kept-alive socket is never closed under a request (ECONNRESET).
   cosmos.keepAliveTimeout = 120_000;
@@ -134,7 +146,7 @@ export async function run(args: string[]): Promise<void> {
     }
     const recomputeMs = Date.now() - t;
     if (process.env.BENCH_HOST_LOG_LEVEL) fs.writeFileSync("/tmp/bench-host.log", out);
-    const rec = { reads: counts.reads - before.reads, writes: counts.writes - before.writes, queries: counts.queries - before.queries };
+    const rec = { reads: counts.reads - before.reads, writes: counts.writes - before.writes, queries: counts.queries - before.queries, readKb: (counts.readBytes - before.readBytes) / 1024, writeKb: (counts.writeBytes - before.writeBytes) / 1024 };
     const hostRss = hostPeakRssMb(child.pid);
     if (finished.done !== partners) throw new Error(`run finished with ${JSON.stringify({ done: finished.done, failed: finished.failed, stale: finished.stale })}:\n${out.slice(-4000)}`);
 
@@ -146,13 +158,15 @@ export async function run(args: string[]): Promise<void> {
     });
     const readMs = Date.now() - t;
     const readDocs = counts.reads - beforeRead.reads;
+    const readOnlyKb = (counts.readBytes - beforeRead.readBytes) / 1024;
 
     // The run's own polling by this benchmark (GET /api/runs) is a handful of reads; it is not subtracted.
     console.log(`partners=${partners} (tenants ${PARTNER.tenants}, associations ${PARTNER.associations}, professionals ${PARTNER.professionals}, months ${PARTNER.months})`);
     console.log(`recompute: ${fmtMs(recomputeMs / 1000)} s end to end (timer request to finished run), ${fmtMs(recomputeMs / partners)} ms per partner`);
     console.log(`read:      ${fmtMs(readMs / 1000)} s to point-read every partner's state (loadPartnerState, concurrency ${CONCURRENCY}), ${fmtMs(readMs / partners)} ms per partner`);
     console.log(`recompute documents per partner: ${(rec.reads / partners).toFixed(2)} read, ${(rec.writes / partners).toFixed(2)} written, ${(rec.queries / partners).toFixed(3)} queries`);
-    console.log(`read-only documents per partner: ${(readDocs / partners).toFixed(2)} read`);
+    console.log(`recompute KB per partner: ${(rec.readKb / partners).toFixed(1)} read, ${(rec.writeKb / partners).toFixed(1)} written`);
+    console.log(`read-only documents per partner: ${(readDocs / partners).toFixed(2)} read, ${(readOnlyKb / partners).toFixed(1)} KB`);
     if (hostRss !== undefined) console.log(`host_peak_rss_mb=${hostRss.toFixed(1)}`);
     printPeakRss();
     console.log(`recompute_vs_read=${(recomputeMs / readMs).toFixed(2)}`);
