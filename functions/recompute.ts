@@ -60,7 +60,7 @@ export async function recomputePartnerMessage(message: unknown, context: Invocat
   const who = `partner ${m.partnerId}${m.runId ? ` (run ${m.runId})` : ''}, ${res.date}, reason ${m.reason}`;
   if (res.outcome === 'failed') context.error(`Recompute of ${who} gave up and was dead-lettered: ${res.reason}`);
   else if (res.outcome === 'stale') context.warn(`Recompute of ${who} skipped: ${res.reason}`);
-  else context.log(`Recomputed ${who}: ${res.changed ? 'stored' : 'unchanged'}; ${res.usage.reads} reads, ${res.usage.writes} writes${res.statusChanges.length ? `; status changes: ${res.statusChanges.map((c) => `${c.area} ${c.from}->${c.to}`).join(', ')}` : ''}.`);
+  else context.log(`Recomputed ${who}: ${res.changed ? 'stored' : 'unchanged'}; ${res.usage.reads} reads, ${res.usage.writes} writes, ${res.usage.requestCharge.toFixed(1)} RU${res.statusChanges.length ? `; status changes: ${res.statusChanges.map((c) => `${c.area} ${c.from}->${c.to}`).join(', ')}` : ''}.`);
   if (res.notifications.length) context.extraOutputs.set(notificationQueue, res.notifications);
 }
 
