@@ -144,53 +144,15 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
     projectedLosses = f.losses.map((l) => ({ area: l.area, lossDate: l.lossDate, reason: l.reason }));
   }
 
-  // The three documents are independent: written concurrently, each idempotent on its own.
-  let statusChanges: RecomputeResult['statusChanges'] = [];
-  const [, , statusWrite] = await Promise.all([
-    upsertDoc(dayDoc, usage),
-    updateDoc<HistoryDoc>(
-      partnerId,
-      SCORE_DOC_IDS.history(monthOf(date)),
-      () => ({ id: SCORE_DOC_IDS.history(monthOf(date)), partnerId, type: 'score-history', schemaVersion: SCORES_SCHEMA_VERSION, month: monthOf(date), days: {} }),
-      (doc) => {
-        const entry = Object.fromEntries(score.areas.map((a) => [a.area, { t: a.total, q: a.qualifiesToday, s: a.status }]));
-        if (JSON.stringify(doc.days[date]) === JSON.stringify(entry)) return false;
-        doc.days[date] = entry;
-        return true;
-      },
-      { usage, current: history ?? null },
-    ),
-    updateDoc<ScoreStatusDoc>(
-      partnerId,
-      SCORE_DOC_IDS.status,
-      () => ({ id: SCORE_DOC_IDS.status, partnerId, type: 'score-status', schemaVersion: SCORES_SCHEMA_VERSION, latestDate: date, areas: [], contentHash: '', stateVersion: 0, computedAt: '', reason: '', projectedLosses: [] }),
-      (doc) => {
-        // A recompute of a past day (an explicit date) fills history but never moves the current status back.
-        if (doc.latestDate > date) return false;
-        if (doc.latestDate === date && doc.contentHash === hash) return false;
-        statusChanges = [];
-        for (const a of score.areas) {
-          const before = doc.areas.find((x) => x.area === a.area);
-          if (before && before.status !== a.status) statusChanges.push({ area: a.area, from: before.status, to: a.status });
-        }
-        doc.latestDate = date;
-        doc.areas = score.areas.map(summarize);
-        doc.contentHash = hash;
-        doc.stateVersion = state.profile.stateVersion;
-        doc.computedAt = now.toISOString();
-        doc.reason = opts.reason;
-        if (opts.runId) doc.lastRunId = opts.runId;
-        else delete doc.lastRunId;
-        doc.projectedLosses = projectedLosses;
-        return true;
-      },
-      { usage, current: status ?? null },
-    ),
-  ]);
-  // The first result of a partner puts it in the nightly run's directory.
-  if (!status) await registerPartner(partnerId, usage);
-  if (!statusWrite.changed) return { outcome: 'done', date, changed: true, statusChanges: [], notify: [], usage };
-
+  // Status changes against the stored status; a past day (an explicit date) never moves the current status back.
+  const current = !status || status.latestDate <= date;
+  const statusChanges: RecomputeResult['statusChanges'] = [];
+  if (status && current) {
+    for (const a of score.areas) {
+      const before = status.areas.find((x) => x.area === a.area);
+      if (before && before.status !== a.status) statusChanges.push({ area: a.area, from: before.status, to: a.status });
+    }
+  }
   const alerts: NewAlert[] = [];
   for (const c of statusChanges) {
     const a = score.areas.find((x) => x.area === c.area)!;
@@ -217,6 +179,49 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
       message: `${a.name}: projected to stop qualifying on ${l.lossDate} if nothing changes: ${l.reason}`,
     });
   }
-  const notify = alerts.length ? await recordAlerts(partnerId, alerts, { notificationUrl: state.profile.notificationUrl, now, usage }) : [];
+
+  // The day's score, its history entry and the alerts are independent and idempotent: written concurrently.
+  // The status goes last: once it holds this result, a rerun finds nothing to do, so everything before it is
+  // in place (a crash before it reruns the whole set, and alert ids make the alerts come out the same).
+  const [, , notify] = await Promise.all([
+    upsertDoc(dayDoc, usage),
+    updateDoc<HistoryDoc>(
+      partnerId,
+      SCORE_DOC_IDS.history(monthOf(date)),
+      () => ({ id: SCORE_DOC_IDS.history(monthOf(date)), partnerId, type: 'score-history', schemaVersion: SCORES_SCHEMA_VERSION, month: monthOf(date), days: {} }),
+      (doc) => {
+        const entry = Object.fromEntries(score.areas.map((a) => [a.area, { t: a.total, q: a.qualifiesToday, s: a.status }]));
+        if (JSON.stringify(doc.days[date]) === JSON.stringify(entry)) return false;
+        doc.days[date] = entry;
+        return true;
+      },
+      { usage, current: history ?? null },
+    ),
+    alerts.length ? recordAlerts(partnerId, alerts, { notificationUrl: state.profile.notificationUrl, now, usage }) : Promise.resolve([] as string[]),
+  ]);
+  if (current) {
+    await updateDoc<ScoreStatusDoc>(
+      partnerId,
+      SCORE_DOC_IDS.status,
+      () => ({ id: SCORE_DOC_IDS.status, partnerId, type: 'score-status', schemaVersion: SCORES_SCHEMA_VERSION, latestDate: date, areas: [], contentHash: '', stateVersion: 0, computedAt: '', reason: '', projectedLosses: [] }),
+      (doc) => {
+        if (doc.latestDate > date) return false;
+        if (doc.latestDate === date && doc.contentHash === hash) return false;
+        doc.latestDate = date;
+        doc.areas = score.areas.map(summarize);
+        doc.contentHash = hash;
+        doc.stateVersion = state.profile.stateVersion;
+        doc.computedAt = now.toISOString();
+        doc.reason = opts.reason;
+        if (opts.runId) doc.lastRunId = opts.runId;
+        else delete doc.lastRunId;
+        doc.projectedLosses = projectedLosses;
+        return true;
+      },
+      { usage, current: status ?? null },
+    );
+  }
+  // The first result of a partner puts it in the nightly run's directory.
+  if (!status) await registerPartner(partnerId, usage);
   return { outcome: 'done', date, changed: true, statusChanges, notify, usage };
 }
