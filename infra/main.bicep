@@ -131,6 +131,17 @@ param certSyncBackoffMs int = 1000
 ])
 param qualifyMetricTest string = 'gt0'
 
+@description('Sends alert notifications to partners, signed with NOTIFICATION_SECRET: a Key Vault reference to secret notification-secret. Create that secret first (docs/deploy.md): an unresolved reference leaves its own text in the setting, which the app rejects at start-up. false leaves NOTIFICATION_SECRET unset: alerts are stored but not sent.')
+param notificationsEnabled bool = false
+
+@description('Attempts per alert notification, the first included, before it is dead-lettered.')
+@minValue(1)
+param notificationMaxAttempts int = 8
+
+@description('First retry delay of a failed notification; doubles on each attempt.')
+@minValue(1)
+param notificationRetryBaseSeconds int = 30
+
 param appVersion string = ''
 
 var abbrs = loadJsonContent('abbreviations.json')
@@ -140,7 +151,8 @@ var allTags = union(tags, { 'azd-env-name': environmentName })
 // The single list of the app's Cosmos containers is shared/store/containers.ts; test/infra fails
 // when this copy differs from it (name, partition key, TTL).
 var cosmosContainers = [
-  { name: 'partners', partitionKey: '/partnerId' }
+  // TTL on with no default expiry: day-level score documents carry their own ttl; state documents never expire.
+  { name: 'partners', partitionKey: '/partnerId', defaultTtl: -1 }
   { name: 'receipts', partitionKey: '/id', defaultTtl: 604800 }
   { name: 'runs', partitionKey: '/id' }
   { name: 'deadletters', partitionKey: '/id', defaultTtl: 2592000 }
@@ -266,6 +278,7 @@ module functionApp 'modules/function-app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
     webhookSources: webhookSources
+    notificationsEnabled: notificationsEnabled
     config: {
       scoreRecomputeSchedule: scoreRecomputeSchedule
       certSyncSchedule: certSyncSchedule
@@ -277,6 +290,8 @@ module functionApp 'modules/function-app.bicep' = {
       certSyncMaxAttempts: certSyncMaxAttempts
       certSyncBackoffMs: certSyncBackoffMs
       qualifyMetricTest: qualifyMetricTest
+      notificationMaxAttempts: notificationMaxAttempts
+      notificationRetryBaseSeconds: notificationRetryBaseSeconds
       appVersion: appVersion
     }
   }

@@ -38,6 +38,12 @@ type appConfig = {
   @minValue(1)
   certSyncBackoffMs: int
   qualifyMetricTest: 'gt0' | 'gte1'
+  @description('Attempts per alert notification, the first included.')
+  @minValue(1)
+  notificationMaxAttempts: int
+  @description('First retry delay of a failed notification; doubles on each attempt.')
+  @minValue(1)
+  notificationRetryBaseSeconds: int
   @description('Shown by the app in its responses and logs; empty to leave unset.')
   appVersion: string
 }

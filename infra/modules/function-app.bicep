@@ -54,6 +54,10 @@ param maximumInstanceCount int
 param alwaysReadyHttpInstances int
 
 param webhookSources webhookSource[]
+
+@description('Sets NOTIFICATION_SECRET to a Key Vault reference to secret notification-secret, which must exist first.')
+param notificationsEnabled bool
+
 param config appConfig
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -175,6 +179,8 @@ var appSettings = {
   CERT_SYNC_BACKOFF_MS: string(config.certSyncBackoffMs)
   CERT_IMPORTS_CONTAINER: certImportsContainerName
   QUALIFY_METRIC_TEST: config.qualifyMetricTest
+  NOTIFICATION_MAX_ATTEMPTS: string(config.notificationMaxAttempts)
+  NOTIFICATION_RETRY_BASE_SECONDS: string(config.notificationRetryBaseSeconds)
   APP_VERSION: config.appVersion
 }
 
@@ -192,10 +198,24 @@ var webhookPartnerSettings = toObject(
   s => s.partners
 )
 
+// Only once notifications are enabled: a reference to a secret that does not exist yet stays unresolved,
+// its own text is then the setting's value, and the app's settings validation (whsec_...) fails at
+// start-up, for every function. Unset, the app stores alerts without sending them.
+var notificationSettings = notificationsEnabled
+  ? { NOTIFICATION_SECRET: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=notification-secret)' }
+  : {}
+
 resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: app
   name: 'appsettings'
-  properties: union(hostStorageSettings, platformSettings, appSettings, webhookSecretSettings, webhookPartnerSettings)
+  properties: union(
+    hostStorageSettings,
+    platformSettings,
+    appSettings,
+    webhookSecretSettings,
+    webhookPartnerSettings,
+    notificationSettings
+  )
 }
 
 output id string = app.id

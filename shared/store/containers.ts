@@ -14,6 +14,8 @@ export const CONTAINERS = {
   partners: {
     name: 'partners',
     partitionKey: '/partnerId',
+    // TTL on with no default expiry: day-level score documents carry their own ttl; state documents never expire.
+    defaultTtl: -1,
     purpose: "A partner's state: profile, associations, professionals, certifications, telemetry, score snapshots, alerts.",
   },
   receipts: {

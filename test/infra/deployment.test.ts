@@ -476,6 +476,31 @@ describe.each(ENVIRONMENTS)('%s deployment', (env) => {
   });
 });
 
+describe('notification secret', () => {
+  const settingsOf = (d: Deployment): Record<string, Json> =>
+    d.resources.find((r) => r.type === 'Microsoft.Web/sites/config' && r.name.endsWith('/appsettings'))!.properties as Record<string, Json>;
+
+  it('is left unset unless notificationsEnabled, since an unresolved reference would stop the app', () => {
+    for (const env of ENVIRONMENTS) {
+      expect(params[env].notificationsEnabled ?? false, env).toBe(false);
+      expect(appSettings(env), env).not.toHaveProperty('NOTIFICATION_SECRET');
+    }
+  });
+
+  it('is a Key Vault reference to notification-secret with notificationsEnabled, valid once resolved', () => {
+    const settings = settingsOf(evaluate(mainTemplate, { ...params.dev, notificationsEnabled: true }));
+    const vault = one('dev', 'Microsoft.KeyVault/vaults').name;
+    expect(settings.NOTIFICATION_SECRET).toBe(`@Microsoft.KeyVault(VaultName=${vault};SecretName=notification-secret)`);
+    const concrete = Object.fromEntries(
+      Object.entries(settings).map(([k, v]) => [k, String(v).includes('<runtime:') ? 'https://runtime.example/' : String(v)]),
+    );
+    // Unresolved, App Service passes the reference text through, and the app refuses to start.
+    expect(() => parseSettings(concrete)).toThrow(/NOTIFICATION_SECRET/);
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    expect(parseSettings({ ...concrete, NOTIFICATION_SECRET: secret }).NOTIFICATION_SECRET).toBe(secret);
+  });
+});
+
 describe('environments differ where they should', () => {
   it('production is provisioned, zone-redundant, always ready, purge-protected, with no developer access', () => {
     expect(params.prod.cosmosCapacityMode).toBe('provisioned');
