@@ -135,6 +135,18 @@ describe('local host lifecycle', () => {
     }
   });
 
+  it('turns a function off with AzureWebJobs.<name>.Disabled, as Azure does', async () => {
+    const host = await startHostProcess({ appDir: FIXTURE, env: { TICK_SCHEDULE: '0 0 0 1 1 *', TICK_QUEUE: 'fixture-ticks-disabled', 'AzureWebJobs.ping.Disabled': 'true' } });
+    try {
+      expect(host.output()).toMatch(/Functions \(7\):/);
+      expect(host.output()).toContain('Disabled by AzureWebJobs.<name>.Disabled: ping');
+      expect((await fetch(`${host.url}/api/ping/x`)).status).toBe(404);
+      expect((await fetch(`${host.url}/api/items/special`)).status).toBe(200);
+    } finally {
+      await host.stop();
+    }
+  });
+
   it('stops with a message naming the setting when a setting is malformed', async () => {
     await expect(startHostProcess({ env: { SCORE_RECOMPUTE_SCHEDULE: '0 0 2 * *' } })).rejects.toThrow(/SCORE_RECOMPUTE_SCHEDULE: must be an NCRONTAB expression with 6 fields/);
   });

@@ -117,7 +117,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       throw new Error(`Loading ${path.relative(appDir, file)} failed: ${(e as Error).stack ?? e}`);
     }
   }
-  const functions = [...core.functions.values()];
+  // AzureWebJobs.<name>.Disabled=true turns a function off, as in Azure and Core Tools: never triggered, HTTP 404.
+  const isDisabled = (name: string) => /^(true|1)$/i.test(process.env[`AzureWebJobs.${name}.Disabled`] ?? merged[`AzureWebJobs.${name}.Disabled`] ?? '');
+  const disabled = [...core.functions.values()].filter((f) => isDisabled(f.metadata.name)).map((f) => f.metadata.name);
+  const functions = [...core.functions.values()].filter((f) => !disabled.includes(f.metadata.name));
+  if (disabled.length) log('warning', `Disabled by AzureWebJobs.<name>.Disabled: ${disabled.join(', ')}`);
   if (functions.length === 0) {
     await stopEmulators();
     throw new Error('No functions were registered. Check package.json "main" and that the function files call app.*.');
