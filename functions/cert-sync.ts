@@ -2,6 +2,7 @@ import { app, output, type InvocationContext, type Timer } from '@azure/function
 import { certSyncMessageSchema, certSyncRunMessageSchema, handleRunMessage, type CertSyncRunMessage } from '../shared/certsync/run';
 import { isoDateOf } from '../shared/certsync/dates';
 import { processCertSyncMessage } from '../shared/certsync/worker';
+import { queueMessageJson } from '../shared/queues/message';
 import { QUEUES } from '../shared/queues/names';
 import { maxDequeueCount } from '../shared/recompute/attempts';
 import { zodDetails } from '../shared/validation';
@@ -10,15 +11,6 @@ import { zodDetails } from '../shared/validation';
 
 const runQueue = output.storageQueue({ queueName: QUEUES.certSyncRun, connection: 'AzureWebJobsStorage' });
 const partnerQueue = output.storageQueue({ queueName: QUEUES.certSync, connection: 'AzureWebJobsStorage' });
-
-const asJson = (m: unknown): unknown => {
-  if (typeof m !== 'string') return m;
-  try {
-    return JSON.parse(m);
-  } catch {
-    return m;
-  }
-};
 
 export async function certSyncTimer(timer: Timer, context: InvocationContext): Promise<void> {
   const date = isoDateOf(new Date());
@@ -29,7 +21,7 @@ export async function certSyncTimer(timer: Timer, context: InvocationContext): P
 }
 
 export async function certSyncRunMessage(message: unknown, context: InvocationContext): Promise<void> {
-  const parsed = certSyncRunMessageSchema.safeParse(asJson(message));
+  const parsed = certSyncRunMessageSchema.safeParse(queueMessageJson(message));
   if (!parsed.success) {
     // Retrying a malformed message cannot make it valid.
     context.error(`Discarding malformed ${QUEUES.certSyncRun} message: ${JSON.stringify(zodDetails(parsed.error))}`);
@@ -42,7 +34,7 @@ export async function certSyncRunMessage(message: unknown, context: InvocationCo
 }
 
 export async function certSyncPartnerMessage(message: unknown, context: InvocationContext): Promise<void> {
-  const parsed = certSyncMessageSchema.safeParse(asJson(message));
+  const parsed = certSyncMessageSchema.safeParse(queueMessageJson(message));
   if (!parsed.success) {
     context.error(`Discarding malformed ${QUEUES.certSync} message: ${JSON.stringify(zodDetails(parsed.error))}`);
     return;

@@ -1,4 +1,5 @@
 import { app, output, type InvocationContext, type Timer } from '@azure/functions';
+import { queueMessageJson } from '../shared/queues/message';
 import { QUEUES } from '../shared/queues/names';
 import { maxDequeueCount } from '../shared/recompute/attempts';
 import { recomputeMessageSchema } from '../shared/recompute/request';
@@ -13,15 +14,6 @@ const runQueue = output.storageQueue({ queueName: QUEUES.recomputeRun, connectio
 const partnerQueue = output.storageQueue({ queueName: QUEUES.recompute, connection: 'AzureWebJobsStorage' });
 const notificationQueue = output.storageQueue({ queueName: QUEUES.notifications, connection: 'AzureWebJobsStorage' });
 
-const asJson = (m: unknown): unknown => {
-  if (typeof m !== 'string') return m;
-  try {
-    return JSON.parse(m);
-  } catch {
-    return m;
-  }
-};
-
 export async function nightlyRecomputeTimer(timer: Timer, context: InvocationContext): Promise<void> {
   const date = todayUtc();
   if (timer.isPastDue) context.warn(`Nightly recompute for ${date} is running late (timer past due); starting it now.`);
@@ -31,7 +23,7 @@ export async function nightlyRecomputeTimer(timer: Timer, context: InvocationCon
 }
 
 export async function recomputeRunMessage(message: unknown, context: InvocationContext): Promise<void> {
-  const parsed = runMessageSchema.safeParse(asJson(message));
+  const parsed = runMessageSchema.safeParse(queueMessageJson(message));
   if (!parsed.success) {
     // A malformed message never becomes valid by retrying it; the poison queue would only delay the same answer.
     context.error(`Discarding malformed ${QUEUES.recomputeRun} message: ${JSON.stringify(zodDetails(parsed.error))}`);
@@ -49,7 +41,7 @@ export async function recomputeRunMessage(message: unknown, context: InvocationC
 }
 
 export async function recomputePartnerMessage(message: unknown, context: InvocationContext): Promise<void> {
-  const parsed = recomputeMessageSchema.safeParse(asJson(message));
+  const parsed = recomputeMessageSchema.safeParse(queueMessageJson(message));
   if (!parsed.success) {
     context.error(`Discarding malformed ${QUEUES.recompute} message: ${JSON.stringify(zodDetails(parsed.error))}`);
     return;

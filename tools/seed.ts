@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { parseFlags } from './cli-args';
 import { generateSnapshot } from '../bench/scoring-generate';
 import { forecastScores } from '../shared/forecast/forecast';
 import { MAX_EVENTS_PER_DELIVERY } from '../shared/events/schemas';
@@ -257,19 +258,9 @@ export function formatSeedResult(r: SeedResult, url: string): string {
   return lines.join('\n');
 }
 
-function parseArgs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) continue;
-    const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
-    out[k] = v ?? (argv[i + 1] && !argv[i + 1]!.startsWith('--') ? argv[++i]! : 'true');
-  }
-  return out;
-}
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseFlags(argv).flags;
   // The same settings the local host reads, so a source configured in local.settings.json just works.
   const local = loadLocalSettings(path.join(__dirname, '..', '..'));
   for (const [k, v] of Object.entries(local.values)) process.env[k] ??= v;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { MAX_EVENTS_PER_DELIVERY } from '../shared/events/schemas';
+import { parseFlags } from './cli-args';
 import { signedHeaders } from '../shared/webhooks/signature';
 import { sourceSettingSuffix } from '../shared/webhooks/sources';
 
@@ -16,18 +17,8 @@ import { sourceSettingSuffix } from '../shared/webhooks/sources';
 const USAGE = 'usage: npm run send -- <events.json> --source NAME [--url http://localhost:7071] [--secret whsec_...] [--new-ids]';
 
 export function parseArgs(argv: string[]): { file?: string; flags: Record<string, string> } {
-  const flags: Record<string, string> = {};
-  let file: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--')) {
-      const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
-      if (v !== undefined) flags[k] = v;
-      else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags[k] = argv[++i]!;
-      else flags[k] = 'true';
-    } else file ??= a;
-  }
-  return { file, flags };
+  const { positionals, flags } = parseFlags(argv);
+  return { file: positionals[0], flags };
 }
 
 /** The events of a file: an array of events, `{ "events": [...] }`, or one event. */

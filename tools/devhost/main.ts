@@ -1,27 +1,15 @@
 import path from 'node:path';
 import { SettingsError } from '../../shared/config/settings';
+import { parseFlags } from '../cli-args';
 import { startHost } from './host';
 
 /**
  * `npm start`: runs every function of the app on this machine (see README "Run locally").
  * Stops cleanly on SIGINT/SIGTERM: in-flight invocations finish, emulators shut down.
  */
-function parseArgs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) continue;
-    const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
-    if (v !== undefined) out[k] = v;
-    else if (argv[i + 1] && !argv[i + 1]!.startsWith('--')) out[k] = argv[++i]!;
-    else out[k] = 'true';
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
   const started = Date.now();
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseFlags(process.argv.slice(2)).flags;
   const appDir = path.resolve(args['app-dir'] ?? path.join(__dirname, '..', '..', '..'));
   const seed = process.env.SEED_DEMO === 'true' ? (require('../seed') as typeof import('../seed')) : undefined;
   seed?.prepareDemoSource(process.env, appDir);
