@@ -2,6 +2,7 @@ import { holdingVerdict, isLinkedOn } from './certifications';
 import { monthIndexOfDate } from './dates';
 import type { AssociationKind, CertificationDef, RuleSet, Source } from './rules/schema';
 import type { Association, AssociationType, PartnerSnapshot, Platform, TelemetryRow } from './snapshot';
+import { LazyLine } from './explain';
 import type { ExplanationLine, MetricScore, ScoringSettings } from './types';
 
 /**
@@ -51,6 +52,7 @@ export class SourceData {
   readonly associationStart: number[] = [];
   /** Why a tenant's rows were left out (the first reason), described only when an explanation needs it. */
   private readonly rejected = new Map<string, Rejection>();
+  private readonly rejectedIds: string[] = [];
   /** Workloads seen on the platform that this source does not accept. */
   readonly ineligibleWorkloads = new Set<string>();
   private readonly cursor: TenantSeries;
@@ -73,21 +75,28 @@ export class SourceData {
   }
 
   reject(tenant: string, code: Rejection['code'], st: Stream, cs: CompiledSource): void {
-    if (!this.rejected.has(tenant)) this.rejected.set(tenant, { code, st, cs });
+    if (this.rejected.has(tenant)) return;
+    this.rejected.set(tenant, { code, st, cs });
+    this.rejectedIds.push(tenant);
   }
 
   /** Explains each tenant left out entirely: rows rejected and none accepted by any of `datas`. */
   static explainNotCounted(datas: readonly SourceData[], explanation: ExplanationLine[]): void {
     const done = datas.length > 1 ? new Set<string>() : undefined;
     for (const d of datas) {
-      for (const [tenant, r] of d.rejected) {
+      for (let i = 0; i < d.rejectedIds.length; i++) {
+        const tenant = d.rejectedIds[i]!;
         if (done) {
           if (done.has(tenant)) continue;
           done.add(tenant);
         }
         let counted = false;
         for (const other of datas) if (other.has(tenant)) counted = true;
-        if (!counted) explanation.push({ kind: 'not-counted', subject: `tenant ${tenant}`, reason: describeRejection(r) });
+        if (!counted) {
+          // Only small values go into the line, so a result never keeps the call's telemetry alive.
+          const r = d.rejected.get(tenant)!;
+          explanation.push(new LazyLine('not-counted', tenantSubject, tenant, undefined, rejectionText, r.code, rejectionDetail(r), r.cs.accepts));
+        }
       }
     }
   }
@@ -99,21 +108,33 @@ interface Rejection {
   cs: CompiledSource;
 }
 
-function describeRejection(r: Rejection): string {
-  switch (r.code) {
+const tenantSubject = (tenant: unknown): string => `tenant ${String(tenant)}`;
+
+function rejectionDetail(r: Rejection): string {
+  if (r.code === 'offer') return r.st.offer;
+  if (r.code === 'association' && r.st.associationType === 'CPOR') return `CPOR|${r.st.workload}`;
+  return r.st.associationType;
+}
+
+const rejectionText = (code: unknown, detail: unknown, accepts: unknown): string => {
+  const d = String(detail);
+  switch (code as Rejection['code']) {
     case 'offer':
-      return `${r.st.offer} offers are excluded`;
+      return `${d} offers are excluded`;
     case 'sovereign':
       return 'tenant is in a sovereign cloud, which is not scored';
     case 'type':
-      return `usage attributed through ${r.st.associationType}, which this metric does not accept (accepts ${r.cs.source.associations.join(', ')})`;
+      return `usage attributed through ${d}, which this metric does not accept (accepts ${String(accepts)})`;
     case 'association': {
-      if (r.st.associationType !== 'CPOR') return `no active ${r.st.associationType} association on the tenant`;
-      const roles = [...r.cs.kinds].filter((k) => k.startsWith('CPOR:')).map((k) => k.slice(5));
-      return `no active CPOR claim with role ${roles.join('/')} covering ${r.st.workload}`;
+      if (!d.startsWith('CPOR|')) return `no active ${d} association on the tenant`;
+      const roles = String(accepts)
+        .split(', ')
+        .filter((k) => k.startsWith('CPOR:'))
+        .map((k) => k.slice(5));
+      return `no active CPOR claim with role ${roles.join('/')} covering ${d.slice(5)}`;
     }
   }
-}
+};
 
 /** An association in place on the evaluation date, with what matching needs precomputed. */
 interface ActiveAssociation {
@@ -135,8 +156,11 @@ interface Stream {
   platform: Platform;
   values: Slot;
   /** Association kinds ('PAL', 'CPOR:osu', ...) in place for this stream, with the earliest start month of each; computed on first use. */
-  kinds?: string[];
-  kindStarts?: number[];
+  matched: boolean;
+  kind0: string | undefined;
+  start0: number;
+  kindsMore: string[] | undefined;
+  startsMore: number[] | undefined;
   /** Scratch: the association start month for the source being built (-1 when not required). */
   acceptedStart: number;
 }
@@ -159,6 +183,8 @@ interface CompiledSource {
   offers: Set<string>;
   types: Set<AssociationType>;
   kinds: Set<string>;
+  /** The accepted association kinds in words, for explanations. */
+  accepts: string;
 }
 
 const compiledSources = new WeakMap<Source, CompiledSource>();
@@ -174,6 +200,7 @@ function compile(source: Source): CompiledSource {
       offers: new Set(source.excludedOffers),
       types,
       kinds: new Set(source.associations),
+      accepts: source.associations.join(', '),
     };
     compiledSources.set(source, c);
   }
@@ -348,12 +375,14 @@ export class ScoringContext {
       }
       let start = -1;
       if (st.associationType === 'CPOR' || requireAssoc) {
-        if (!st.kinds) this.matchAssociations(st);
-        const kinds = st.kinds!;
-        for (let k = 0; k < kinds.length; k++) {
-          if (!cs.kinds.has(kinds[k]!)) continue;
-          const m = st.kindStarts![k]!;
-          if (start < 0 || m < start) start = m;
+        if (!st.matched) this.matchAssociations(st);
+        if (st.kind0 !== undefined && cs.kinds.has(st.kind0)) start = st.start0;
+        if (st.kindsMore) {
+          for (let k = 0; k < st.kindsMore.length; k++) {
+            if (!cs.kinds.has(st.kindsMore[k]!)) continue;
+            const m = st.startsMore![k]!;
+            if (start < 0 || m < start) start = m;
+          }
         }
         if (start < 0) {
           data.reject(tenant, 'association', st, cs);
@@ -369,24 +398,30 @@ export class ScoringContext {
 
   /** Which association kinds are in place for a stream (type, CPOR role, workload and subscription match), once per stream. */
   private matchAssociations(st: Stream): void {
-    const kinds: string[] = [];
-    const starts: number[] = [];
+    st.matched = true;
     const list = this.associationsByTenant.get(st.tenantId);
-    if (list) for (const rec of list) {
+    if (!list) return;
+    for (const rec of list) {
       const a = rec.a;
       if (a.type !== st.associationType) continue;
       if (rec.workloadKeys && !rec.workloadKeys.includes(st.key)) continue;
       if (a.subscriptionId && st.subscriptionId && a.subscriptionId !== st.subscriptionId) continue;
-      const kind = rec.kind;
-      const m = rec.start;
-      const at = kinds.indexOf(kind);
-      if (at < 0) {
-        kinds.push(kind);
-        starts.push(m);
-      } else if (m < starts[at]!) starts[at] = m;
+      if (st.kind0 === undefined) {
+        st.kind0 = rec.kind;
+        st.start0 = rec.start;
+      } else if (st.kind0 === rec.kind) {
+        if (rec.start < st.start0) st.start0 = rec.start;
+      } else {
+        // A second kind on the same stream (two CPOR roles) is rare, so it lives in arrays only then.
+        st.kindsMore ??= [];
+        st.startsMore ??= [];
+        const at = st.kindsMore.indexOf(rec.kind);
+        if (at < 0) {
+          st.kindsMore.push(rec.kind);
+          st.startsMore.push(rec.start);
+        } else if (rec.start < st.startsMore[at]!) st.startsMore[at] = rec.start;
+      }
     }
-    st.kinds = kinds;
-    st.kindStarts = starts;
   }
 
   /** Each linked professional's certifications that count on the date, computed once per call. */
@@ -465,7 +500,7 @@ function indexTelemetry(rows: readonly TelemetryRow[], monthNow: number, pool: S
       }
     }
     if (!st) {
-      st = { tenantId: row.tenantId, workload: row.workload, key: workloadKey(row.workload), associationType: row.associationType, subscriptionId: row.subscriptionId, offer, platform: row.platform, values: pool.alloc(), acceptedStart: -1 };
+      st = { tenantId: row.tenantId, workload: row.workload, key: workloadKey(row.workload), associationType: row.associationType, subscriptionId: row.subscriptionId, offer, platform: row.platform, values: pool.alloc(), acceptedStart: -1, matched: false, kind0: undefined, start0: 0, kindsMore: undefined, startsMore: undefined };
       list.push(st);
     }
     const v = st.values.a;

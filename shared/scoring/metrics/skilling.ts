@@ -1,6 +1,6 @@
 import type { ScoringContext } from '../context';
 import { fmt, LazyLine, note, notCounted, pts, round6 } from '../explain';
-import type { SkillingMetric } from '../rules/schema';
+import type { RuleSet, SkillingMetric } from '../rules/schema';
 import type { AreaId, Track } from '../snapshot';
 import { AREA_NAMES } from '../snapshot';
 import type { ExplanationLine, GapHint, MetricScore } from '../types';
@@ -11,8 +11,18 @@ import type { ExplanationLine, GapHint, MetricScore } from '../types';
  * in Enterprise they earn nothing, in SMB each met step earns a flat amount.
  */
 const personSubject = (label: unknown): string => `person ${String(label)}`;
-type Defs = Map<string, { name: string }>;
-const certNames = (ids: readonly string[], defs: Defs) => ids.map((id) => defs.get(id)?.name ?? id).join(', ');
+type Defs = Map<string, string>;
+const certNames = (ids: readonly string[], defs: Defs) => ids.map((id) => defs.get(id) ?? id).join(', ');
+const namesByRules = new WeakMap<RuleSet, Defs>();
+/** Certification names per rule set, shared by every result (lines keep a reference, not a copy). */
+function certificationNames(rules: RuleSet): Defs {
+  let names = namesByRules.get(rules);
+  if (!names) {
+    names = new Map(rules.certifications.map((c) => [c.id, c.name]));
+    namesByRules.set(rules, names);
+  }
+  return names;
+}
 const countedReason = (mine: unknown, defs: unknown, gatesMet: unknown): string => {
   const ids = mine as string[];
   const certs = certNames(ids, defs as Defs);
@@ -57,6 +67,7 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
   let qualifying = 0;
   const mine: string[] = [];
   const notHere = ` not count for ${AREA_NAMES[area]} ${m.name.toLowerCase()}`;
+  const names = certificationNames(ctx.rules);
   for (const p of people) {
     mine.length = 0;
     for (const c of p.validList) if (wanted.has(c)) mine.push(c);
@@ -66,7 +77,7 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
     }
     if (mine.length > 0) {
       qualifying++;
-      explanation.push(new LazyLine('counted', personSubject, p.label, undefined, countedReason, [...mine], ctx.certDefs, gatesMet));
+      explanation.push(new LazyLine('counted', personSubject, p.label, undefined, countedReason, [...mine], names, gatesMet));
     } else {
       let lapsed = 0;
       for (const l of p.invalid) {
@@ -77,7 +88,7 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
       if (lapsed > 0) continue;
       let elsewhere = 0;
       for (const c of p.validList) if (!gateCerts.has(c)) elsewhere++;
-      if (elsewhere > 0) explanation.push(new LazyLine('not-counted', personSubject, p.label, undefined, elsewhereReason, p.validList, gateCerts, ctx.certDefs, notHere));
+      if (elsewhere > 0) explanation.push(new LazyLine('not-counted', personSubject, p.label, undefined, elsewhereReason, p.validList, gateCerts, names, notHere));
     }
   }
   const raw = gatesMet ? gatePoints + perPerson * qualifying : gatePoints;
