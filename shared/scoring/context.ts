@@ -154,7 +154,11 @@ interface Stream {
   subscriptionId: string | undefined;
   offer: string;
   platform: Platform;
+  /** The stream's own values (a Slot: the stream object doubles as one, saving an object per stream). */
   values: Slot;
+  a: Float64Array;
+  o: number;
+  own: boolean;
   /** Association kinds ('PAL', 'CPOR:osu', ...) in place for this stream, with the earliest start month of each; computed on first use. */
   matched: boolean;
   kind0: string | undefined;
@@ -500,11 +504,31 @@ function indexTelemetry(rows: readonly TelemetryRow[], monthNow: number, pool: S
       }
     }
     if (!st) {
-      st = { tenantId: row.tenantId, workload: row.workload, key: workloadKey(row.workload), associationType: row.associationType, subscriptionId: row.subscriptionId, offer, platform: row.platform, values: pool.alloc(), acceptedStart: -1, matched: false, kind0: undefined, start0: 0, kindsMore: undefined, startsMore: undefined };
+      const at = pool.take();
+      st = {
+        tenantId: row.tenantId,
+        workload: row.workload,
+        key: workloadKey(row.workload),
+        associationType: row.associationType,
+        subscriptionId: row.subscriptionId,
+        offer,
+        platform: row.platform,
+        values: undefined as unknown as Slot,
+        a: pool.chunkArray(),
+        o: at,
+        own: false,
+        acceptedStart: -1,
+        matched: false,
+        kind0: undefined,
+        start0: 0,
+        kindsMore: undefined,
+        startsMore: undefined,
+      };
+      st.values = st;
       list.push(st);
     }
-    const v = st.values.a;
-    const o = st.values.o + ago;
+    const v = st.a;
+    const o = st.o + ago;
     if (row.acrUsd !== undefined) v[o]! += row.acrUsd;
     if (row.revenueUsd !== undefined) v[o + span]! += row.revenueUsd;
     if (row.mcvUnits !== undefined) v[o + 4 * span]! += row.mcvUnits;
@@ -528,10 +552,18 @@ class SlotPool {
   private chunk = new Float64Array(0);
   private used = CHUNK_SLOTS;
   alloc(): Slot {
+    const o = this.take();
+    return { a: this.chunk, o, own: false };
+  }
+  /** Reserves a slot and returns its offset in chunkArray(). */
+  take(): number {
     if (this.used === CHUNK_SLOTS) {
       this.chunk = new Float64Array(CHUNK_SLOTS * SLOT);
       this.used = 0;
     }
-    return { a: this.chunk, o: SLOT * this.used++, own: false };
+    return SLOT * this.used++;
+  }
+  chunkArray(): Float64Array {
+    return this.chunk;
   }
 }

@@ -79,7 +79,9 @@ function evaluateRaw(t: TenantSeries, c: Criterion, shift: number, units: string
   if (w.kind === 'any-month') {
     let best = 0;
     let n = 0;
-    for (const m of w.monthsAgo) {
+    const months = w.monthsAgo;
+    for (let mi = 0; mi < months.length; mi++) {
+      const m = months[mi]!;
       const mark = units ? units.length : 0;
       const k = evaluateSpan(t, c, m + shift, 1, units);
       if (lastEvaluation.value > best) best = lastEvaluation.value;
