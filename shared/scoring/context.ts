@@ -57,9 +57,15 @@ export class SourceData {
   readonly ineligibleWorkloads = new Set<string>();
   private readonly cursor: TenantSeries;
   private idSet?: Set<string>;
+  /** member[tenant number] = 1 when the tenant has accepted usage here (numbers from indexTelemetry). */
+  readonly member: Uint8Array;
 
-  constructor(readonly now: number) {
+  constructor(
+    readonly now: number,
+    tenantCount: number,
+  ) {
     this.cursor = { now, keys: this.keys, slots: this.slots, start: 0, end: 0 };
+    this.member = new Uint8Array(tenantCount);
   }
 
   /** The reusable cursor positioned on tenant i. */
@@ -82,19 +88,21 @@ export class SourceData {
 
   /** Explains each tenant left out entirely: rows rejected and none accepted by any of `datas`. */
   static explainNotCounted(datas: readonly SourceData[], explanation: ExplanationLine[]): void {
-    const done = datas.length > 1 ? new Set<string>() : undefined;
-    for (const d of datas) {
+    const done = datas.length > 1 ? new Uint8Array(datas[0]!.member.length) : undefined;
+    for (let di = 0; di < datas.length; di++) {
+      const d = datas[di]!;
       for (let i = 0; i < d.rejectedIds.length; i++) {
         const tenant = d.rejectedIds[i]!;
+        const r = d.rejected.get(tenant)!;
+        const no = r.st.tenantNo;
         if (done) {
-          if (done.has(tenant)) continue;
-          done.add(tenant);
+          if (done[no]) continue;
+          done[no] = 1;
         }
         let counted = false;
-        for (const other of datas) if (other.has(tenant)) counted = true;
+        for (let oi = 0; oi < datas.length; oi++) if (datas[oi]!.member[no]) counted = true;
         if (!counted) {
           // Only small values go into the line, so a result never keeps the call's telemetry alive.
-          const r = d.rejected.get(tenant)!;
           explanation.push(new LazyLine('not-counted', tenantSubject, tenant, undefined, rejectionText, r.code, rejectionDetail(r), r.cs.accepts));
         }
       }
@@ -148,6 +156,8 @@ interface ActiveAssociation {
 /** Rows of one tenant with the same workload, association type, subscription and offer: acceptance is decided once for all their months. */
 interface Stream {
   tenantId: string;
+  /** Dense tenant number within one call, for membership arrays instead of sets. */
+  tenantNo: number;
   workload: string;
   key: string;
   associationType: AssociationType;
@@ -236,6 +246,7 @@ export class ScoringContext {
   readonly monthNow: number;
   /** Streams per platform, grouped by tenant (a tenant's streams are contiguous). */
   private readonly streamsByPlatform: Map<Platform, Stream[]>;
+  private readonly tenantCount: number;
   private readonly associationsByTenant = new Map<string, ActiveAssociation[]>();
   private readonly sovereign = new Set<string>();
   readonly segments = new Map<string, 'smb' | 'enterprise'>();
@@ -271,7 +282,9 @@ export class ScoringContext {
       if (list) list.push(rec);
       else this.associationsByTenant.set(a.tenantId, [rec]);
     }
-    this.streamsByPlatform = indexTelemetry(snapshot.telemetry ?? [], this.monthNow, this.pool);
+    const indexed = indexTelemetry(snapshot.telemetry ?? [], this.monthNow, this.pool);
+    this.streamsByPlatform = indexed.byPlatform;
+    this.tenantCount = indexed.tenantCount;
   }
 
   /** Aggregates the rows that the given sources accept, per tenant, workload and month. Memoised per call. */
@@ -279,7 +292,7 @@ export class ScoringContext {
     const key = sources.length === 1 ? sourceKey(sources[0]!) : sources.map(sourceKey).join('|');
     const hit = this.sourceMemo.get(key);
     if (hit) return hit;
-    const data = new SourceData(this.monthNow);
+    const data = new SourceData(this.monthNow, this.tenantCount);
     const compiled = sources.map(compile);
     // Sources on different platforms (or overlapping ones) can reach the same tenant, so they are merged by tenant.
     if (compiled.length === 1) this.acceptedStreams(compiled[0]!, data, true);
@@ -312,6 +325,7 @@ export class ScoringContext {
     const n = data.ids.length;
     if (n === 0 || data.ids[n - 1] !== st.tenantId) {
       data.ids.push(st.tenantId);
+      data.member[st.tenantNo] = 1;
       data.start.push(data.keys.length);
       data.associationStart.push(st.acceptedStart);
     } else if (st.acceptedStart >= 0) {
@@ -466,8 +480,9 @@ function mergeInto(dst: Slot, src: Slot, mcvRate: number): void {
  * Groups telemetry rows into streams (tenant x workload x association type x subscription x offer) with their
  * monthly values, per platform and grouped by tenant. A standalone function so V8 optimises the hot loop on its own.
  */
-function indexTelemetry(rows: readonly TelemetryRow[], monthNow: number, pool: SlotPool): Map<Platform, Stream[]> {
+function indexTelemetry(rows: readonly TelemetryRow[], monthNow: number, pool: SlotPool): { byPlatform: Map<Platform, Stream[]>; tenantCount: number } {
   const index = new Map<string, Stream[]>();
+  let lastNo = -1;
   // Rows usually come grouped by tenant and month, so the last lookups are remembered to skip most hashing.
   let lastTenant = '';
   let lastList: Stream[] = [];
@@ -494,6 +509,7 @@ function indexTelemetry(rows: readonly TelemetryRow[], monthNow: number, pool: S
       if (!l) index.set(row.tenantId, (l = []));
       list = lastList = l;
       lastTenant = row.tenantId;
+      lastNo = l.length > 0 ? l[0]!.tenantNo : index.size - 1;
     }
     let st: Stream | undefined;
     for (let i = 0; i < list.length; i++) {
@@ -507,6 +523,7 @@ function indexTelemetry(rows: readonly TelemetryRow[], monthNow: number, pool: S
       const at = pool.take();
       st = {
         tenantId: row.tenantId,
+        tenantNo: lastNo,
         workload: row.workload,
         key: workloadKey(row.workload),
         associationType: row.associationType,
@@ -544,7 +561,7 @@ function indexTelemetry(rows: readonly TelemetryRow[], monthNow: number, pool: S
       plist.push(st);
     }
   }
-  return byPlatform;
+  return { byPlatform, tenantCount: index.size };
 }
 
 /** Hands out slots from shared chunks; one pool per scoring call. */
