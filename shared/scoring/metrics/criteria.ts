@@ -62,7 +62,7 @@ export const lastEvaluation = { value: 0 };
  * Per-workload criteria push the eligible workload keys into `units` when given. For 'any-month' windows the tenant
  * is eligible if any listed month qualifies; 'ttm' sums the twelve months per workload (or in total).
  */
-export function evaluateCriterion(t: TenantSeries, c: Criterion, now: number, shift: number, units?: string[]): number {
+export function evaluateCriterion(t: TenantSeries, c: Criterion, _now: number, shift: number, units?: string[]): number {
   const mark = units ? units.length : 0;
   const n = evaluateRaw(t, c, shift, units);
   if (n > 0 || !c.promotedTenantRule || !aboveMax(lastEvaluation.value, c.range)) return n;
