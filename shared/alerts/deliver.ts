@@ -69,7 +69,7 @@ export async function deliverNotification(message: NotificationMessage, opts: { 
   try {
     const res = await (opts.fetchImpl ?? fetch)(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signedHeaders(settings.NOTIFICATION_SECRET, id, body, Math.floor(now.getTime() / 1000)) },
+      headers: { 'content-type': 'application/json', ...signedHeaders(settings.NOTIFICATION_SECRET.trim().split(/\s+/), id, body, Math.floor(now.getTime() / 1000)) },
       body,
       signal: AbortSignal.timeout(NOTIFICATION_TIMEOUT_MS),
       redirect: 'manual',

@@ -44,7 +44,10 @@ const settingsSchema = z.object({
   /** How "points in every metric" is read: 'gt0' (PCS page, default) or 'gte1' (area pages: "at least one point"). */
   QUALIFY_METRIC_TEST: z.enum(['gt0', 'gte1']).default('gt0'),
   /** Signs alert notifications to partners (Standard Webhooks, whsec_<base64>); without it alerts are stored but not sent. */
-  NOTIFICATION_SECRET: z.string().startsWith('whsec_', 'must be a Standard Webhooks secret: whsec_<base64>').optional(),
+  NOTIFICATION_SECRET: z
+    .string()
+    .refine((v) => v.trim().split(/\s+/).every((t) => t.startsWith('whsec_')), 'must be one or more Standard Webhooks secrets, whsec_<base64>, separated by spaces (two during a rotation: each notification is signed with both)')
+    .optional(),
   NOTIFICATION_MAX_ATTEMPTS: positiveInt(8),
   /** First retry delay of a failed notification; it doubles on each attempt (with jitter). */
   NOTIFICATION_RETRY_BASE_SECONDS: positiveInt(30),

@@ -3,7 +3,7 @@ import { deliverNotification, retryDelaySeconds, webhookIdOf } from '../../share
 import { listAlerts, recordAlerts } from '../../shared/alerts/store';
 import { resetSettingsCache } from '../../shared/config/settings';
 import { importSnapshotAsState } from '../../shared/recompute/snapshot-import';
-import { generateSecret } from '../../shared/webhooks/signature';
+import { generateSecret, secretKey, verify } from '../../shared/webhooks/signature';
 import { isolatedStores, newPartnerId, type IsolatedStores } from '../recompute/env';
 
 const alert = { id: 'status:security:2026-11-25:in-progress', kind: 'status-changed' as const, area: 'security' as const, date: '2026-11-25', from: 'qualified' as const, to: 'in-progress' as const, total: 60, message: 'Security: qualified -> in-progress' };
@@ -56,5 +56,28 @@ describe('alert notifications', () => {
     const last = await deliverNotification({ partnerId: q, alertId: alert.id, attempt: 3 }, { fetchImpl: failing });
     expect(last.result).toBe('gave-up');
     expect((await listAlerts(q))[0]!.notification).toMatchObject({ state: 'failed', attempts: 3 });
+  });
+
+  it('signs with every secret in NOTIFICATION_SECRET, so a rotation needs no downtime for receivers', async () => {
+    const [oldSecret, newSecret] = [generateSecret(), generateSecret()];
+    process.env.NOTIFICATION_SECRET = `${oldSecret} ${newSecret}`;
+    resetSettingsCache();
+    try {
+      const p = newPartnerId();
+      await importSnapshotAsState({ partnerId: p }, { notificationUrl: 'https://receiver.invalid/hook' });
+      await recordAlerts(p, [alert], { notificationUrl: 'https://receiver.invalid/hook' });
+      let seen: Request | undefined;
+      const res = await deliverNotification({ partnerId: p, alertId: alert.id, attempt: 1 }, { fetchImpl: async (input, init) => { seen = new Request(input, init); return new Response(null, { status: 200 }); } });
+      expect(res.result).not.toBe('retry');
+      const body = await seen!.text();
+      expect(seen!.headers.get('webhook-signature')!.split(' ')).toHaveLength(2);
+      for (const secret of [oldSecret, newSecret]) {
+        const check = verify({ keys: [secretKey(secret)], id: seen!.headers.get('webhook-id'), timestamp: seen!.headers.get('webhook-timestamp'), signature: seen!.headers.get('webhook-signature'), body, toleranceSeconds: 300 });
+        expect(check.ok).toBe(true);
+      }
+    } finally {
+      process.env.NOTIFICATION_SECRET = generateSecret();
+      resetSettingsCache();
+    }
   });
 });
