@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { createHttpServer } from '@vercel/cosmosdb-server';
 import { getSettings, resetSettingsCache } from '../shared/config/settings';
@@ -145,7 +146,11 @@ export async function run(args: string[]): Promise<void> {
       if (Date.now() - t > 10 * 60_000) throw new Error(`run not finished after 10 minutes: ${JSON.stringify(r)}\n${out.slice(-4000)}`);
     }
     const recomputeMs = Date.now() - t;
-    if (process.env.BENCH_HOST_LOG_LEVEL) fs.writeFileSync("/tmp/bench-host.log", out);
+    if (process.env.BENCH_HOST_LOG_LEVEL) {
+      const logFile = path.join(os.tmpdir(), 'bench-host.log');
+      fs.writeFileSync(logFile, out);
+      process.stderr.write(`host log: ${logFile}\n`);
+    }
     const rec = { reads: counts.reads - before.reads, writes: counts.writes - before.writes, queries: counts.queries - before.queries, readKb: (counts.readBytes - before.readBytes) / 1024, writeKb: (counts.writeBytes - before.writeBytes) / 1024 };
     const hostRss = hostPeakRssMb(child.pid);
     if (finished.done !== partners) throw new Error(`run finished with ${JSON.stringify({ done: finished.done, failed: finished.failed, stale: finished.stale })}:\n${out.slice(-4000)}`);
