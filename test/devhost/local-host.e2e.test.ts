@@ -14,6 +14,14 @@ describe('local Functions host, end to end over real sockets and Azurite', () =>
 
   beforeAll(async () => {
     queues = QueueServiceClient.fromConnectionString(inject('storageConnectionString'));
+    // Before the host listens: a message whose dequeue count is already past maxDequeueCount (3), as a host
+    // that crashed between its last attempt and the move to the poison queue leaves behind.
+    await q('fixture-out').createIfNotExists();
+    await q('fixture-out').sendMessage(Buffer.from(JSON.stringify({ stale: true })).toString('base64'));
+    for (let i = 0; i < 4; i++) {
+      const [m] = (await q('fixture-out').receiveMessages({ visibilityTimeout: 30 })).receivedMessageItems;
+      if (m) await q('fixture-out').updateMessage(m.messageId, m.popReceipt, undefined, 0);
+    }
     host = await startHostProcess({ appDir: FIXTURE, env: { TICK_SCHEDULE: '0 0 0 13 * 5', TICK_QUEUE: tickQueue } });
   });
   afterAll(async () => {
@@ -75,9 +83,11 @@ describe('local Functions host, end to end over real sockets and Azurite', () =>
     expect(res.status).toBe(201);
     expect(res.headers.get('x-fixture')).toBe('yes');
     expect(await res.json()).toEqual({ hello: 'world' });
+    // Received messages stay hidden for a while, so collect across polls instead of expecting both in one.
+    const bodies: Record<string, unknown>[] = [];
     const consumed = await eventually(async () => {
       const got = await q('fixture-consumed').receiveMessages({ numberOfMessages: 32 });
-      const bodies = got.receivedMessageItems.map((m) => decode(m.messageText));
+      bodies.push(...got.receivedMessageItems.map((m) => decode(m.messageText)));
       return bodies.length >= 2 ? bodies : undefined;
     }, 30_000, 'two consumed messages');
     expect(consumed).toEqual(expect.arrayContaining([
@@ -97,6 +107,12 @@ describe('local Functions host, end to end over real sockets and Azurite', () =>
     expect((await fetch(`${host.url}/admin/functions/nope`, { method: 'POST' })).status).toBe(404);
   });
 
+  it('moves a message already past maxDequeueCount to <queue>-poison without running the function', async () => {
+    const poisoned = await eventually(async () => (await q('fixture-out-poison').receiveMessages()).receivedMessageItems[0], 30_000, 'the poison copy');
+    expect(decode(poisoned.messageText)).toEqual({ stale: true });
+    expect(host.output()).toMatch(/moved to fixture-out-poison: dequeue count \d+ is past maxDequeueCount/);
+  });
+
   it('retries a failing queue message maxDequeueCount times, then moves it to <queue>-poison', async () => {
     await q('fixture-flaky').createIfNotExists();
     await q('fixture-flaky').sendMessage(Buffer.from(JSON.stringify({ n: 7 })).toString('base64'));
@@ -107,7 +123,7 @@ describe('local Functions host, end to end over real sockets and Azurite', () =>
     expect(decode(poisoned.messageText)).toEqual({ n: 7 });
     const attempts = host.output().match(/flaky refuses \{"n":7\} on attempt \d/g) ?? [];
     expect(attempts).toEqual(['flaky refuses {"n":7} on attempt 1', 'flaky refuses {"n":7} on attempt 2', 'flaky refuses {"n":7} on attempt 3']);
-    expect(host.output()).toContain('moved to fixture-flaky-poison');
+    expect(host.output()).toContain('moved to fixture-flaky-poison: failed 3 times');
     const left = await q('fixture-flaky').getProperties();
     expect(left.approximateMessagesCount).toBe(0);
   });

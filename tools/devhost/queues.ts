@@ -143,6 +143,14 @@ export class QueueListener {
   }
 
   private async process(queue: QueueClient, item: DequeuedMessageItem): Promise<void> {
+    if (item.dequeueCount > this.config.queues.maxDequeueCount) {
+      // As the Functions host does: a message already past its attempts (its move to the poison queue was
+      // interrupted) goes there without running the function again.
+      await this.moveToPoison(queue, item, `dequeue count ${item.dequeueCount} is past maxDequeueCount`).catch((e) =>
+        this.log('error', `[queue ${this.queueName}] could not move message ${item.messageId} to poison: ${(e as Error).message}`),
+      );
+      return;
+    }
     let text: string;
     let outcome: QueueHandlerOutcome;
     try {
@@ -159,9 +167,7 @@ export class QueueListener {
       }
       const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
       if (item.dequeueCount >= this.config.queues.maxDequeueCount) {
-        await this.gateway.client(`${this.queueName}-poison`).sendMessage(item.messageText);
-        await queue.deleteMessage(item.messageId, item.popReceipt);
-        this.log('error', `[queue ${this.queueName}] message ${item.messageId} failed ${item.dequeueCount} times, moved to ${this.queueName}-poison. Last error: ${reason}`);
+        await this.moveToPoison(queue, item, `failed ${item.dequeueCount} times. Last error: ${reason}`);
       } else {
         await queue.updateMessage(item.messageId, item.popReceipt, undefined, Math.round(this.config.queues.visibilityTimeoutMs / 1000));
         this.log('warning', `[queue ${this.queueName}] message ${item.messageId} failed (attempt ${item.dequeueCount} of ${this.config.queues.maxDequeueCount}), will retry: ${reason}`);
@@ -170,6 +176,12 @@ export class QueueListener {
       // The message becomes visible again when its lease expires; nothing is lost.
       this.log('error', `[queue ${this.queueName}] could not settle message ${item.messageId}: ${(e as Error).message}`);
     }
+  }
+
+  private async moveToPoison(queue: QueueClient, item: DequeuedMessageItem, why: string): Promise<void> {
+    await this.gateway.client(`${this.queueName}-poison`).sendMessage(item.messageText);
+    await queue.deleteMessage(item.messageId, item.popReceipt);
+    this.log('error', `[queue ${this.queueName}] message ${item.messageId} moved to ${this.queueName}-poison: ${why}`);
   }
 
   private sleep(ms: number): Promise<void> {
