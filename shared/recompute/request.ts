@@ -24,7 +24,10 @@ const PENDING_STALE_MS = 10 * 60 * 1000;
  * change sets `recomputePendingSince` and enqueues a message delayed by RECOMPUTE_COALESCE_SECONDS;
  * changes until that message is picked up only bump the state version.
  */
-export async function markStateChanged(partnerId: string, opts: { reason?: RecomputeMessage['reason']; usage?: Usage; now?: Date } = {}): Promise<{ enqueued: boolean }> {
+export async function markStateChanged(
+  partnerId: string,
+  opts: { reason?: RecomputeMessage['reason']; usage?: Usage; now?: Date; send?: typeof sendMessages } = {},
+): Promise<{ enqueued: boolean }> {
   const now = opts.now ?? new Date();
   const nowIso = now.toISOString();
   let setPending = false;
@@ -38,7 +41,17 @@ export async function markStateChanged(partnerId: string, opts: { reason?: Recom
   }, { usage: opts.usage });
   if (!setPending) return { enqueued: false };
   const message: RecomputeMessage = { partnerId, reason: opts.reason ?? 'state-change' };
-  await sendMessages(QUEUES.recompute, [message], { delaySeconds: getSettings().RECOMPUTE_COALESCE_SECONDS });
+  try {
+    await (opts.send ?? sendMessages)(QUEUES.recompute, [message], { delaySeconds: getSettings().RECOMPUTE_COALESCE_SECONDS });
+  } catch (e) {
+    // Without the message the flag would stop the caller's retry from asking again: take back our own flag.
+    await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
+      if (doc.recomputePendingSince !== nowIso) return false;
+      delete doc.recomputePendingSince;
+      return true;
+    }, { usage: opts.usage }).catch(() => undefined);
+    throw e;
+  }
   return { enqueued: true };
 }
 
