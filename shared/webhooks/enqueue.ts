@@ -42,6 +42,11 @@ function takeBatch(): Pending[] {
     batch.push(queue.shift()!);
     size += next.size;
   }
+  // The estimate above leaves out the union of partner ids toMessage adds: measure the real message and give
+  // deliveries back (in order) until it fits. A single delivery always goes (receive.ts keeps it within the limit).
+  while (batch.length > 1 && Buffer.byteLength(JSON.stringify(toMessage(batch.map((p) => p.delivery)))) > INLINE_MESSAGE_LIMIT) {
+    queue.unshift(batch.pop()!);
+  }
   return batch;
 }
 

@@ -28,6 +28,10 @@ export type DeliveryResult =
 
 /** Cosmos ids cannot hold / \ ? #; the receipt id embeds the webhook-id. */
 const WEBHOOK_ID = /^[^/\\?#\s]{1,200}$/;
+/** Cosmos ids are at most 255 characters; the receipt id is `<source>:<webhook-id>`. */
+const MAX_ID = 255;
+/** A duplicate of a delivery still `accepted` this long after it was received is queued again (see below). */
+export const REQUEUE_AFTER_MS = 2 * 60_000;
 
 /**
  * Accepts one webhook delivery: verify the signature over the raw body, validate every event, check the
@@ -62,8 +66,9 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRes
     return { kind: 'unauthorized', message: check.message, logReason: `source ${source.name}: ${check.reason}` };
   }
   const webhookId = input.webhookId!;
-  if (!WEBHOOK_ID.test(webhookId)) {
-    return { kind: 'bad-request', message: 'The webhook-id header must be 1 to 200 characters without spaces, /, \\, ? or #.', details: [{ path: 'header:webhook-id', message: 'invalid characters or length' }] };
+  const maxIdLength = Math.min(200, MAX_ID - source.name.length - 1);
+  if (!WEBHOOK_ID.test(webhookId) || receiptId(source.name, webhookId).length > MAX_ID) {
+    return { kind: 'bad-request', message: `The webhook-id header must be 1 to ${maxIdLength} characters without spaces, /, \\, ? or #.`, details: [{ path: 'header:webhook-id', message: `invalid characters or length (at most ${maxIdLength} for source ${source.name})` }] };
   }
 
   let body: unknown;
@@ -115,13 +120,42 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRes
     if (existing && existing.bodySha256 !== receipt.bodySha256) {
       return { kind: 'conflict', webhookId, message: `webhook-id ${webhookId} was already received on ${existing.receivedAt} with a different body; use a new webhook-id for a new delivery.` };
     }
+    // The receipt may have been created by an attempt that died (or whose enqueue and cleanup both failed)
+    // before queueing: it would then stay `accepted` with no message. A retry of the same body long after the
+    // receipt was written queues it again; applying is idempotent by event id, so a second copy changes nothing.
+    if (existing && existing.status === 'accepted' && now.getTime() - Date.parse(existing.receivedAt) > REQUEUE_AFTER_MS) {
+      const again: EventsMessage = { ...message, receivedAt: existing.receivedAt };
+      try {
+        await enqueueDelivery(existing.events ? toReference(again) : again);
+      } catch (e) {
+        return { kind: 'unavailable', message: 'The delivery could not be queued. Retry later with the same webhook-id.', logReason: `re-enqueue of ${id} failed: ${(e as Error).message}` };
+      }
+    }
     return { kind: 'duplicate', webhookId, receivedAt: existing?.receivedAt ?? receivedAt, status: existing?.status ?? 'accepted' };
   }
   try {
-    await enqueueDelivery(inline ? message : { ...message, events: undefined });
+    await enqueueDelivery(inline ? message : toReference(message));
   } catch (e) {
     await deleteReceipt(id).catch(() => undefined);
     return { kind: 'unavailable', message: 'The delivery could not be queued; nothing was stored. Retry later.', logReason: `enqueue failed for ${id}: ${(e as Error).message}` };
   }
   return { kind: 'accepted', webhookId, events: events.length, partnerIds };
+}
+
+/** Budget for the partner ids of a reference-only message (the worker reads the events, and partners, from the receipt). */
+const REFERENCE_PARTNER_IDS_BYTES = 8_000;
+
+/**
+ * The message for a delivery kept in its receipt: no events, and only as many partner ids (which only help
+ * to find a dead letter by partner) as fit the budget, so it always fits a queue message.
+ */
+export function toReference(message: EventsMessage): EventsMessage {
+  const partnerIds: string[] = [];
+  let bytes = 0;
+  for (const p of message.partnerIds) {
+    bytes += Buffer.byteLength(JSON.stringify(p)) + 1;
+    if (bytes > REFERENCE_PARTNER_IDS_BYTES) break;
+    partnerIds.push(p);
+  }
+  return { ...message, partnerIds, events: undefined };
 }

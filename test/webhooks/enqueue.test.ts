@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventsMessage } from '../../shared/events/message';
 import { enqueueDelivery, resetEnqueueForTests, setSenderForTests } from '../../shared/webhooks/enqueue';
+import { toReference } from '../../shared/webhooks/receive';
+
+/** Bytes of the queue message as stored: base64 of the UTF-8 JSON. */
+const stored = (m: unknown) => Buffer.from(JSON.stringify(m)).toString('base64').length;
 
 const delivery = (n: number, events = 1): EventsMessage => ({
   kind: 'webhook-delivery',
@@ -64,5 +68,30 @@ describe('group commit of accepted deliveries', () => {
     release();
     await first;
     for (const p of batch) await expect(p).rejects.toThrow('queue unavailable');
+  });
+
+  it('counts the union of partner ids a batched message adds, so the message stays under the budget', async () => {
+    const sizes: number[] = [];
+    let release!: () => void;
+    let calls = 0;
+    setSenderForTests(async (_q, bodies) => {
+      sizes.push(Buffer.byteLength(JSON.stringify(bodies[0])));
+      if (calls++ === 0) await new Promise<void>((r) => (release = r));
+    });
+    // Reference-only deliveries: small events-wise but each listing many partners, which the batch repeats once more.
+    const many = (n: number): EventsMessage => ({ ...delivery(n), events: undefined, partnerIds: Array.from({ length: 60 }, (_, i) => `partner-${n}-${i}-${'x'.repeat(100)}`) });
+    const all = [enqueueDelivery(delivery(0)), ...Array.from({ length: 10 }, (_, i) => enqueueDelivery(many(i + 1)))];
+    release();
+    await Promise.all(all);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(45_000);
+  });
+
+  it('keeps the reference message of a 500-partner delivery within a queue message', () => {
+    const partnerIds = Array.from({ length: 500 }, (_, i) => `${i}-${'ü'.repeat(120)}`);
+    const ref = toReference({ ...delivery(1), partnerIds });
+    expect(ref.events).toBeUndefined();
+    expect(Buffer.byteLength(JSON.stringify(ref))).toBeLessThanOrEqual(45_000);
+    expect(stored(ref)).toBeLessThan(64 * 1024);
+    expect(ref.partnerIds.length).toBeGreaterThan(0);
   });
 });
