@@ -33,8 +33,7 @@ export async function recomputeRunMessage(message: unknown, context: InvocationC
   if (m.kind === 'start') {
     const { pages, total, skipped } = await fanOutRun(m);
     if (skipped) context.log(`Run ${m.runId} has already fanned out to ${total} partners; nothing to send.`);
-    else context.log(`Run ${m.runId}: ${total} partners in ${pages.length} pages.`);
-    if (pages.length) context.extraOutputs.set(runQueue, pages);
+    else context.log(`Run ${m.runId}: ${total} partners in ${pages.length} pages (sent).`);
     return;
   }
   context.extraOutputs.set(partnerQueue, partnerMessages(m));

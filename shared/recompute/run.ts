@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { getRun, setRunTotal, startRun, type RunDoc } from '../runs/store';
 import { listPartnerIds } from '../state/store';
 import { withThrottleRetry } from '../retry';
+import { QUEUES } from '../queues/names';
+import { sendMessages } from '../queues/send';
 import { listDirectory } from './directory';
 import type { RecomputeMessage } from './request';
 
@@ -58,8 +60,10 @@ export function toPages(runId: string, date: string, ids: readonly string[], pag
 }
 
 /**
- * Handles a start message: lists the partners and returns the page messages. The total is recorded before the
- * pages are sent (output bindings are written after the function returns), so no partner finishes before it.
+ * Handles a start message: lists the partners, sends the page messages and then records the total. The pages
+ * are sent here (not by an output binding, written only after the function returns) so that a set total means
+ * the pages are in the queue: a redelivered start message after a failed send finds no total and sends again
+ * (duplicate partner messages are absorbed by the run markers; a run without a total never finishes early).
  * A run that already has its total has fanned out: a redelivered or second start message sends nothing.
  */
 export async function fanOutRun(message: Extract<RunMessage, { kind: 'start' }>): Promise<{ pages: RunMessage[]; total: number; skipped: boolean }> {
@@ -67,8 +71,10 @@ export async function fanOutRun(message: Extract<RunMessage, { kind: 'start' }>)
   if (!run) throw new Error(`Run ${message.runId} does not exist.`);
   if (run.total !== undefined) return { pages: [], total: run.total, skipped: true };
   const ids = await runPartnerIds();
+  const pages = toPages(run.id, message.date, ids);
+  await sendMessages(QUEUES.recomputeRun, pages);
   await setRunTotal(run.id, ids.length);
-  return { pages: toPages(run.id, message.date, ids), total: ids.length, skipped: false };
+  return { pages, total: ids.length, skipped: false };
 }
 
 export function partnerMessages(message: Extract<RunMessage, { kind: 'page' }>): RecomputeMessage[] {

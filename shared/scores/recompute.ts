@@ -19,7 +19,7 @@ import {
   type ScoreStatusDoc,
   type StoredAreaScore,
 } from './documents';
-import { readHistory, readScoreStatus, updateDoc, upsertDoc } from './store';
+import { readHistory, readScoreStatus, updateDoc } from './store';
 
 /** How far ahead the nightly recompute looks for a designation that would be lost. */
 export const AT_RISK_HORIZON_DAYS = 60;
@@ -124,6 +124,11 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
   if (status && status.latestDate === date && status.contentHash === hash) {
     return { outcome: 'done', date, changed: false, statusChanges: [], notify: [], usage };
   }
+  // Two recomputes of one partner at once: one that read an older state than the stored result writes nothing.
+  const older = (s: { stateVersion: number } | undefined) => s !== undefined && s.stateVersion > state.profile.stateVersion;
+  if (status && status.latestDate === date && older(status)) {
+    return { outcome: 'done', date, changed: false, statusChanges: [], notify: [], usage };
+  }
 
   const dayDoc: ScoreDayDoc = {
     id: SCORE_DOC_IDS.day(date),
@@ -184,7 +189,7 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
   // The status goes last: once it holds this result, a rerun finds nothing to do, so everything before it is
   // in place (a crash before it reruns the whole set, and alert ids make the alerts come out the same).
   const [, , notify] = await Promise.all([
-    upsertDoc(dayDoc, usage),
+    updateDoc<ScoreDayDoc>(partnerId, dayDoc.id, () => dayDoc, (doc) => (older(doc) ? false : (Object.assign(doc, dayDoc), true)), { usage }),
     updateDoc<HistoryDoc>(
       partnerId,
       SCORE_DOC_IDS.history(monthOf(date)),
@@ -199,6 +204,9 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
     ),
     alerts.length ? recordAlerts(partnerId, alerts, { notificationUrl: state.profile.notificationUrl, now, usage }) : Promise.resolve([] as string[]),
   ]);
+  // The first result of a partner puts it in the nightly run's directory: before the status (the commit point),
+  // so a failure here is retried by the redelivered message instead of being skipped as "unchanged".
+  if (!status) await registerPartner(partnerId, usage);
   if (current) {
     await updateDoc<ScoreStatusDoc>(
       partnerId,
@@ -207,6 +215,7 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
       (doc) => {
         if (doc.latestDate > date) return false;
         if (doc.latestDate === date && doc.contentHash === hash) return false;
+        if (doc.latestDate === date && older(doc)) return false;
         doc.latestDate = date;
         doc.areas = score.areas.map(summarize);
         doc.contentHash = hash;
@@ -221,7 +230,5 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
       { usage, current: status ?? null },
     );
   }
-  // The first result of a partner puts it in the nightly run's directory.
-  if (!status) await registerPartner(partnerId, usage);
   return { outcome: 'done', date, changed: true, statusChanges, notify, usage };
 }
