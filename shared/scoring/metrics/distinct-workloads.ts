@@ -1,10 +1,11 @@
 import { SourceData, type ScoringContext } from '../context';
 import { monthLabel } from '../dates';
-import { counted, fmt, note, notCounted, pts, rangeText, round6 } from '../explain';
+import { counted, fmt, note, notCounted, pts, rangeText } from '../explain';
 import type { DistinctWorkloadsMetric } from '../rules/schema';
 import type { Track } from '../snapshot';
 import type { ExplanationLine, MetricScore } from '../types';
 import { inRange, valueAt, windowMonths } from './criteria';
+import { metricScore } from './result';
 
 /** Azure deployments: unique services with consumption across the whole customer base (not year-over-year net). */
 export function scoreDistinctWorkloads(ctx: ScoringContext, m: DistinctWorkloadsMetric, track: Track): MetricScore {
@@ -31,17 +32,11 @@ export function scoreDistinctWorkloads(ctx: ScoringContext, m: DistinctWorkloads
   SourceData.explainNotCounted([data], explanation);
   const points = (m.max * Math.min(units, m.unitsForMax)) / m.unitsForMax;
   explanation.push(note(m.name, `${units} ${m.unitLabel}; ${fmt(m.unitsForMax)} earn the maximum ${pts(m.max)}`));
-  return {
-    id: m.id,
-    name: m.name,
-    family: m.family,
-    track,
-    points: round6(Math.min(m.max, points)),
-    max: m.max,
+  return metricScore(m, track, points, {
     units,
     unitLabel: m.unitLabel,
     unitsForMax: m.unitsForMax,
     explanation,
     gapHint: { pointsPerUnit: m.max / m.unitsForMax, prerequisites: [], unitDescription: 'Azure service (not Virtual Machines) used by a customer' },
-  };
+  });
 }

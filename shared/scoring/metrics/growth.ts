@@ -6,6 +6,7 @@ import type { Track } from '../snapshot';
 import type { ExplanationLine, MetricScore } from '../types';
 import { evaluateCriterion, meets, monthTotal } from './criteria';
 import { describeWindow, measureWords } from './net-count';
+import { metricScore } from './result';
 
 const tenantSubject = (tenant: unknown, part: unknown): string => (part ? `tenant ${String(tenant)} (${String(part)})` : `tenant ${String(tenant)}`);
 /** "<before><from> -> <after><to>: +<change>" */
@@ -163,17 +164,11 @@ export function scoreGrowthAbsolute(ctx: ScoringContext, m: GrowthAbsoluteMetric
     unitLabel = parts.map((p) => p.unitLabel).join(' + ');
   }
   const cheapest = parts.reduce((a, p) => (p.unitsForMax < a.unitsForMax ? p : a), parts[0]!);
-  return {
-    id: m.id,
-    name: m.name,
-    family: m.family,
-    track,
-    points: round6(Math.min(m.max, points)),
-    max: m.max,
+  return metricScore(m, track, points, {
     units: round6(units),
     unitLabel,
     unitsForMax,
     explanation,
     gapHint: { pointsPerUnit: m.max / cheapest.unitsForMax, prerequisites: [], unitDescription: `${cheapest.unitLabel.replace(/ growth$/, '')} of growth (${cheapest.label})` },
-  };
+  });
 }

@@ -1,10 +1,11 @@
 import { SourceData, type ScoringContext } from '../context';
 import { monthLabel } from '../dates';
-import { fmt, LazyLine, note, notCounted, pts, rangeText, round6 } from '../explain';
+import { fmt, LazyLine, note, notCounted, pts, rangeText } from '../explain';
 import type { Criterion, NetCountMetric } from '../rules/schema';
 import type { Track } from '../snapshot';
 import type { ExplanationLine, MetricScore } from '../types';
 import { evaluateCriterion, lastEvaluation, windowMonths } from './criteria';
+import { metricScore } from './result';
 
 /**
  * "Eligible now minus eligible a year ago" metrics: net customer adds everywhere, and deployments in
@@ -116,20 +117,13 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
     unitLabel = partResults[0]!.unitLabel;
     pointsPerUnit = Math.max(...partResults.map((p) => m.max / p.unitsForMax));
   }
-  const capped = round6(Math.min(m.max, points));
-  return {
-    id: m.id,
-    name: m.name,
-    family: m.family,
-    track,
-    points: capped,
-    max: m.max,
+  return metricScore(m, track, points, {
     units,
     unitLabel,
     unitsForMax,
     explanation,
     gapHint: { pointsPerUnit, prerequisites: [], unitDescription: singular(unitLabel) },
-  };
+  });
 }
 
 function label(tenant: unknown, part: unknown, unit?: unknown): string {

@@ -1,9 +1,10 @@
 import type { ScoringContext } from '../context';
-import { fmt, LazyLine, note, notCounted, pts, round6 } from '../explain';
+import { fmt, LazyLine, note, notCounted, pts } from '../explain';
 import type { RuleSet, SkillingMetric } from '../rules/schema';
 import type { AreaId, Track } from '../snapshot';
 import { AREA_NAMES } from '../snapshot';
 import type { ExplanationLine, GapHint, MetricScore } from '../types';
+import { metricScore } from './result';
 
 /**
  * Skilling counts people, not exams: each person once per step and once per metric, and a person may
@@ -92,7 +93,6 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
     }
   }
   const raw = gatesMet ? gatePoints + perPerson * qualifying : gatePoints;
-  const points = round6(Math.min(m.max, raw));
   explanation.push(
     note(
       m.name,
@@ -101,13 +101,7 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
         : `steps not all met: ${qualifying} qualifying ${qualifying === 1 ? 'person earns' : 'people earn'} nothing yet${gatePoints ? `; ${pts(gatePoints)} from the steps met` : ''}`,
     ),
   );
-  return {
-    id: m.id,
-    name: m.name,
-    family: m.family,
-    track,
-    points,
-    max: m.max,
+  return metricScore(m, track, raw, {
     units: qualifying,
     unitLabel: 'certified people',
     unitsForMax: m.peopleForMax ?? Math.ceil((m.max - m.gates.reduce((s, g) => s + g.points, 0)) / perPerson),
@@ -117,5 +111,5 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
       prerequisites,
       unitDescription: `person certified in one of: ${m.certifications.map(name).join(', ')}`,
     },
-  };
+  });
 }
