@@ -17,6 +17,22 @@ const delivery = (n: number, events = 1): EventsMessage => ({
   events: Array.from({ length: events }, (_, i) => ({ id: `e${n}-${i}`, version: 1, type: 'pal.linked', partnerId: `p${n % 3}`, occurredAt: '2026-01-01T00:00:00Z', data: { tenantId: 'ü'.repeat(100), objectId: 'o' } })),
 });
 
+/**
+ * A queue writer that records each message's UTF-8 size and holds the first send until `release()`,
+ * so the deliveries enqueued meanwhile form batches.
+ */
+function recordSizesHoldingFirstSend(): { sizes: number[]; release: () => void } {
+  const sizes: number[] = [];
+  let released: () => void = () => undefined;
+  const held = new Promise<void>((r) => (released = r));
+  let calls = 0;
+  setSenderForTests(async (_q, bodies) => {
+    sizes.push(Buffer.byteLength(JSON.stringify(bodies[0])));
+    if (calls++ === 0) await held;
+  });
+  return { sizes, release: () => released() };
+}
+
 describe('group commit of accepted deliveries', () => {
   afterEach(() => {
     setSenderForTests(undefined);
@@ -42,13 +58,7 @@ describe('group commit of accepted deliveries', () => {
   });
 
   it('keeps every message under the queue size budget, counting UTF-8 bytes', async () => {
-    const sizes: number[] = [];
-    let release!: () => void;
-    let calls = 0;
-    setSenderForTests(async (_q, bodies) => {
-      sizes.push(Buffer.byteLength(JSON.stringify(bodies[0])));
-      if (calls++ === 0) await new Promise<void>((r) => (release = r));
-    });
+    const { sizes, release } = recordSizesHoldingFirstSend();
     const all = [enqueueDelivery(delivery(0)), ...Array.from({ length: 40 }, (_, i) => enqueueDelivery(delivery(i + 1, 20)))];
     release();
     await Promise.all(all);
@@ -71,13 +81,7 @@ describe('group commit of accepted deliveries', () => {
   });
 
   it('counts the union of partner ids a batched message adds, so the message stays under the budget', async () => {
-    const sizes: number[] = [];
-    let release!: () => void;
-    let calls = 0;
-    setSenderForTests(async (_q, bodies) => {
-      sizes.push(Buffer.byteLength(JSON.stringify(bodies[0])));
-      if (calls++ === 0) await new Promise<void>((r) => (release = r));
-    });
+    const { sizes, release } = recordSizesHoldingFirstSend();
     // Reference-only deliveries: small events-wise but each listing many partners, which the batch repeats once more.
     const many = (n: number): EventsMessage => ({ ...delivery(n), events: undefined, partnerIds: Array.from({ length: 60 }, (_, i) => `partner-${n}-${i}-${'x'.repeat(100)}`) });
     const all = [enqueueDelivery(delivery(0)), ...Array.from({ length: 10 }, (_, i) => enqueueDelivery(many(i + 1)))];
