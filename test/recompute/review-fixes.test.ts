@@ -31,6 +31,16 @@ vi.mock('../../shared/recompute/directory', async (importOriginal) => {
 
 const DATE = '2026-11-21';
 
+/** A partner with its state stored and scored once for DATE: its status and day documents, and their state version. */
+async function scoredPartner(prefix: string) {
+  const p = newPartnerId(prefix);
+  await importSnapshotAsState(partnerSnapshot(p, DATE));
+  await recomputePartner(p, { date: DATE, reason: 'manual' });
+  const status = (await readScoreStatus(p))!;
+  const day = (await readScoreDay(p, DATE))!;
+  return { p, status, day, v: status.stateVersion };
+}
+
 describe('review fixes: fan-out, directory registration, concurrent recomputes', () => {
   let stores: IsolatedStores;
   beforeAll(async () => {
@@ -90,12 +100,7 @@ describe('review fixes: fan-out, directory registration, concurrent recomputes',
   });
 
   it('a recompute of an older state does not overwrite the status or day written from a newer one', async () => {
-    const p = newPartnerId('v');
-    await importSnapshotAsState(partnerSnapshot(p, DATE));
-    await recomputePartner(p, { date: DATE, reason: 'manual' });
-    const status = (await readScoreStatus(p))!;
-    const day = (await readScoreDay(p, DATE))!;
-    const v = status.stateVersion;
+    const { p, status, day, v } = await scoredPartner('v');
     // A concurrent recompute of a newer state committed while this one was running.
     await upsertDoc({ ...day, stateVersion: v + 1 });
     await upsertDoc({ ...status, stateVersion: v + 1, contentHash: 'newer', reason: 'state-change' });
@@ -106,12 +111,7 @@ describe('review fixes: fan-out, directory registration, concurrent recomputes',
   });
 
   it('does not put an older day document back when the status it read was not yet the newer one', async () => {
-    const p = newPartnerId('w');
-    await importSnapshotAsState(partnerSnapshot(p, DATE));
-    await recomputePartner(p, { date: DATE, reason: 'manual' });
-    const status = (await readScoreStatus(p))!;
-    const day = (await readScoreDay(p, DATE))!;
-    const v = status.stateVersion;
+    const { p, status, day, v } = await scoredPartner('w');
     // The newer recompute has written its day document but not yet its status.
     await upsertDoc({ ...day, stateVersion: v + 1 });
     await upsertDoc({ ...status, contentHash: 'stale' });
