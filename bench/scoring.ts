@@ -1,4 +1,4 @@
-import { parseSnapshot, scorePartner } from '../shared/scoring';
+import { parseSnapshot, scorePartner, type PartnerSnapshot } from '../shared/scoring';
 import { collectGarbage, fmtMs, printPeakRss } from './lib/measure';
 import { generateSnapshot, LARGE_PARTNER, type GenerateOptions } from './scoring-generate';
 
@@ -8,10 +8,17 @@ import { generateSnapshot, LARGE_PARTNER, type GenerateOptions } from './scoring
  * for a partner twice that size. Goals: scoring no slower than parsing (ratio <= 1.0), doubling at most doubles
  * the time (<= 2.2).
  *
- * Parse and score runs alternate, so both see the same machine load, and the median of each is reported. The heap
- * is collected once before the runs, not before each: a forced full collection also discards optimised code, so
- * every run would start cold, which a long-running service scoring partner after partner never does.
+ * The two sizes alternate, so both see the same machine load; the median of each is reported. The heap is collected
+ * between blocks, not before each run: a forced full collection shrinks the young generation and makes the next
+ * runs start cold, which a long-running service scoring partner after partner never does.
  */
+
+interface Prepared {
+  opts: GenerateOptions;
+  json: string;
+  snapshot: PartnerSnapshot;
+  validateMs: number;
+}
 
 interface Measured {
   bytes: number;
@@ -32,38 +39,51 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function measure(opts: GenerateOptions, runs: number): Measured {
+function prepare(opts: GenerateOptions): Prepared {
   const json = JSON.stringify(generateSnapshot(opts));
   const snapshot = parseSnapshot(JSON.parse(json) as unknown);
   const validateMs = ms(() => parseSnapshot(JSON.parse(json) as unknown));
-  for (let i = 0; i < 5; i++) {
-    JSON.parse(json);
-    scorePartner(snapshot, { date: opts.date });
-  }
+  return { opts, json, snapshot, validateMs };
+}
+
+function scoreOnce(p: Prepared): void {
+  const result = scorePartner(p.snapshot, { date: p.opts.date });
+  if (result.areas.length !== 6) throw new Error('scoring did not return six areas');
+}
+
+/**
+ * Times every size in interleaved rounds (1x, 2x, 1x, 2x, ...), so a change in the machine's load during the run
+ * touches all sizes alike instead of skewing the ratio between them. Parsing and scoring are timed in blocks of
+ * their own, so each pays for its own garbage: a 40 MB JSON.parse leaves tens of MB for the next full collection,
+ * which would otherwise land in whichever scoring run came next.
+ */
+function measure(sizes: Prepared[], runs: number): Measured[] {
+  const warm = () => {
+    for (let i = 0; i < 5; i++) for (const p of sizes) scoreOnce(p);
+  };
+  for (const p of sizes) for (let i = 0; i < 3; i++) JSON.parse(p.json);
+  warm();
   collectGarbage();
-  const parse: number[] = [];
-  const score: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    parse.push(ms(() => JSON.parse(json)));
-    score.push(
-      ms(() => {
-        const result = scorePartner(snapshot, { date: opts.date });
-        if (result.areas.length !== 6) throw new Error('scoring did not return six areas');
-      }),
-    );
-  }
-  const parseMs = median(parse);
-  return { bytes: json.length, rows: snapshot.telemetry.length, parseMs, scoreMs: median(score), validateMs: validateMs - parseMs };
+  const parse = sizes.map((): number[] => []);
+  for (let i = 0; i < runs; i++) sizes.forEach((p, k) => parse[k]!.push(ms(() => JSON.parse(p.json))));
+  // The forced collection also shrinks the young generation; warm runs let it grow back before timing.
+  collectGarbage();
+  warm();
+  const score = sizes.map((): number[] => []);
+  for (let i = 0; i < runs; i++) sizes.forEach((p, k) => score[k]!.push(ms(() => scoreOnce(p))));
+  return sizes.map((p, k) => {
+    const parseMs = median(parse[k]!);
+    return { bytes: p.json.length, rows: p.snapshot.telemetry.length, parseMs, scoreMs: median(score[k]!), validateMs: p.validateMs - parseMs };
+  });
 }
 
 export function run(args: string[]): void {
   const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 21);
   const base = LARGE_PARTNER;
   const double: GenerateOptions = { ...base, tenants: base.tenants * 2, associations: base.associations * 2, professionals: base.professionals * 2 };
-  const one = measure(base, runs);
+  const [one, two] = measure([prepare(base), prepare(double)], runs) as [Measured, Measured];
   console.log(`snapshot: ${base.tenants} tenants, ${one.rows} telemetry rows, ${base.associations} associations, ${base.professionals} professionals, ${(one.bytes / 1e6).toFixed(1)} MB JSON`);
   console.log(`parse_ms=${fmtMs(one.parseMs)} score_ms=${fmtMs(one.scoreMs)} (median of ${runs}; zod validation, not part of the ratio: ${fmtMs(one.validateMs)} ms)`);
-  const two = measure(double, runs);
   console.log(`doubled: ${double.tenants} tenants, ${two.rows} telemetry rows, ${(two.bytes / 1e6).toFixed(1)} MB JSON: parse_ms=${fmtMs(two.parseMs)} score_ms=${fmtMs(two.scoreMs)}`);
   console.log(`doubling_ratio=${(two.scoreMs / one.scoreMs).toFixed(2)} (goal <= 2.2)`);
   console.log(`scoring_vs_parse_doubled=${(two.scoreMs / two.parseMs).toFixed(3)}`);

@@ -143,12 +143,21 @@ export function scorePartner(snapshot: PartnerSnapshotInput | PartnerSnapshot, o
   // A plain loop rather than a closure over the context: optimised code that captured one call's context is
   // thrown away once that context is collected, which made every later call start cold.
   const areas: AreaScore[] = [];
-  for (const a of AREAS) areas.push(scoreAreaWith(ctx, a, includeGap));
+  try {
+    for (const a of AREAS) areas.push(scoreAreaWith(ctx, a, includeGap));
+  } finally {
+    ctx.release();
+  }
   return { partnerId: snapshot.partnerId, date: options.date, ruleVersion: ctx.rules.version, settings: ctx.settings, areas };
 }
 
 /** Scores one area on one date. */
 export function scoreArea(snapshot: PartnerSnapshotInput | PartnerSnapshot, area: AreaId, options: ScoreOptions): AreaScore {
   if (!AREAS.includes(area)) throw new RangeError(`unknown area "${String(area)}"; known: ${AREAS.join(', ')}`);
-  return scoreAreaWith(makeContext(snapshot, options), area, options.includeGap ?? true);
+  const ctx = makeContext(snapshot, options);
+  try {
+    return scoreAreaWith(ctx, area, options.includeGap ?? true);
+  } finally {
+    ctx.release();
+  }
 }

@@ -125,19 +125,12 @@ export function scoreQualificationWindow(snapshot: PartnerSnapshotInput | Partne
       if (until) add(addDays(until, 1));
     }
     const ctx = new ScoringContext(snapshot as PartnerSnapshot, day, rules, settings);
-    for (const area of areas) {
-      const s = scoreAreaWith(ctx, area, false);
-      points.get(area)!.push({ date: day, qualified: s.qualifiesToday, total: s.total });
-    }
+    scoreDay(ctx, areas, points);
   }
   // Rule retirements found while scoring may add change days; score those too.
   const extra = [...changes].filter((d) => !dayList.includes(d)).sort();
   for (const day of extra) {
-    const ctx = new ScoringContext(snapshot as PartnerSnapshot, day, resolveRules(day, options.ruleVersion), settings);
-    for (const area of areas) {
-      const s = scoreAreaWith(ctx, area, false);
-      points.get(area)!.push({ date: day, qualified: s.qualifiesToday, total: s.total });
-    }
+    scoreDay(new ScoringContext(snapshot as PartnerSnapshot, day, resolveRules(day, options.ruleVersion), settings), areas, points);
   }
   const all = [...changes].sort();
   return areas.map((area) => {
@@ -153,4 +146,16 @@ export function scoreQualificationWindow(snapshot: PartnerSnapshotInput | Partne
     const window = windows.get(area)!;
     return { area, days: days.filter((d) => d.date >= window.start), ...evaluateQualificationWindow(days, window, options.date) };
   });
+}
+
+/** Scores each area on the context's day into `points`, then releases the context. */
+function scoreDay(ctx: ScoringContext, areas: readonly AreaId[], points: Map<AreaId, { date: string; qualified: boolean; total: number }[]>): void {
+  try {
+    for (const area of areas) {
+      const s = scoreAreaWith(ctx, area, false);
+      points.get(area)!.push({ date: ctx.date, qualified: s.qualifiesToday, total: s.total });
+    }
+  } finally {
+    ctx.release();
+  }
 }
