@@ -255,6 +255,7 @@ export class ScoringContext {
   readonly metricMemo = new Map<string, MetricScore>();
   private readonly pool = new SlotPool();
   private people?: PersonCerts[];
+  private released = false;
   readonly certDefs: Map<string, CertificationDef>;
 
   constructor(
@@ -289,6 +290,7 @@ export class ScoringContext {
 
   /** Aggregates the rows that the given sources accept, per tenant, workload and month. Memoised per call. */
   sourceData(sources: readonly Source[]): SourceData {
+    if (this.released) throw new Error('scoring context used after release: its telemetry chunks belong to a later call');
     const key = sources.length === 1 ? sourceKey(sources[0]!) : sources.map(sourceKey).join('|');
     const hit = this.sourceMemo.get(key);
     if (hit) return hit;
@@ -447,6 +449,7 @@ export class ScoringContext {
    * (explanations keep only small values), so they stay valid; the context itself must not be used again.
    */
   release(): void {
+    this.released = true;
     this.pool.release();
     this.sourceMemo.clear();
     this.streamsByPlatform.clear();

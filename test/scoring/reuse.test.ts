@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateSnapshot } from '../../bench/scoring-generate';
 import { parseSnapshot, scoreArea, scorePartner, scoreQualificationWindow, type PartnerSnapshot } from '../../shared/scoring';
+import { makeContext, scoreAreaWith } from '../../shared/scoring/engine';
 
 /**
  * The engine hands the telemetry buffers of a finished call to the next one (shared/scoring/context.ts). These
@@ -39,6 +40,14 @@ describe('scoring calls that reuse buffers', () => {
     const first = JSON.stringify(scoreQualificationWindow(other, { date: DATE, areas: ['data-ai', 'modern-work'] }));
     scorePartner(big, { date: DATE });
     expect(JSON.stringify(scoreQualificationWindow(other, { date: DATE, areas: ['data-ai', 'modern-work'] }))).toBe(first);
+  });
+
+  it('refuses to score with a context whose chunks were given back', () => {
+    const ctx = makeContext(other, { date: DATE });
+    const alone = JSON.stringify(scoreAreaWith(ctx, 'data-ai', true));
+    ctx.release();
+    expect(() => scoreAreaWith(ctx, 'infrastructure', true)).toThrow(/used after release/);
+    expect(JSON.stringify(scoreArea(other, 'data-ai', { date: DATE }))).toBe(alone);
   });
 
   it('leaves the engine usable after a call that throws', () => {
