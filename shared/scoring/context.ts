@@ -255,7 +255,6 @@ export class ScoringContext {
   readonly metricMemo = new Map<string, MetricScore>();
   private readonly pool = new SlotPool();
   private people?: PersonCerts[];
-  private released = false;
   readonly certDefs: Map<string, CertificationDef>;
 
   constructor(
@@ -290,7 +289,7 @@ export class ScoringContext {
 
   /** Aggregates the rows that the given sources accept, per tenant, workload and month. Memoised per call. */
   sourceData(sources: readonly Source[]): SourceData {
-    if (this.released) throw new Error('scoring context used after release: its telemetry chunks belong to a later call');
+    this.pool.assertLive();
     const key = sources.length === 1 ? sourceKey(sources[0]!) : sources.map(sourceKey).join('|');
     const hit = this.sourceMemo.get(key);
     if (hit) return hit;
@@ -449,7 +448,6 @@ export class ScoringContext {
    * (explanations keep only small values), so they stay valid; the context itself must not be used again.
    */
   release(): void {
-    this.released = true;
     this.pool.release();
     this.sourceMemo.clear();
     this.streamsByPlatform.clear();
@@ -599,7 +597,7 @@ class SlotPool {
   /** Reserves a slot and returns its offset in chunkArray(). */
   take(): number {
     if (this.used === CHUNK_SLOTS) {
-      if (this.released) throw new Error('scoring context used after release');
+      this.assertLive();
       const reused = freeChunks.pop();
       if (reused) reused.fill(0);
       this.chunk = reused ?? new Float64Array(CHUNK_SLOTS * SLOT);
@@ -610,6 +608,10 @@ class SlotPool {
   }
   chunkArray(): Float64Array {
     return this.chunk;
+  }
+  /** Throws once the call has ended; the context checks it too, so the released state lives in one place. */
+  assertLive(): void {
+    if (this.released) throw new Error('scoring context used after release: its telemetry chunks belong to a later call');
   }
   /** Gives the chunks back for the next call; nothing may read this call's slots afterwards. */
   release(): void {
