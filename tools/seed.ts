@@ -216,13 +216,23 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
     }
     return true;
   });
-  const appliedAt = new Date().toISOString();
-  log(`  all ${deliveries.length} deliveries applied; starting the nightly recompute`);
+  log(`  all ${deliveries.length} deliveries applied`);
+
+  // A partner joins the nightly run's directory with its first recompute, which its first state change asks for
+  // a few seconds later; starting the run before that would leave the partner out of it.
+  const scoresOf = async (partnerId: string) => {
+    const res = await fetch(`${base}/api/partners/${partnerId}/scores`);
+    return res.status === 200 ? ((await res.json()) as { areas: { area: string; total: number; status: string }[] }) : undefined;
+  };
+  for (const p of partners) await until(`the first score of ${p.partnerId}`, timeoutMs, () => scoresOf(p.partnerId));
+  log('  every partner has a first score; starting the nightly recompute');
 
   const start = await fetch(`${base}/api/runs/recompute`, { method: 'POST' });
   const started = (await json(start)) as { run?: { id: string }; created?: boolean };
   const runId = started.run?.id;
   if (runId && started.created) {
+    // The run reads each partner's state after every delivery was applied, so once it has finished every stored
+    // score is the score of the whole seeded state (a partner it found unchanged already had that score).
     const run = await until(`run ${runId} to finish`, timeoutMs, async () => {
       const r = (await json(await fetch(`${base}/api/runs/${runId}`))) as { status?: string; done?: number; total?: number };
       return r.status === 'finished' ? r : undefined;
@@ -234,12 +244,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
 
   const result: SeedResult = { ...(runId ? { runId } : {}), partners: [] };
   for (const p of partners) {
-    const scores = await until(`the scores of ${p.partnerId}`, timeoutMs, async () => {
-      const res = await fetch(`${base}/api/partners/${p.partnerId}/scores`);
-      if (res.status !== 200) return undefined;
-      const body = (await res.json()) as { computedAt: string; areas: { area: string; total: number; status: string }[] };
-      return body.computedAt >= appliedAt ? body : undefined;
-    });
+    const scores = await until(`the scores of ${p.partnerId}`, timeoutMs, () => scoresOf(p.partnerId));
     result.partners.push({ partnerId: p.partnerId, name: p.name, profile: p.profile, areas: scores.areas.map((a) => ({ area: a.area, total: a.total, status: a.status })) });
   }
   return result;
