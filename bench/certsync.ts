@@ -2,10 +2,10 @@ import path from 'node:path';
 import { getJsonWithRetry } from '../shared/certsync/http';
 import { Semaphore } from '../shared/certsync/limiter';
 import { getSettings } from '../shared/config/settings';
-import { getRun, type RunDoc } from '../shared/runs/store';
+import { getRun, type RunDoc } from '../shared/runs/run-store';
 import { emptyProfessionals, emptyProfile, type StoredProfessional } from '../shared/state/documents';
-import { partnersContainer } from '../shared/state/store';
-import { startFakeLearn } from '../test/certsync/fake-learn';
+import { partnersContainer } from '../shared/state/state-store';
+import { startFakeLearn } from '../tools/fixtures/fake-learn';
 import { startHost } from '../tools/devhost/host';
 import { printPeakRss } from './lib/measure';
 

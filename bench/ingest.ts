@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseSettings } from '../shared/config/settings';
 import { createDatabaseAndContainers, getContainer, getDatabase } from '../shared/store/cosmos';
-import { generateSecret, signedHeaders } from '../shared/webhooks/signature';
+import { generateSecret, signedHeaders } from '../shared/lib/signing';
 import { startAzurite } from '../tools/emulators';
 import { fmtMs, printPeakRss } from './lib/measure';
 

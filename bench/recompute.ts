@@ -5,14 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHttpServer } from '@vercel/cosmosdb-server';
 import { getSettings, resetSettingsCache } from '../shared/config/settings';
-import { importSnapshotAsState } from '../shared/recompute/snapshot-import';
-import type { RunDoc } from '../shared/runs/store';
-import { todayUtc } from '../shared/scores/dates';
-import { loadPartnerState } from '../shared/state/store';
+import { importSnapshotAsState } from '../tools/fixtures/snapshot-import';
+import type { RunDoc } from '../shared/runs/run-store';
+import { todayUtc } from '../shared/lib/dates';
+import { loadPartnerState } from '../shared/state/state-store';
 import { createDatabaseAndContainers } from '../shared/store/cosmos';
 import { startAzurite } from '../tools/emulators';
 import { collectGarbage, fmtMs, printPeakRss } from './lib/measure';
-import { generateSnapshot } from './scoring-generate';
+import { generateSnapshot } from '../tools/fixtures/snapshot-generate';
 
 /**
  * `npm run bench -- recompute [--partners N]`: the nightly recompute of N partners (default 1,000) end to end,

@@ -1,6 +1,6 @@
 import { parseSnapshot, scorePartner, type PartnerSnapshot } from '../shared/scoring';
 import { collectGarbage, fmtMs, printPeakRss } from './lib/measure';
-import { generateSnapshot, LARGE_PARTNER, type GenerateOptions } from './scoring-generate';
+import { generateSnapshot, LARGE_PARTNER, type GenerateOptions } from '../tools/fixtures/snapshot-generate';
 
 /**
  * Scoring benchmark: a large partner (2,000 tenants x 24 months, 5,000 associations, 500 professionals) is

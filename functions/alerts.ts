@@ -1,9 +1,9 @@
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
-import { listAlerts } from '../shared/alerts/store';
+import { listAlerts } from '../shared/alerts/alert-store';
 import { badRequest, notFound, ok } from '../shared/http/responses';
-import { partnerIdSchema } from '../shared/scores/http-schemas';
+import { partnerIdSchema } from '../shared/lib/ids';
 import { DOC_IDS, type ProfileDoc } from '../shared/state/documents';
-import { readStateDoc } from '../shared/state/store';
+import { readStateDoc } from '../shared/state/state-store';
 
 export async function getAlerts(request: HttpRequest): Promise<HttpResponseInit> {
   const partnerId = partnerIdSchema.safeParse(request.params.partnerId);

@@ -1,6 +1,6 @@
 import { app, type InvocationContext } from '@azure/functions';
-import { recordDeadLetter, recordFailure } from '../shared/deadletters/store';
-import { PermanentMessageError, processDelivery } from '../shared/events/process';
+import { recordDeadLetter, recordFailure } from '../shared/deadletters/dead-letter-store';
+import { PermanentMessageError, processDelivery } from '../shared/deliveries/process';
 import { QUEUES } from '../shared/queues/names';
 
 /** Applies an accepted webhook delivery to the partners' state documents (queue `webhook-events`). */
@@ -10,7 +10,7 @@ export async function applyEvents(queueItem: unknown, context: InvocationContext
   const item = queueItem as { receiptId?: string; deliveries?: unknown[] } | null;
   const ref = item?.receiptId ?? (Array.isArray(item?.deliveries) ? `batch of ${item.deliveries.length} deliveries` : '(unknown delivery)');
   try {
-    const { results, unusable, usage } = await processDelivery(queueItem, { retry: dequeueCount > 1 });
+    const { results, unusable, charges } = await processDelivery(queueItem, { retry: dequeueCount > 1 });
     for (const u of unusable) {
       const dl = await recordDeadLetter({ queue: QUEUES.events, body: u.delivery, reason: u.reason, partnerIds: u.delivery.partnerIds });
       context.error(`delivery ${u.delivery.receiptId}: dead-lettered as ${dl.id}: ${u.reason}`);
@@ -24,7 +24,7 @@ export async function applyEvents(queueItem: unknown, context: InvocationContext
     }
     // One line per message: with batched deliveries a line per partner would cost more than the work it describes.
     const partners = results.map((r) => r.partnerId);
-    context.log(`delivery ${ref}: ${JSON.stringify(counts)} for ${partners.length} partner(s) ${partners.slice(0, 5).join(', ')}${partners.length > 5 ? ', ...' : ''}; ${usage.reads} reads, ${usage.writes} writes, ${usage.requestCharge.toFixed(1)} RU`);
+    context.log(`delivery ${ref}: ${JSON.stringify(counts)} for ${partners.length} partner(s) ${partners.slice(0, 5).join(', ')}${partners.length > 5 ? ', ...' : ''}; ${charges.reads} reads, ${charges.writes} writes, ${charges.requestCharge.toFixed(1)} RU`);
   } catch (e) {
     if (e instanceof PermanentMessageError) {
       // Retrying cannot help; straight to the dead-letter store so an operator sees it now, not after five attempts.

@@ -1,5 +1,5 @@
 import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { isoDateOf } from '../shared/certsync/dates';
+import { isoDateOf } from '../shared/lib/dates';
 import { readSyncRecord } from '../shared/certsync/records';
 import { partnerExists } from '../shared/certsync/registration';
 import { handleRunMessage, runWithProblems, type CertSyncMessage } from '../shared/certsync/run';

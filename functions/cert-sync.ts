@@ -1,11 +1,11 @@
 import { app, output, type InvocationContext, type Timer } from '@azure/functions';
 import { certSyncMessageSchema, certSyncRunMessageSchema, handleRunMessage, type CertSyncRunMessage } from '../shared/certsync/run';
-import { isoDateOf } from '../shared/certsync/dates';
+import { isoDateOf } from '../shared/lib/dates';
 import { processCertSyncMessage } from '../shared/certsync/worker';
 import { queueMessageJson } from '../shared/queues/message';
 import { QUEUES } from '../shared/queues/names';
 import { maxDequeueCount } from '../shared/recompute/attempts';
-import { zodDetails } from '../shared/validation';
+import { zodDetails } from '../shared/lib/validation';
 
 /** Nightly certification sync: timer -> start message -> pages of partner ids -> one message per partner. */
 

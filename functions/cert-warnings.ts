@@ -1,9 +1,9 @@
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
-import { isoDateOf } from '../shared/certsync/dates';
+import { isoDateOf } from '../shared/lib/dates';
 import { certWarningsQuerySchema } from '../shared/certsync/schemas';
 import { computeExpiryWarnings } from '../shared/certsync/warnings';
 import { badRequest, notFound, ok } from '../shared/http/responses';
-import { loadPartnerSnapshot } from '../shared/state/store';
+import { loadPartnerSnapshot } from '../shared/state/state-store';
 
 /** GET /api/partners/{partnerId}/cert-warnings?days=90&date=YYYY-MM-DD: certifications about to lapse and the points at stake. */
 

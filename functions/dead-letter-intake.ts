@@ -1,5 +1,5 @@
 import { app, type InvocationContext } from '@azure/functions';
-import { recordPoisonMessage } from '../shared/deadletters/store';
+import { recordPoisonMessage } from '../shared/deadletters/dead-letter-store';
 import { ALL_QUEUES } from '../shared/queues/names';
 
 /**

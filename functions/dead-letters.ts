@@ -1,8 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { deadLetterQuerySchema, replayQuerySchema } from '../shared/deadletters/http';
-import { DeadLetterAlreadyReplayed, DeadLetterNotFound, listDeadLetters, replayDeadLetter } from '../shared/deadletters/store';
+import { DeadLetterAlreadyReplayed, DeadLetterNotFound, listDeadLetters, replayDeadLetter } from '../shared/deadletters/dead-letter-store';
 import { badRequest, conflict, notFound, ok } from '../shared/http/responses';
-import { zodDetails } from '../shared/validation';
+import { zodDetails } from '../shared/lib/validation';
 
 const queryOf = (request: HttpRequest) => Object.fromEntries(request.query.entries());
 

@@ -1,11 +1,12 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { forecastScores } from '../shared/forecast/forecast';
 import { badRequest, notFound, ok } from '../shared/http/responses';
-import { appScoringSettings } from '../shared/scores/recompute';
-import { todayUtc } from '../shared/scores/dates';
-import { forecastQuerySchema, partnerIdSchema } from '../shared/scores/http-schemas';
-import { loadPartnerSnapshot } from '../shared/state/store';
-import { zodDetails } from '../shared/validation';
+import { appScoringSettings } from '../shared/config/scoring';
+import { todayUtc } from '../shared/lib/dates';
+import { forecastQuerySchema } from '../shared/score-history/http-schemas';
+import { partnerIdSchema } from '../shared/lib/ids';
+import { loadPartnerSnapshot } from '../shared/state/state-store';
+import { zodDetails } from '../shared/lib/validation';
 
 export async function getForecast(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const partnerId = partnerIdSchema.safeParse(request.params.partnerId);

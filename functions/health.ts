@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getSettings } from '../shared/config/settings';
-import { checkHealth } from '../shared/health';
+import { checkHealth } from '../shared/health/health';
 import { ok, serviceUnavailable } from '../shared/http/responses';
 
 export async function health(_request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {

@@ -1,7 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { deliverNotification, notificationMessageSchema } from '../shared/alerts/deliver';
 import { QUEUES } from '../shared/queues/names';
-import { zodDetails } from '../shared/validation';
+import { zodDetails } from '../shared/lib/validation';
 
 export async function notificationMessage(message: unknown, context: InvocationContext): Promise<void> {
   let value = message;

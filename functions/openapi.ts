@@ -1,7 +1,7 @@
 import { app, type HttpResponseInit } from '@azure/functions';
 import { buildOpenApiDocument } from '../shared/http/openapi';
 import { ok } from '../shared/http/responses';
-import { appVersion } from '../shared/version';
+import { appVersion } from '../shared/lib/version';
 
 let cached: Record<string, unknown> | undefined;
 

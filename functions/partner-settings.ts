@@ -2,7 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { getNotificationUrl, notificationSettingsSchema, setNotificationUrl } from '../shared/alerts/notification-url';
 import { readJsonBody } from '../shared/http/request-body';
 import { badRequest, notFound, ok } from '../shared/http/responses';
-import { partnerIdSchema } from '../shared/scores/http-schemas';
+import { partnerIdSchema } from '../shared/lib/ids';
 
 export async function notificationSettings(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const partnerId = partnerIdSchema.safeParse(request.params.partnerId);

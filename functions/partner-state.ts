@@ -11,7 +11,7 @@ import {
   telemetryFilterSchema,
   type Page,
 } from '../shared/state/queries';
-import { zodDetails } from '../shared/validation';
+import { zodDetails } from '../shared/lib/validation';
 
 /** GET /api/partners/{partnerId}/associations|professionals|telemetry with filters and continuation tokens. */
 function reader<S extends z.ZodType>(schema: S, query: (partnerId: string, filter: z.output<S>) => Promise<Page<unknown> | undefined>) {

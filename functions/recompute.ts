@@ -5,8 +5,8 @@ import { maxDequeueCount } from '../shared/recompute/attempts';
 import { recomputeMessageSchema } from '../shared/recompute/request';
 import { beginRecomputeRun, fanOutRun, partnerMessages, runMessageSchema } from '../shared/recompute/run';
 import { processRecomputeMessage } from '../shared/recompute/worker';
-import { todayUtc } from '../shared/scores/dates';
-import { zodDetails } from '../shared/validation';
+import { todayUtc } from '../shared/lib/dates';
+import { zodDetails } from '../shared/lib/validation';
 
 /** Nightly recompute: timer -> start message -> pages of partner ids -> one message per partner. */
 
@@ -51,7 +51,7 @@ export async function recomputePartnerMessage(message: unknown, context: Invocat
   const who = `partner ${m.partnerId}${m.runId ? ` (run ${m.runId})` : ''}, ${res.date}, reason ${m.reason}`;
   if (res.outcome === 'failed') context.error(`Recompute of ${who} gave up and was dead-lettered: ${res.reason}`);
   else if (res.outcome === 'stale') context.warn(`Recompute of ${who} skipped: ${res.reason}`);
-  else context.log(`Recomputed ${who}: ${res.changed ? 'stored' : 'unchanged'}; ${res.usage.reads} reads, ${res.usage.writes} writes, ${res.usage.requestCharge.toFixed(1)} RU${res.statusChanges.length ? `; status changes: ${res.statusChanges.map((c) => `${c.area} ${c.from}->${c.to}`).join(', ')}` : ''}.`);
+  else context.log(`Recomputed ${who}: ${res.changed ? 'stored' : 'unchanged'}; ${res.charges.reads} reads, ${res.charges.writes} writes, ${res.charges.requestCharge.toFixed(1)} RU${res.statusChanges.length ? `; status changes: ${res.statusChanges.map((c) => `${c.area} ${c.from}->${c.to}`).join(', ')}` : ''}.`);
   if (res.notifications.length) context.extraOutputs.set(notificationQueue, res.notifications);
 }
 

@@ -4,8 +4,8 @@ import { accepted, badRequest, notFound, ok } from '../shared/http/responses';
 import { readJsonBody } from '../shared/http/request-body';
 import { QUEUES } from '../shared/queues/names';
 import { beginRecomputeRun } from '../shared/recompute/run';
-import { getRun, latestRun, RUN_KINDS } from '../shared/runs/store';
-import { isCalendarDate, todayUtc } from '../shared/scores/dates';
+import { getRun, latestRun, RUN_KINDS } from '../shared/runs/run-store';
+import { isCalendarDate, todayUtc } from '../shared/lib/dates';
 
 const RUN_ID = /^(recompute|cert-sync)-\d{4}-\d{2}-\d{2}$/;
 const runQueue = output.storageQueue({ queueName: QUEUES.recomputeRun, connection: 'AzureWebJobsStorage' });

@@ -1,9 +1,10 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 import { badRequest, notFound, ok } from '../shared/http/responses';
-import { areaSchema, breakdownQuerySchema, historyQuerySchema, partnerIdSchema } from '../shared/scores/http-schemas';
-import { checkHistoryRange, getBreakdown, getHistory, getScores, resolveHistoryRange, type ReadError } from '../shared/scores/read';
-import { zodDetails } from '../shared/validation';
+import { areaSchema, breakdownQuerySchema, historyQuerySchema } from '../shared/score-history/http-schemas';
+import { partnerIdSchema } from '../shared/lib/ids';
+import { checkHistoryRange, getBreakdown, getHistory, getScores, resolveHistoryRange, type ReadError } from '../shared/score-history/read';
+import { zodDetails } from '../shared/lib/validation';
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; response: HttpResponseInit };
 

@@ -1,7 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { readJsonBody } from '../shared/http/request-body';
 import { badRequest, notFound, ok } from '../shared/http/responses';
-import { partnerIdSchema } from '../shared/scores/http-schemas';
+import { partnerIdSchema } from '../shared/lib/ids';
 import { simulationRequestSchema } from '../shared/simulation/changes';
 import { simulate } from '../shared/simulation/simulate';
 

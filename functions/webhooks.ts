@@ -1,8 +1,9 @@
+import { isWebhookId } from '../shared/lib/ids';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { readRawBody } from '../shared/http/request-body';
 import { accepted, badRequest, conflict, errorResponse, forbidden, notFound, ok, unauthorized, unprocessable } from '../shared/http/responses';
 import { receiveDelivery } from '../shared/webhooks/receive';
-import { readReceipt, receiptId } from '../shared/webhooks/receipts';
+import { readReceipt, receiptId } from '../shared/deliveries/receipts';
 
 /** POST /api/webhooks/{source}: a signed delivery of one event or a batch (docs/webhooks.md). */
 export async function receiveWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -48,7 +49,7 @@ export async function receiveWebhook(request: HttpRequest, context: InvocationCo
 export async function deliveryStatus(request: HttpRequest): Promise<HttpResponseInit> {
   const source = request.params.source ?? '';
   const webhookId = request.params.webhookId ?? '';
-  const receipt = /^[^/\\?#\s]{1,200}$/.test(webhookId) ? await readReceipt(receiptId(source, webhookId)) : undefined;
+  const receipt = isWebhookId(webhookId) ? await readReceipt(receiptId(source, webhookId)) : undefined;
   if (!receipt) return notFound(`No delivery ${webhookId} from source ${source} in the last 7 days.`);
   const { events: _events, bodySha256: _hash, ...rest } = receipt;
   const { _rid, _self, _etag, _attachments, _ts, ...visible } = rest as typeof rest & Record<string, unknown>;

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseFlags } from './cli-args';
-import { generateSnapshot } from '../bench/scoring-generate';
+import { generateSnapshot } from './fixtures/snapshot-generate';
 import { forecastScores } from '../shared/forecast/forecast';
 import { MAX_EVENTS_PER_DELIVERY } from '../shared/events/schemas';
 import { AREAS, parseSnapshot, scorePartner, type PartnerSnapshot, type PartnerSnapshotInput } from '../shared/scoring';
-import { addDays, todayUtc } from '../shared/scores/dates';
-import { signedHeaders } from '../shared/webhooks/signature';
+import { addDays, todayUtc } from '../shared/lib/dates';
+import { signedHeaders } from '../shared/lib/signing';
 import { sourceSettingSuffix } from '../shared/webhooks/sources';
 import { loadLocalSettings } from './devhost/host-config';
 

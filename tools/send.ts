@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { MAX_EVENTS_PER_DELIVERY } from '../shared/events/schemas';
 import { parseFlags } from './cli-args';
-import { signedHeaders } from '../shared/webhooks/signature';
+import { signedHeaders } from '../shared/lib/signing';
 import { sourceSettingSuffix } from '../shared/webhooks/sources';
 
 /**

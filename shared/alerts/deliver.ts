@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { getSettings } from '../config/settings';
-import { recordDeadLetter } from '../deadletters/store';
+import { recordDeadLetter } from '../deadletters/dead-letter-store';
 import { QUEUES } from '../queues/names';
 import { sendMessages } from '../queues/send';
 import { DOC_IDS, type ProfileDoc } from '../state/documents';
-import { readStateDoc } from '../state/store';
-import { signedHeaders } from '../webhooks/signature';
-import { getAlert, updateAlertNotification } from './store';
+import { readStateDoc } from '../state/state-store';
+import { signedHeaders } from '../lib/signing';
+import { getAlert, updateAlertNotification } from './alert-store';
 
 /**
  * Delivers an alert to the partner's notification URL as a Standard Webhooks request: the webhook-id stays the same

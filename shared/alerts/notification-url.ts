@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DOC_IDS, type ProfileDoc } from '../state/documents';
-import { initProfile, readStateDoc, updateStateDoc } from '../state/store';
+import { initProfile, readStateDoc, updateStateDoc } from '../state/state-store';
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 

@@ -1,6 +1,6 @@
 import type { StoredProfessional } from '../state/documents';
 import { resolveCertificationId } from './catalog';
-import { toIsoDate } from './dates';
+import { toIsoDate } from '../lib/dates';
 import type { SourceCertification } from './sources/types';
 
 /**

@@ -1,4 +1,4 @@
-import { partnersContainer } from '../state/store';
+import { partnersContainer } from '../state/state-store';
 import type { PersonSyncResult } from './apply';
 import type { WarningsReport } from './warnings';
 

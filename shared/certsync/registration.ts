@@ -1,6 +1,6 @@
 import { getSettings } from '../config/settings';
 import { DOC_IDS, type CertSourceConfig, type ProfessionalsDoc, type ProfileDoc } from '../state/documents';
-import { initProfessionals, readStateDoc, updateStateDoc } from '../state/store';
+import { initProfessionals, readStateDoc, updateStateDoc } from '../state/state-store';
 import { blobContainer, writeBlobText } from '../storage/blob';
 import { parseImportFile, resolveImport, type RowError } from './import-file';
 import { parseShareLink } from './share-link';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { getRun, setRunTotal, startRun, type RunDoc } from '../runs/store';
-import { listPartnerIds } from '../state/store';
-import { partnersContainer } from '../state/store';
+import { getRun, setRunTotal, startRun, type RunDoc } from '../runs/run-store';
+import { listPartnerIds } from '../state/state-store';
+import { partnersContainer } from '../state/state-store';
 import { CERT_SYNC_DOC_ID } from './records';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toIsoDate } from './dates';
+import { toIsoDate } from '../lib/dates';
 import { DEFAULT_WARNING_DAYS } from './warnings';
 
 /** Request schemas of the certification sync's HTTP API (validated by functions/, documented in OpenAPI). */

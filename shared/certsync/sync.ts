@@ -2,10 +2,10 @@ import { getSettings, type Settings } from '../config/settings';
 import { markStateChanged } from '../recompute/request';
 import { eligibleUntilOf, expiryOf } from '../scoring';
 import { DOC_IDS, type ProfessionalsDoc } from '../state/documents';
-import { initProfessionals, loadPartnerSnapshot, readStateDoc, updateStateDoc } from '../state/store';
+import { initProfessionals, loadPartnerSnapshot, readStateDoc, updateStateDoc } from '../state/state-store';
 import { applySync, type ApplyResult } from './apply';
 import { certificationDefs } from './catalog';
-import { addDaysIso, isoDateOf } from './dates';
+import { addDays, isoDateOf } from '../lib/dates';
 import { readSyncRecord, writeSyncRecord, type PartnerOutcome, type PartnerSyncRecord } from './records';
 import { ImportFileSource } from './sources/import';
 import { LearnTranscriptSource } from './sources/learn';
@@ -38,7 +38,7 @@ export function defaultSources(settings: Settings): CertSource[] {
 
 /** True when some certification of a linked person ends within the horizon (only then is scoring worth it). */
 function anyEndingSoon(doc: ProfessionalsDoc, today: string, horizonDays: number): boolean {
-  const horizon = addDaysIso(today, horizonDays);
+  const horizon = addDays(today, horizonDays);
   for (const p of Object.values(doc.items)) {
     if (!p.linked) continue;
     for (const c of Object.values(p.certifications)) {

@@ -1,5 +1,5 @@
 import { AREA_NAMES, eligibleUntilOf, expiryOf, isLinkedOn, ruleSetFor, scorePartner, type AreaId, type PartnerScore, type PartnerSnapshot } from '../scoring';
-import { addDaysIso, daysBetween } from './dates';
+import { addDays, daysBetween } from '../lib/dates';
 
 /**
  * Expiry warnings: certifications of linked professionals that expire or reach the end of their post-retirement
@@ -63,7 +63,7 @@ function without(snapshot: PartnerSnapshot, drop: Set<string>): PartnerSnapshot 
 export function computeExpiryWarnings(snapshot: PartnerSnapshot, date: string, horizonDays = DEFAULT_WARNING_DAYS): WarningsReport {
   const rules = ruleSetFor(date);
   const defs = new Map(rules.certifications.map((c) => [c.id, c]));
-  const horizon = addDaysIso(date, horizonDays);
+  const horizon = addDays(date, horizonDays);
   const candidates: Omit<ExpiryWarning, 'pointsAtStake' | 'totalPointsAtStake'>[] = [];
   for (const p of snapshot.professionals) {
     if (!isLinkedOn(p, date)) continue;

@@ -1,4 +1,4 @@
-import { recordRunResult } from '../runs/store';
+import { recordRunResult } from '../runs/run-store';
 import type { CertSyncMessage } from './run';
 import { syncPartner, type PartnerSyncResult, type SyncOptions } from './sync';
 

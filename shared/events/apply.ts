@@ -1,3 +1,4 @@
+import { addYears } from '../lib/dates';
 import { createHash } from 'node:crypto';
 import type { AssociationsDoc, LifecycleState, ProfessionalsDoc, StoredAssociation, StoredCertification, StoredProfessional, TelemetryDoc } from '../state/documents';
 import { isNewer, telemetryRowKey } from '../state/documents';
@@ -303,12 +304,6 @@ function applyLink(doc: ProfessionalsDoc, e: EventOf<'professional.linked'> | Ev
 }
 
 type CertEvent = EventOf<'certification.earned'> | EventOf<'certification.renewed'> | EventOf<'certification.expired'>;
-
-function addYears(date: string, years: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCFullYear(d.getUTCFullYear() + years);
-  return d.toISOString().slice(0, 10);
-}
 
 function applyCertification(doc: ProfessionalsDoc, e: CertEvent, source: string): EventOutcome {
   const key = e.data.learnProfileId;

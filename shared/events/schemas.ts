@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AREAS, ASSOCIATION_TYPES, CPOR_ROLES, OFFER_TYPES, PLATFORMS, isoDateSchema, isoMonthSchema } from '../scoring/snapshot';
-import { partnerIdSchema } from '../scores/http-schemas';
+import { eventIdSchema, writablePartnerIdSchema } from '../lib/ids';
 
 /**
  * The events partners' systems send, one zod schema per event type and version. These schemas are the
@@ -15,17 +15,9 @@ const tenantId = id('Customer tenant id (Microsoft Entra tenant GUID).');
 const amount = z.number().finite().min(0, 'must be zero or more');
 
 const envelope = {
-  id: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(200, 'must be at most 200 characters')
-    .regex(/^[^/\\?#]+$/, 'must not contain / \\ ? or #')
-    .describe("The event's unique id in the sender's system; a repeated id is applied once."),
+  id: eventIdSchema.describe("The event's unique id in the sender's system; a repeated id is applied once."),
   version: z.literal(EVENT_SCHEMA_VERSION).default(EVENT_SCHEMA_VERSION).describe('Version of the event schema.'),
-  // The read routes' rule (so every accepted partner can be read back), and no leading `_`: such partitions are reserved (e.g. `_directory`).
-  partnerId: partnerIdSchema
-    .regex(/^[^_]/, 'must not start with _ (reserved for internal documents)')
-    .describe('Partner id (the Partner Center PartnerID the state belongs to): 1 to 128 characters, no / \\ ? or #, not starting with _.'),
+  partnerId: writablePartnerIdSchema.describe('Partner id (the Partner Center PartnerID the state belongs to): 1 to 128 characters, no / \\ ? or #, not starting with _.'),
   occurredAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T10:00:00Z' }).describe('When the change happened in the source system; an older event never overwrites newer state.'),
 };
 

@@ -1,4 +1,4 @@
-import { zodDetails } from '../validation';
+import { zodDetails } from '../lib/validation';
 import { EVENT_SCHEMAS, EVENT_TYPES, MAX_EVENTS_PER_DELIVERY, isEventType, type WebhookEvent } from './schemas';
 
 export interface FieldProblem {

@@ -11,7 +11,7 @@ import {
   type ScoringSettings,
   type TelemetryRow,
 } from '../scoring';
-import { addDays, lastDayOfMonthIndex, monthIndex, monthLabel } from '../scores/dates';
+import { addDays, lastDayOfMonth, monthIndex, monthLabel } from '../lib/dates';
 
 /**
  * What the scores will be if nothing changes: no new associations, people or certifications; certifications
@@ -125,7 +125,7 @@ export function forecastScores(snapshot: PartnerSnapshot, opts: ForecastOptions)
   const m0 = monthIndex(opts.date);
   const ends: string[] = [];
   for (let i = 0; ends.length < months; i++) {
-    const end = lastDayOfMonthIndex(m0 + i);
+    const end = lastDayOfMonth(m0 + i);
     if (end > opts.date) ends.push(end);
   }
   const horizon = ends[ends.length - 1]!;

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
 import { badRequest, payloadTooLarge } from './responses';
-import { zodDetails } from '../validation';
+import { zodDetails } from '../lib/validation';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 

@@ -1,5 +1,5 @@
 import { QueueServiceClient } from '@azure/storage-queue';
-import { getCredential } from '../identity';
+import { getCredential } from '../config/identity';
 import type { Settings } from '../config/settings';
 
 let service: QueueServiceClient | undefined;

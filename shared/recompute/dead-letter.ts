@@ -1,4 +1,4 @@
-import { recordDeadLetter } from '../deadletters/store';
+import { recordDeadLetter } from '../deadletters/dead-letter-store';
 
 export interface DeadLetterInput {
   queue: string;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { updateDoc, readDoc } from '../scores/store';
-import type { Usage } from '../state/store';
+import { updateDoc, readDoc } from '../score-history/score-store';
+import type { RequestCharges } from '../store/request-charges';
 
 /**
  * The list of partners the nightly recompute covers, kept as a few bucket documents read by id.
@@ -24,7 +24,7 @@ interface DirectoryDoc {
 const bucketOf = (partnerId: string) => createHash('sha256').update(partnerId).digest().readUInt32BE(0) % DIRECTORY_BUCKETS;
 const bucketId = (n: number) => `partner-directory:${n}`;
 
-export async function registerPartner(partnerId: string, usage?: Usage): Promise<void> {
+export async function registerPartner(partnerId: string, charges?: RequestCharges): Promise<void> {
   const id = bucketId(bucketOf(partnerId));
   await updateDoc<DirectoryDoc>(
     DIRECTORY_PARTITION,
@@ -35,7 +35,7 @@ export async function registerPartner(partnerId: string, usage?: Usage): Promise
       doc.partnerIds.push(partnerId);
       return true;
     },
-    { usage },
+    { charges },
   );
 }
 

@@ -3,7 +3,8 @@ import { getSettings } from '../config/settings';
 import { QUEUES } from '../queues/names';
 import { sendMessages } from '../queues/send';
 import { DOC_IDS, type ProfileDoc } from '../state/documents';
-import { initProfile, updateStateDoc, type Usage } from '../state/store';
+import { initProfile, updateStateDoc } from '../state/state-store';
+import type { RequestCharges } from '../store/request-charges';
 
 /** A request to recompute one partner's scores (all six areas). */
 export const recomputeMessageSchema = z.object({
@@ -26,7 +27,7 @@ const PENDING_STALE_MS = 10 * 60 * 1000;
  */
 export async function markStateChanged(
   partnerId: string,
-  opts: { reason?: RecomputeMessage['reason']; usage?: Usage; now?: Date; send?: typeof sendMessages } = {},
+  opts: { reason?: RecomputeMessage['reason']; charges?: RequestCharges; now?: Date; send?: typeof sendMessages } = {},
 ): Promise<{ enqueued: boolean }> {
   const now = opts.now ?? new Date();
   const nowIso = now.toISOString();
@@ -38,7 +39,7 @@ export async function markStateChanged(
     setPending = pending === undefined || now.getTime() - pending > PENDING_STALE_MS;
     if (setPending) doc.recomputePendingSince = nowIso;
     return true;
-  }, { usage: opts.usage });
+  }, { charges: opts.charges });
   if (!setPending) return { enqueued: false };
   const message: RecomputeMessage = { partnerId, reason: opts.reason ?? 'state-change' };
   try {
@@ -49,17 +50,17 @@ export async function markStateChanged(
       if (doc.recomputePendingSince !== nowIso) return false;
       delete doc.recomputePendingSince;
       return true;
-    }, { usage: opts.usage }).catch(() => undefined);
+    }, { charges: opts.charges }).catch(() => undefined);
     throw e;
   }
   return { enqueued: true };
 }
 
 /** Called by the recompute worker before it reads the state, so changes after this point request a new recompute. */
-export async function clearRecomputePending(partnerId: string, usage?: Usage): Promise<void> {
+export async function clearRecomputePending(partnerId: string, charges?: RequestCharges): Promise<void> {
   await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
     if (!doc.recomputePendingSince) return false;
     delete doc.recomputePendingSince;
     return true;
-  }, { usage });
+  }, { charges });
 }

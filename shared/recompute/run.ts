@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { getRun, setRunTotal, startRun, type RunDoc } from '../runs/store';
-import { listPartnerIds } from '../state/store';
-import { withThrottleRetry } from '../retry';
+import { getRun, setRunTotal, startRun, type RunDoc } from '../runs/run-store';
+import { listPartnerIds } from '../state/state-store';
+import { withThrottleRetry } from '../lib/retry';
 import { QUEUES } from '../queues/names';
 import { sendMessages } from '../queues/send';
 import { listDirectory } from './directory';

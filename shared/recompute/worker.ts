@@ -1,9 +1,9 @@
 import { QUEUES } from '../queues/names';
-import { readCountedRunId, recordRunResult } from '../runs/store';
-import { recomputePartner } from '../scores/recompute';
-import { todayUtc } from '../scores/dates';
-import { isThrottle, withThrottleRetry } from '../retry';
-import { Usage } from '../state/store';
+import { readCountedRunId, recordRunResult } from '../runs/run-store';
+import { recomputePartner } from './partner';
+import { todayUtc } from '../lib/dates';
+import { isThrottle, withThrottleRetry } from '../lib/retry';
+import { RequestCharges } from '../store/request-charges';
 import { deadLetter } from './dead-letter';
 import type { RecomputeMessage } from './request';
 
@@ -19,7 +19,7 @@ export interface WorkerOutcome {
   changed: boolean;
   statusChanges: { area: string; from: string; to: string }[];
   notifications: NotificationMessage[];
-  usage: Usage;
+  charges: RequestCharges;
   reason?: string;
 }
 
@@ -33,11 +33,11 @@ const describe = (e: unknown) => (isThrottle(e) ? 'throttled by Cosmos DB (429) 
 export async function processRecomputeMessage(message: RecomputeMessage, attempt: { dequeueCount: number; maxDequeueCount: number; now?: Date }): Promise<WorkerOutcome> {
   const now = attempt.now ?? new Date();
   const date = message.date ?? todayUtc(now);
-  const usage = new Usage();
+  const charges = new RequestCharges();
   try {
     // The run marker is read alongside the recompute's own reads rather than after them.
     const [res, countedRunId] = await Promise.all([
-      withThrottleRetry(() => recomputePartner(message.partnerId, { date, reason: message.reason, runId: message.runId, now, usage })),
+      withThrottleRetry(() => recomputePartner(message.partnerId, { date, reason: message.reason, runId: message.runId, now, charges })),
       message.runId ? readCountedRunId(message.runId, message.partnerId) : Promise.resolve(null),
     ]);
     const outcome = res.outcome === 'done' ? 'done' : 'stale';
@@ -48,7 +48,7 @@ export async function processRecomputeMessage(message: RecomputeMessage, attempt
       changed: res.changed,
       statusChanges: res.statusChanges,
       notifications: res.notify.map((alertId) => ({ partnerId: message.partnerId, alertId, attempt: 1 })),
-      usage,
+      charges,
       ...(outcome === 'stale' ? { reason: 'unknown partner' } : {}),
     };
   } catch (e) {
@@ -56,6 +56,6 @@ export async function processRecomputeMessage(message: RecomputeMessage, attempt
     const reason = `recompute failed ${attempt.dequeueCount} times: ${describe(e)}`;
     if (message.runId) await recordRunResult(message.runId, message.partnerId, 'failed', reason, { now });
     await deadLetter({ queue: QUEUES.recompute, body: message, reason, partnerId: message.partnerId });
-    return { outcome: 'failed', date, changed: false, statusChanges: [], notifications: [], usage, reason };
+    return { outcome: 'failed', date, changed: false, statusChanges: [], notifications: [], charges, reason };
   }
 }

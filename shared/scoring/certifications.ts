@@ -1,4 +1,4 @@
-import { addDays, addMonthsToDate, addYears } from './dates';
+import { addDays, addMonths, addYears } from '../lib/dates';
 import { allRuleSets, ruleSetByVersion, ruleSetFor } from './rules';
 import type { CertificationDef, RuleSet } from './rules/schema';
 import type { CertificationHolding, Professional } from './snapshot';
@@ -73,7 +73,7 @@ export function expiryOf(h: CertificationHolding, def: CertificationDef | undefi
     for (const r of renewals) {
       if (r.expiresOn) {
         if (r.expiresOn > expiry) expiry = r.expiresOn;
-      } else if (r.renewedOn <= expiry && r.renewedOn >= addMonthsToDate(expiry, -6)) {
+      } else if (r.renewedOn <= expiry && r.renewedOn >= addMonths(expiry, -6)) {
         // Renewal opens six months before expiry and extends validity by one year from the old expiry.
         expiry = addYears(expiry, 1);
       }

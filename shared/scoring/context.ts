@@ -1,5 +1,5 @@
 import { holdingVerdict, isLinkedOn } from './certifications';
-import { monthIndexOfDate } from './dates';
+import { monthIndex } from '../lib/dates';
 import type { AssociationKind, CertificationDef, RuleSet, Source } from './rules/schema';
 import type { Association, AssociationType, PartnerSnapshot, Platform, TelemetryRow } from './snapshot';
 import { LazyLine } from './explain';
@@ -263,7 +263,7 @@ export class ScoringContext {
     readonly rules: RuleSet,
     readonly settings: ScoringSettings,
   ) {
-    this.monthNow = monthIndexOfDate(date);
+    this.monthNow = monthIndex(date);
     this.certDefs = new Map(rules.certifications.map((c) => [c.id, c]));
     for (const c of snapshot.customers ?? []) {
       if (c.cloud === 'sovereign') this.sovereign.add(c.tenantId);
@@ -275,7 +275,7 @@ export class ScoringContext {
       const rec: ActiveAssociation = {
         a,
         kind: a.type === 'CPOR' ? `CPOR:${a.role ?? ''}` : a.type,
-        start: monthIndexOfDate(a.startDate),
+        start: monthIndex(a.startDate),
         workloadKeys: a.workloads && a.workloads.length > 0 ? a.workloads.map(workloadKey) : undefined,
       };
       const list = this.associationsByTenant.get(a.tenantId);
@@ -506,7 +506,7 @@ function indexTelemetry(rows: readonly TelemetryRow[], monthNow: number, pool: S
     let ago = lastAgo;
     if (row.month !== lastMonth) {
       const known = agoOf.get(row.month);
-      if (known === undefined) agoOf.set(row.month, (ago = monthNow - monthIndexOfDate(row.month)));
+      if (known === undefined) agoOf.set(row.month, (ago = monthNow - monthIndex(row.month)));
       else ago = known;
       lastMonth = row.month;
       lastAgo = ago;

@@ -1,5 +1,5 @@
 import { ScoringContext } from './context';
-import { isIsoDate, monthIndexOfDate } from './dates';
+import { isCalendarDate, monthIndex } from '../lib/dates';
 import { note, round6 } from './explain';
 import { gapToQualify } from './gap';
 import { scoreDistinctWorkloads } from './metrics/distinct-workloads';
@@ -72,7 +72,7 @@ function scoreTrack(ctx: ScoringContext, area: AreaId, rules: TrackRules, track:
 
 function statusOf(ctx: ScoringContext, area: AreaId, total: number, qualifies: boolean): AreaStatus {
   const e = (ctx.snapshot.enrollments ?? []).find((x) => x.area === area && x.enrolledOn <= ctx.date && ctx.date < x.anniversaryDate);
-  if (e) return ctx.monthNow >= monthIndexOfDate(e.anniversaryDate) - 5 ? 'enrolled-renewal-due' : 'enrolled';
+  if (e) return ctx.monthNow >= monthIndex(e.anniversaryDate) - 5 ? 'enrolled-renewal-due' : 'enrolled';
   if (qualifies) return 'qualified';
   return total > 0 ? 'in-progress' : 'not-started';
 }
@@ -128,7 +128,7 @@ export function resolveRules(date: string, ruleVersion?: string): RuleSet {
 }
 
 function checkDate(date: string): void {
-  if (typeof date !== 'string' || !isIsoDate(date)) throw new RangeError(`date must be a calendar date YYYY-MM-DD, got "${String(date)}"`);
+  if (typeof date !== 'string' || !isCalendarDate(date)) throw new RangeError(`date must be a calendar date YYYY-MM-DD, got "${String(date)}"`);
 }
 
 export function makeContext(snapshot: PartnerSnapshotInput | PartnerSnapshot, options: ScoreOptions): ScoringContext {

@@ -1,4 +1,4 @@
-import { addDays, addYears, firstDayOfMonth, lastDayOfMonth, monthIndexOfDate } from './dates';
+import { addDays, addYears, firstDayOfMonth, lastDayOfMonth, monthIndex } from '../lib/dates';
 import { scoreAreaWith } from './engine';
 import { ScoringContext } from './context';
 import { resolveRules } from './engine';
@@ -21,10 +21,10 @@ export interface WindowBounds {
 
 export function qualificationWindow(date: string, enrollment?: { anniversaryDate: string }): WindowBounds {
   if (enrollment) {
-    const a = monthIndexOfDate(enrollment.anniversaryDate);
+    const a = monthIndex(enrollment.anniversaryDate);
     return { start: firstDayOfMonth(a - 5), end: lastDayOfMonth(a), kind: 'renewal' };
   }
-  return { start: firstDayOfMonth(monthIndexOfDate(date) - 5), end: date, kind: 'new' };
+  return { start: firstDayOfMonth(monthIndex(date) - 5), end: date, kind: 'new' };
 }
 
 export interface DailyQualification {
@@ -95,7 +95,7 @@ export function scoreQualificationWindow(snapshot: PartnerSnapshotInput | Partne
   const add = (d: string | undefined) => {
     if (d && d > start && d <= end) changes.add(d);
   };
-  for (let m = monthIndexOfDate(start) + 1; m <= monthIndexOfDate(end); m++) add(firstDayOfMonth(m));
+  for (let m = monthIndex(start) + 1; m <= monthIndex(end); m++) add(firstDayOfMonth(m));
   for (const p of snapshot.professionals ?? []) {
     add(p.linkedOn);
     add(p.unlinkedOn);

@@ -1,5 +1,5 @@
 import type { ScoringContext } from './context';
-import { monthLabel } from './dates';
+import { monthLabel } from '../lib/dates';
 import { fmt } from './explain';
 import { meets, monthTotal, valueAt } from './metrics/criteria';
 import type { AreaRules } from './rules/schema';

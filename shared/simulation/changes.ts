@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { associationSchema, certificationHoldingSchema, customerSchema, professionalSchema, telemetryRowSchema, type PartnerSnapshot } from '../scoring';
-import { calendarDate } from '../scores/http-schemas';
+import { calendarDate } from '../score-history/http-schemas';
 
 /**
  * What-if changes applied to a copy of the stored state. Each names what it adds or removes with the same

@@ -1,7 +1,7 @@
 import { scorePartner, type AreaScore, type AreaStatus } from '../scoring';
-import { appScoringSettings } from '../scores/recompute';
-import { todayUtc } from '../scores/dates';
-import { loadPartnerSnapshot } from '../state/store';
+import { appScoringSettings } from '../config/scoring';
+import { todayUtc } from '../lib/dates';
+import { loadPartnerSnapshot } from '../state/state-store';
 import { applyChanges, type ChangeProblem, type SimulationRequest } from './changes';
 
 export interface AreaComparison {

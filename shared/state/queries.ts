@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AREAS, ASSOCIATION_STATUSES, ASSOCIATION_TYPES, PLATFORMS, isoMonthSchema } from '../scoring/snapshot';
 import { DOC_IDS, LIFECYCLE_STATES, type AssociationsDoc, type ProfessionalsDoc, type ProfileDoc, type StoredAssociation, type StoredProfessional, type StoredTelemetryRow, type TelemetryDoc } from './documents';
-import { readStateDoc } from './store';
+import { readStateDoc } from './state-store';
 
 /**
  * Reading a partner's state for the API: point reads of the aggregate documents, then filtering and

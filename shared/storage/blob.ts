@@ -1,5 +1,5 @@
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { getCredential } from '../identity';
+import { getCredential } from '../config/identity';
 import type { Settings } from '../config/settings';
 
 type BlobSettings = Pick<Settings, 'AzureWebJobsStorage' | 'AzureWebJobsStorage__blobServiceUri' | 'AzureWebJobsStorage__clientId'>;

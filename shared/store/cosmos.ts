@@ -1,6 +1,6 @@
 import { CosmosClient, type Container, type Database } from '@azure/cosmos';
 import https from 'node:https';
-import { getCredential } from '../identity';
+import { getCredential } from '../config/identity';
 import type { Settings } from '../config/settings';
 import { ALL_CONTAINERS, CONTAINERS, type ContainerKey } from './containers';
 

@@ -1,9 +1,10 @@
+import { isWebhookId } from '../lib/ids';
 import { getSettings } from '../config/settings';
 import { INLINE_MESSAGE_LIMIT, type EventsMessage } from '../events/message';
 import { validateDelivery, type FieldProblem } from '../events/validate';
 import { enqueueDelivery } from './enqueue';
-import { bodyHash, createReceipt, deleteReceipt, receiptId, type ReceiptDoc } from './receipts';
-import { verify } from './signature';
+import { bodyHash, createReceipt, deleteReceipt, receiptId, type ReceiptDoc } from '../deliveries/receipts';
+import { verify } from '../lib/signing';
 import { mayWrite, resolveSource, SourceConfigError } from './sources';
 
 export interface DeliveryInput {
@@ -26,8 +27,6 @@ export type DeliveryResult =
   | { kind: 'forbidden'; message: string; partnerIds: string[] }
   | { kind: 'unavailable'; message: string; logReason: string };
 
-/** Cosmos ids cannot hold / \ ? #; the receipt id embeds the webhook-id. */
-const WEBHOOK_ID = /^[^/\\?#\s]{1,200}$/;
 /** Cosmos ids are at most 255 characters; the receipt id is `<source>:<webhook-id>`. */
 const MAX_ID = 255;
 /** A duplicate of a delivery still `accepted` this long after it was received is queued again (see below). */
@@ -67,7 +66,7 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRes
   }
   const webhookId = input.webhookId!;
   const maxIdLength = Math.min(200, MAX_ID - source.name.length - 1);
-  if (!WEBHOOK_ID.test(webhookId) || receiptId(source.name, webhookId).length > MAX_ID) {
+  if (!isWebhookId(webhookId) || receiptId(source.name, webhookId).length > MAX_ID) {
     return { kind: 'bad-request', message: `The webhook-id header must be 1 to ${maxIdLength} characters without spaces, /, \\, ? or #.`, details: [{ path: 'header:webhook-id', message: `invalid characters or length (at most ${maxIdLength} for source ${source.name})` }] };
   }
 

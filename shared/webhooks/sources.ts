@@ -1,5 +1,6 @@
+import { isSourceName } from '../lib/ids';
 import { z } from 'zod';
-import { secretKey } from './signature';
+import { secretKey } from '../lib/signing';
 
 /**
  * Webhook sources come from settings: WEBHOOK_SOURCES lists them; per source, WEBHOOK_SECRET_<NAME>
@@ -18,7 +19,6 @@ export function sourceSettingSuffix(source: string): string {
   return source.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
-export const SOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const secretsSchema = z
   .string()
@@ -50,7 +50,7 @@ export class SourceConfigError extends Error {}
  * which is an operator mistake to surface in logs, not something to tell the caller about.
  */
 export function resolveSource(name: string, env: Record<string, string | undefined> = process.env): WebhookSource | undefined {
-  if (!SOURCE_NAME.test(name)) return undefined;
+  if (!isSourceName(name)) return undefined;
   const listed = (env.WEBHOOK_SOURCES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const canonical = listed.find((s) => s.toLowerCase() === name.toLowerCase());
   if (!canonical) return undefined;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
-import { startFakeLearn, type FakeLearn } from './fake-learn';
+import { startFakeLearn, type FakeLearn } from '../../tools/fixtures/fake-learn';
 import { professional, readProfessionals, readProfile, seedPartner, suffix, useOwnDatabase } from './helpers';
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { getSettings, resetSettingsCache } from '../../shared/config/settings';
 import { DOC_IDS, type ProfessionalsDoc, type ProfileDoc, type StoredCertification, type StoredProfessional } from '../../shared/state/documents';
-import { initProfessionals, initProfile, readStateDoc, updateStateDoc } from '../../shared/state/store';
+import { initProfessionals, initProfile, readStateDoc, updateStateDoc } from '../../shared/state/state-store';
 import { createDatabaseAndContainers, resetCosmosClientForTests } from '../../shared/store/cosmos';
 import { resetBlobServiceForTests } from '../../shared/storage/blob';
 

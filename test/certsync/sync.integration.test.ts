@@ -5,10 +5,10 @@ import { LearnTranscriptSource } from '../../shared/certsync/sources/learn';
 import type { CertSource } from '../../shared/certsync/sources/types';
 import { Semaphore } from '../../shared/certsync/limiter';
 import { getSettings } from '../../shared/config/settings';
-import { getRun, setRunTotal, startRun } from '../../shared/runs/store';
+import { getRun, setRunTotal, startRun } from '../../shared/runs/run-store';
 import { DOC_IDS, type ProfessionalsDoc } from '../../shared/state/documents';
-import { initProfessionals, updateStateDoc } from '../../shared/state/store';
-import { startFakeLearn, type FakeLearn } from './fake-learn';
+import { initProfessionals, updateStateDoc } from '../../shared/state/state-store';
+import { startFakeLearn, type FakeLearn } from '../../tools/fixtures/fake-learn';
 import { professional, readProfessionals, readProfile, seedPartner, suffix, useOwnDatabase } from './helpers';
 
 /**

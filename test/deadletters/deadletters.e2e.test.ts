@@ -1,7 +1,7 @@
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { resetSettingsCache } from '../../shared/config/settings';
-import { recordFailure } from '../../shared/deadletters/store';
+import { recordFailure } from '../../shared/deadletters/dead-letter-store';
 import { createDatabaseAndContainers } from '../../shared/store/cosmos';
 import { getSettings } from '../../shared/config/settings';
 import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';

@@ -5,7 +5,7 @@ import { checkTransition } from '../../shared/events/lifecycle';
 import { EVENT_SCHEMAS } from '../../shared/events/schemas';
 import { validateDelivery } from '../../shared/events/validate';
 import { emptyAssociations, emptyProfessionals, emptyTelemetry } from '../../shared/state/documents';
-import { toSnapshot } from '../../shared/state/store';
+import { toSnapshot } from '../../shared/state/state-store';
 
 const P = 'partner-1';
 const parse = (e: unknown) => {

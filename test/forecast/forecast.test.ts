@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { carryTelemetryForward, changeDays, forecastScores } from '../../shared/forecast/forecast';
 import { parseSnapshot, scorePartner, type TelemetryRow } from '../../shared/scoring';
-import { addDays } from '../../shared/scores/dates';
+import { addDays } from '../../shared/lib/dates';
 import { partnerSnapshot } from '../recompute/fixtures';
 
 const DATE = '2026-11-25';

@@ -1,4 +1,4 @@
-import { generateSnapshot } from '../../bench/scoring-generate';
+import { generateSnapshot } from '../../tools/fixtures/snapshot-generate';
 import type { PartnerSnapshotInput } from '../../shared/scoring';
 
 /** A realistic partner (customers, associations, people with certifications, 24 months of telemetry). */

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importSnapshotAsState } from '../../shared/recompute/snapshot-import';
-import { readScoreDay, readScoreStatus, readHistory } from '../../shared/scores/store';
-import { todayUtc } from '../../shared/scores/dates';
-import { decodeBreakdown } from '../../shared/scores/read';
-import type { RunDoc } from '../../shared/runs/store';
+import { importSnapshotAsState } from '../../tools/fixtures/snapshot-import';
+import { readScoreDay, readScoreStatus, readHistory } from '../../shared/score-history/score-store';
+import { todayUtc } from '../../shared/lib/dates';
+import { decodeBreakdown } from '../../shared/score-history/read';
+import type { RunDoc } from '../../shared/runs/run-store';
 import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
 import { isolatedStores, newPartnerId, type IsolatedStores } from './env';
 import { partnerSnapshot } from './fixtures';

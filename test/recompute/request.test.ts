@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../shared/queues/names';
 import { markStateChanged } from '../../shared/recompute/request';
 import { DOC_IDS, type ProfileDoc } from '../../shared/state/documents';
-import { readStateDoc } from '../../shared/state/store';
+import { readStateDoc } from '../../shared/state/state-store';
 import { isolatedStores, newPartnerId, type IsolatedStores } from './env';
 
 describe('recompute requests', () => {

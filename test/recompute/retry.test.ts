@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, retryAfterMs, withThrottleRetry } from '../../shared/retry';
+import { backoffDelayMs, retryAfterMs, withThrottleRetry } from '../../shared/lib/retry';
 
 /** What @azure/cosmos throws when the service keeps answering 429 beyond the client's own retries. */
 const throttle = (retryAfterInMs?: number) => Object.assign(new Error('Request rate is large'), { code: 429, ...(retryAfterInMs !== undefined ? { retryAfterInMs } : {}) });

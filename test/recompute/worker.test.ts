@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processRecomputeMessage } from '../../shared/recompute/worker';
 import { listDirectory, registerPartner } from '../../shared/recompute/directory';
 import { runPartnerIds } from '../../shared/recompute/run';
-import { importSnapshotAsState } from '../../shared/recompute/snapshot-import';
-import { recomputePartner } from '../../shared/scores/recompute';
-import { readScoreDay, readScoreStatus } from '../../shared/scores/store';
-import { getRun, setRunTotal, startRun, recordRunResult } from '../../shared/runs/store';
+import { importSnapshotAsState } from '../../tools/fixtures/snapshot-import';
+import { recomputePartner } from '../../shared/recompute/partner';
+import { readScoreDay, readScoreStatus } from '../../shared/score-history/score-store';
+import { getRun, setRunTotal, startRun, recordRunResult } from '../../shared/runs/run-store';
 import { getContainer } from '../../shared/store/cosmos';
 import { getSettings } from '../../shared/config/settings';
-import { partnersContainer } from '../../shared/state/store';
+import { partnersContainer } from '../../shared/state/state-store';
 import { isolatedStores, newPartnerId, type IsolatedStores } from './env';
 import { partnerSnapshot } from './fixtures';
 
@@ -29,7 +29,7 @@ describe('recompute worker against the Cosmos emulator', () => {
     const etags = [(await readScoreStatus(p))?._etag, (await readScoreDay(p, DATE))?._etag];
     const again = await recomputePartner(p, { date: DATE, reason: 'manual' });
     expect(again).toMatchObject({ outcome: 'done', changed: false });
-    expect(again.usage.writes).toBe(0);
+    expect(again.charges.writes).toBe(0);
     expect([(await readScoreStatus(p))?._etag, (await readScoreDay(p, DATE))?._etag]).toEqual(etags);
   });
 

@@ -1,11 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSecret, secretKey, verify } from '../../shared/webhooks/signature';
-import { importSnapshotAsState } from '../../shared/recompute/snapshot-import';
-import { recomputePartner } from '../../shared/scores/recompute';
-import { addDays, todayUtc } from '../../shared/scores/dates';
-import { readScoreStatus } from '../../shared/scores/store';
+import { generateSecret, secretKey, verify } from '../../shared/lib/signing';
+import { importSnapshotAsState } from '../../tools/fixtures/snapshot-import';
+import { recomputePartner } from '../../shared/recompute/partner';
+import { addDays, todayUtc } from '../../shared/lib/dates';
+import { readScoreStatus } from '../../shared/score-history/score-store';
 import { parseSnapshot, scorePartner, type PartnerSnapshotInput } from '../../shared/scoring';
 import { QUEUES } from '../../shared/queues/names';
 import { sendMessages } from '../../shared/queues/send';

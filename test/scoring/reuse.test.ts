@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateSnapshot } from '../../bench/scoring-generate';
+import { generateSnapshot } from '../../tools/fixtures/snapshot-generate';
 import { parseSnapshot, scoreArea, scorePartner, scoreQualificationWindow, type PartnerSnapshot } from '../../shared/scoring';
 import { makeContext, scoreAreaWith } from '../../shared/scoring/engine';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyChanges, simulationRequestSchema } from '../../shared/simulation/changes';
 import { parseSnapshot } from '../../shared/scoring';
-import { zodDetails } from '../../shared/validation';
+import { zodDetails } from '../../shared/lib/validation';
 
 const base = parseSnapshot({
   partnerId: 'p',

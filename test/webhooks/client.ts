@@ -1,4 +1,4 @@
-import { signedHeaders } from '../../shared/webhooks/signature';
+import { signedHeaders } from '../../shared/lib/signing';
 
 /** Posts a signed delivery the way a sender following Standard Webhooks does. */
 export async function postSigned(

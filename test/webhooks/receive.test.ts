@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getSettings, resetSettingsCache } from '../../shared/config/settings';
 import { createDatabaseAndContainers } from '../../shared/store/cosmos';
 import { receiveDelivery } from '../../shared/webhooks/receive';
-import { bodyHash, createReceipt, readReceipt } from '../../shared/webhooks/receipts';
+import { bodyHash, createReceipt, readReceipt } from '../../shared/deliveries/receipts';
 import { resetEnqueueForTests, setSenderForTests } from '../../shared/webhooks/enqueue';
-import { generateSecret, signedHeaders } from '../../shared/webhooks/signature';
+import { generateSecret, signedHeaders } from '../../shared/lib/signing';
 import { uid } from './client';
 
 /** Accepting a delivery against the real Cosmos emulator, with the queue write failing on purpose. */

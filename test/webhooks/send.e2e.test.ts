@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSecret } from '../../shared/webhooks/signature';
+import { generateSecret } from '../../shared/lib/signing';
 import { REPO_ROOT, startHostProcess, type HostProcess } from '../helpers/host-process';
 import { ev, uid } from './client';
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateSecret, secretKey, sign, signedHeaders, verify } from '../../shared/webhooks/signature';
+import { generateSecret, secretKey, sign, signedHeaders, verify } from '../../shared/lib/signing';
 import { resolveSource, SourceConfigError, mayWrite } from '../../shared/webhooks/sources';
 
 describe('Standard Webhooks signatures', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
-import { generateSecret, signedHeaders } from '../../shared/webhooks/signature';
+import { generateSecret, signedHeaders } from '../../shared/lib/signing';
 import { cpor, ev, getJson, postSigned, uid } from './client';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Settings } from '../../config/settings';
 import { resolveCertificationId } from '../catalog';
-import { toIsoDate } from '../dates';
+import { toIsoDate } from '../../lib/dates';
 import { getJsonWithRetry, type RetryPolicy } from '../http';
 import { sourceLimiter, type Semaphore } from '../limiter';
 import { parseShareLink } from '../share-link';

@@ -1,6 +1,6 @@
 import { notificationSettingsSchema } from '../../alerts/notification-url';
 import { AREAS } from '../../scoring';
-import { breakdownQuerySchema, forecastQuerySchema, historyQuerySchema } from '../../scores/http-schemas';
+import { breakdownQuerySchema, forecastQuerySchema, historyQuerySchema } from '../../score-history/http-schemas';
 import { simulationRequestSchema } from '../../simulation/changes';
 import { errorResponses, jsonContent, jsonSchema, pathParameter, queryParameters, type FeaturePaths, type Operation } from '../openapi-helpers';
 

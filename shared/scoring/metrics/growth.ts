@@ -1,5 +1,5 @@
 import { SourceData, type ScoringContext } from '../context';
-import { monthLabel } from '../dates';
+import { monthLabel } from '../../lib/dates';
 import { fmt, LazyLine, note, notCounted, pts, rangeText, round6 } from '../explain';
 import type { GrowthAbsoluteMetric, GrowthPercentMetric, Measure } from '../rules/schema';
 import type { Track } from '../snapshot';

@@ -1,5 +1,5 @@
 import { SourceData, type ScoringContext } from '../context';
-import { monthLabel } from '../dates';
+import { monthLabel } from '../../lib/dates';
 import { fmt, LazyLine, note, notCounted, pts, rangeText } from '../explain';
 import type { Criterion, NetCountMetric } from '../rules/schema';
 import type { Track } from '../snapshot';

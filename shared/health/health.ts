@@ -1,7 +1,7 @@
-import type { Settings } from './config/settings';
-import { getDatabase } from './store/cosmos';
-import { getQueueService } from './queues/client';
-import { appVersion } from './version';
+import type { Settings } from '../config/settings';
+import { getDatabase } from '../store/cosmos';
+import { getQueueService } from '../queues/client';
+import { appVersion } from '../lib/version';
 
 export interface DependencyStatus {
   ok: boolean;

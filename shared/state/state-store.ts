@@ -1,4 +1,5 @@
 import type { Container } from '@azure/cosmos';
+import { RequestCharges } from '../store/request-charges';
 import { getSettings } from '../config/settings';
 import { partnerSnapshotSchema, type PartnerSnapshot } from '../scoring/snapshot';
 import { getContainer } from '../store/cosmos';
@@ -19,27 +20,15 @@ export function partnersContainer(): Container {
   return getContainer(getSettings(), 'partners');
 }
 
-/** Counts what a unit of work cost, for logs and the benchmarks' per-partner figures. */
-export class Usage {
-  reads = 0;
-  writes = 0;
-  requestCharge = 0;
-  add(kind: 'read' | 'write', charge: number | undefined): void {
-    if (kind === 'read') this.reads++;
-    else this.writes++;
-    this.requestCharge += charge ?? 0;
-  }
-}
-
 function statusOf(e: unknown): number | undefined {
   const err = e as { code?: unknown; statusCode?: unknown };
   const code = typeof err.code === 'number' ? err.code : typeof err.statusCode === 'number' ? err.statusCode : undefined;
   return code;
 }
 
-export async function readStateDoc<T extends StateDoc>(partnerId: string, id: string, usage?: Usage): Promise<T | undefined> {
+export async function readStateDoc<T extends StateDoc>(partnerId: string, id: string, charges?: RequestCharges): Promise<T | undefined> {
   const res = await partnersContainer().item(id, partnerId).read<T>();
-  usage?.add('read', res.requestCharge);
+  charges?.add('read', res.requestCharge);
   return res.statusCode === 404 ? undefined : (res.resource as T | undefined);
 }
 
@@ -58,22 +47,22 @@ export async function updateStateDoc<T extends StateDoc>(
   id: string,
   init: () => T,
   mutate: (doc: T) => boolean,
-  opts: { usage?: Usage; maxAttempts?: number } = {},
+  opts: { charges?: RequestCharges; maxAttempts?: number } = {},
 ): Promise<{ doc: T; changed: boolean }> {
   const container = partnersContainer();
   const maxAttempts = opts.maxAttempts ?? 20;
   for (let attempt = 1; ; attempt++) {
-    const current = await readStateDoc<T>(partnerId, id, opts.usage);
+    const current = await readStateDoc<T>(partnerId, id, opts.charges);
     const doc: T = current ? structuredClone(current) : init();
     if (!mutate(doc)) return { doc: current ?? doc, changed: false };
     try {
       if (current?._etag) {
         const res = await container.item(id, partnerId).replace(doc, { accessCondition: { type: 'IfMatch', condition: current._etag } });
-        opts.usage?.add('write', res.requestCharge);
+        opts.charges?.add('write', res.requestCharge);
         return { doc: res.resource as T, changed: true };
       }
       const res = await container.items.create(doc);
-      opts.usage?.add('write', res.requestCharge);
+      opts.charges?.add('write', res.requestCharge);
       return { doc: res.resource as T, changed: true };
     } catch (e) {
       const status = statusOf(e);
@@ -101,13 +90,13 @@ export interface LoadedState {
 }
 
 /** Loads a partner's whole state with point reads; undefined when the partner is unknown. */
-export async function loadPartnerState(partnerId: string, usage?: Usage): Promise<LoadedState | undefined> {
-  const profile = await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, usage);
+export async function loadPartnerState(partnerId: string, charges?: RequestCharges): Promise<LoadedState | undefined> {
+  const profile = await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, charges);
   if (!profile) return undefined;
   const [associations, professionals, ...telemetry] = await Promise.all([
-    readStateDoc<AssociationsDoc>(partnerId, DOC_IDS.associations, usage),
-    readStateDoc<ProfessionalsDoc>(partnerId, DOC_IDS.professionals, usage),
-    ...profile.telemetryMonths.map((m) => readStateDoc<TelemetryDoc>(partnerId, DOC_IDS.telemetry(m), usage)),
+    readStateDoc<AssociationsDoc>(partnerId, DOC_IDS.associations, charges),
+    readStateDoc<ProfessionalsDoc>(partnerId, DOC_IDS.professionals, charges),
+    ...profile.telemetryMonths.map((m) => readStateDoc<TelemetryDoc>(partnerId, DOC_IDS.telemetry(m), charges)),
   ]);
   return {
     profile,
@@ -147,8 +136,8 @@ export function toSnapshot(state: LoadedState): PartnerSnapshot {
   });
 }
 
-export async function loadPartnerSnapshot(partnerId: string, usage?: Usage): Promise<PartnerSnapshot | undefined> {
-  const state = await loadPartnerState(partnerId, usage);
+export async function loadPartnerSnapshot(partnerId: string, charges?: RequestCharges): Promise<PartnerSnapshot | undefined> {
+  const state = await loadPartnerState(partnerId, charges);
   return state ? toSnapshot(state) : undefined;
 }
 

@@ -1,7 +1,7 @@
 import type { Container, PatchOperation } from '@azure/cosmos';
 import { getSettings } from '../config/settings';
 import { getContainer } from '../store/cosmos';
-import { withThrottleRetry } from '../retry';
+import { withThrottleRetry } from '../lib/retry';
 
 /**
  * Run records of the scheduled jobs (nightly recompute, certification sync), in the `runs` container (pk /id).

@@ -1,10 +1,10 @@
 import { AREA_NAMES, evaluateQualificationWindow, type AreaId, type DailyQualification } from '../scoring';
 import { DOC_IDS, type ProfileDoc } from '../state/documents';
-import { readStateDoc } from '../state/store';
-import { daysBetween, firstDayOfMonthIndex, monthIndex, monthsBetween, todayUtc } from './dates';
+import { readStateDoc } from '../state/state-store';
+import { daysBetween, firstDayOfMonth, monthIndex, monthsBetween, todayUtc } from '../lib/dates';
 import { gunzipSync } from 'node:zlib';
 import type { AreaSummary, ProjectedLoss, ScoreDayDoc, StoredAreaScore } from './documents';
-import { readHistory, readScoreDay, readScoreStatus } from './store';
+import { readHistory, readScoreDay, readScoreStatus } from './score-store';
 
 /** The longest history range one request may ask for (a qualification window is at most about 184 days). */
 export const MAX_HISTORY_DAYS = 400;
@@ -81,7 +81,7 @@ export interface HistoryView {
 
 /** The default range: the qualification window (the current month and the five before, up to today). */
 export function defaultHistoryRange(today: string): { from: string; to: string } {
-  return { from: firstDayOfMonthIndex(monthIndex(today) - 5), to: today };
+  return { from: firstDayOfMonth(monthIndex(today) - 5), to: today };
 }
 
 export function checkHistoryRange(from: string, to: string): string | undefined {
@@ -95,7 +95,7 @@ export function checkHistoryRange(from: string, to: string): string | undefined 
 export function resolveHistoryRange(range: { from?: string; to?: string }, today = todayUtc()): { from: string; to: string } {
   const def = defaultHistoryRange(today);
   const to = range.to ?? def.to;
-  const from = range.from ?? (range.to ? firstDayOfMonthIndex(monthIndex(range.to) - 5) : def.from);
+  const from = range.from ?? (range.to ? firstDayOfMonth(monthIndex(range.to) - 5) : def.from);
   return { from, to };
 }
 

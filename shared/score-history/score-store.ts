@@ -1,5 +1,6 @@
-import { partnersContainer, type Usage } from '../state/store';
-import { withThrottleRetry } from '../retry';
+import { partnersContainer } from '../state/state-store';
+import type { RequestCharges } from '../store/request-charges';
+import { withThrottleRetry } from '../lib/retry';
 import { SCORE_DOC_IDS, type AlertsDoc, type HistoryDoc, type ScoreDayDoc, type ScoreStatusDoc } from './documents';
 
 const statusCode = (e: unknown): number | undefined => {
@@ -9,15 +10,15 @@ const statusCode = (e: unknown): number | undefined => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Point read of one of a partner's documents; undefined when it does not exist. */
-export async function readDoc<T extends object>(partnerId: string, id: string, usage?: Usage): Promise<T | undefined> {
+export async function readDoc<T extends object>(partnerId: string, id: string, charges?: RequestCharges): Promise<T | undefined> {
   const res = await withThrottleRetry(() => partnersContainer().item(id, partnerId).read<T>());
-  usage?.add('read', res.requestCharge);
+  charges?.add('read', res.requestCharge);
   return res.statusCode === 404 ? undefined : (res.resource as T | undefined);
 }
 
-export async function upsertDoc<T extends { id: string; partnerId: string }>(doc: T, usage?: Usage): Promise<void> {
+export async function upsertDoc<T extends { id: string; partnerId: string }>(doc: T, charges?: RequestCharges): Promise<void> {
   const res = await withThrottleRetry(() => partnersContainer().items.upsert(doc));
-  usage?.add('write', res.requestCharge);
+  charges?.add('write', res.requestCharge);
 }
 
 /**
@@ -29,12 +30,12 @@ export async function updateDoc<T extends { id: string; partnerId: string; _etag
   id: string,
   init: () => T,
   mutate: (doc: T) => boolean,
-  opts: { usage?: Usage; current?: T | null } = {},
+  opts: { charges?: RequestCharges; current?: T | null } = {},
 ): Promise<{ doc: T; changed: boolean }> {
   const container = partnersContainer();
   let preread: T | null | undefined = opts.current;
   for (let attempt = 1; ; attempt++) {
-    const current = preread !== undefined ? preread ?? undefined : await readDoc<T>(partnerId, id, opts.usage);
+    const current = preread !== undefined ? preread ?? undefined : await readDoc<T>(partnerId, id, opts.charges);
     preread = undefined;
     const doc: T = current ? structuredClone(current) : init();
     if (!mutate(doc)) return { doc: current ?? doc, changed: false };
@@ -42,7 +43,7 @@ export async function updateDoc<T extends { id: string; partnerId: string; _etag
       const res = current?._etag
         ? await withThrottleRetry(() => container.item(id, partnerId).replace(doc, { accessCondition: { type: 'IfMatch', condition: current._etag! } }))
         : await withThrottleRetry(() => container.items.create(doc));
-      opts.usage?.add('write', res.requestCharge);
+      opts.charges?.add('write', res.requestCharge);
       return { doc: res.resource as unknown as T, changed: true };
     } catch (e) {
       const s = statusCode(e);
@@ -55,7 +56,7 @@ export async function updateDoc<T extends { id: string; partnerId: string; _etag
   }
 }
 
-export const readScoreStatus = (partnerId: string, usage?: Usage) => readDoc<ScoreStatusDoc>(partnerId, SCORE_DOC_IDS.status, usage);
-export const readScoreDay = (partnerId: string, date: string, usage?: Usage) => readDoc<ScoreDayDoc>(partnerId, SCORE_DOC_IDS.day(date), usage);
-export const readHistory = (partnerId: string, month: string, usage?: Usage) => readDoc<HistoryDoc>(partnerId, SCORE_DOC_IDS.history(month), usage);
-export const readAlerts = (partnerId: string, usage?: Usage) => readDoc<AlertsDoc>(partnerId, SCORE_DOC_IDS.alerts, usage);
+export const readScoreStatus = (partnerId: string, charges?: RequestCharges) => readDoc<ScoreStatusDoc>(partnerId, SCORE_DOC_IDS.status, charges);
+export const readScoreDay = (partnerId: string, date: string, charges?: RequestCharges) => readDoc<ScoreDayDoc>(partnerId, SCORE_DOC_IDS.day(date), charges);
+export const readHistory = (partnerId: string, month: string, charges?: RequestCharges) => readDoc<HistoryDoc>(partnerId, SCORE_DOC_IDS.history(month), charges);
+export const readAlerts = (partnerId: string, charges?: RequestCharges) => readDoc<AlertsDoc>(partnerId, SCORE_DOC_IDS.alerts, charges);

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { AREAS } from '../scoring';
-import { isCalendarDate } from './dates';
+import { isCalendarDate } from '../lib/dates';
+
 
 /** Inputs of the score endpoints, validated here so the function files stay adapters and OpenAPI reads the same schemas. */
 export const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
 export const areaSchema = z.enum(AREAS, { message: `unknown area; use one of ${AREAS.join(', ')}` });
-export const partnerIdSchema = z.string().min(1).max(128).regex(/^[^/\\?#]+$/, 'must not contain / \\ ? or #');
 export const breakdownQuerySchema = z.object({ date: calendarDate.optional().describe('Day of the stored score (default: the latest).') }).strict();
 export const historyQuerySchema = z
   .object({

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { getSettings } from '../config/settings';
-import { registerPartner } from '../recompute/directory';
-import { clearRecomputePending } from '../recompute/request';
-import { scorePartner, scoringSettingsFromApp, type AreaScore, type MetricScore, type PartnerScore, type PartnerSnapshot, type ScoringSettings } from '../scoring';
-import { loadPartnerState, toSnapshot, Usage, type LoadedState } from '../state/store';
+import { appScoringSettings } from '../config/scoring';
+import { registerPartner } from './directory';
+import { clearRecomputePending } from './request';
+import { scorePartner, type AreaScore, type MetricScore, type PartnerScore, type PartnerSnapshot, type ScoringSettings } from '../scoring';
+import { loadPartnerState, toSnapshot, type LoadedState } from '../state/state-store';
+import { RequestCharges } from '../store/request-charges';
 import { forecastScores } from '../forecast/forecast';
-import { recordAlerts, type NewAlert } from '../alerts/store';
-import { addDays, monthOf } from './dates';
+import { recordAlerts, type NewAlert } from '../alerts/alert-store';
+import { addDays, monthOf } from '../lib/dates';
 import {
   MAX_STORED_EXPLANATION_LINES,
   SCORE_DOC_IDS,
@@ -18,15 +19,11 @@ import {
   type ScoreDayDoc,
   type ScoreStatusDoc,
   type StoredAreaScore,
-} from './documents';
-import { readHistory, readScoreStatus, updateDoc } from './store';
+} from '../score-history/documents';
+import { readHistory, readScoreStatus, updateDoc } from '../score-history/score-store';
 
 /** How far ahead the nightly recompute looks for a designation that would be lost. */
 export const AT_RISK_HORIZON_DAYS = 60;
-
-export function appScoringSettings(): Partial<ScoringSettings> {
-  return scoringSettingsFromApp(getSettings());
-}
 
 function capMetric(m: MetricScore): MetricScore {
   if (m.explanation.length <= MAX_STORED_EXPLANATION_LINES) return m;
@@ -82,7 +79,7 @@ export interface RecomputeResult {
   statusChanges: { area: string; from: string; to: string }[];
   /** Alerts whose notification should be (re)sent. */
   notify: string[];
-  usage: Usage;
+  charges: RequestCharges;
 }
 
 export interface RecomputeOptions {
@@ -90,16 +87,16 @@ export interface RecomputeOptions {
   reason: string;
   runId?: string;
   now?: Date;
-  usage?: Usage;
+  charges?: RequestCharges;
 }
 
-async function loadFresh(partnerId: string, usage: Usage): Promise<LoadedState | undefined> {
-  const state = await loadPartnerState(partnerId, usage);
+async function loadFresh(partnerId: string, charges: RequestCharges): Promise<LoadedState | undefined> {
+  const state = await loadPartnerState(partnerId, charges);
   // Clearing the coalescing flag before the read that is scored means a change after it asks for a new recompute.
   // Nightly runs mostly find no flag, and skip the extra read and write.
   if (state?.profile.recomputePendingSince) {
-    await clearRecomputePending(partnerId, usage);
-    return loadPartnerState(partnerId, usage);
+    await clearRecomputePending(partnerId, charges);
+    return loadPartnerState(partnerId, charges);
   }
   return state;
 }
@@ -110,11 +107,11 @@ async function loadFresh(partnerId: string, usage: Usage): Promise<LoadedState |
  * documents, and a rerun that would change nothing writes nothing.
  */
 export async function recomputePartner(partnerId: string, opts: RecomputeOptions): Promise<RecomputeResult> {
-  const usage = opts.usage ?? new Usage();
+  const charges = opts.charges ?? new RequestCharges();
   const now = opts.now ?? new Date();
   const date = opts.date;
-  const [state, status, history] = await Promise.all([loadFresh(partnerId, usage), readScoreStatus(partnerId, usage), readHistory(partnerId, monthOf(date), usage)]);
-  if (!state) return { outcome: 'unknown-partner', date, changed: false, statusChanges: [], notify: [], usage };
+  const [state, status, history] = await Promise.all([loadFresh(partnerId, charges), readScoreStatus(partnerId, charges), readHistory(partnerId, monthOf(date), charges)]);
+  if (!state) return { outcome: 'unknown-partner', date, changed: false, statusChanges: [], notify: [], charges };
 
   const snapshot: PartnerSnapshot = toSnapshot(state);
   const settings = appScoringSettings();
@@ -122,12 +119,12 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
   const areas = storedAreas(score);
   const hash = contentHash(date, state.profile.stateVersion, score);
   if (status && status.latestDate === date && status.contentHash === hash) {
-    return { outcome: 'done', date, changed: false, statusChanges: [], notify: [], usage };
+    return { outcome: 'done', date, changed: false, statusChanges: [], notify: [], charges };
   }
   // Two recomputes of one partner at once: one that read an older state than the stored result writes nothing.
   const older = (s: { stateVersion: number } | undefined) => s !== undefined && s.stateVersion > state.profile.stateVersion;
   if (status && status.latestDate === date && older(status)) {
-    return { outcome: 'done', date, changed: false, statusChanges: [], notify: [], usage };
+    return { outcome: 'done', date, changed: false, statusChanges: [], notify: [], charges };
   }
 
   const dayDoc: ScoreDayDoc = {
@@ -189,7 +186,7 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
   // The status goes last: once it holds this result, a rerun finds nothing to do, so everything before it is
   // in place (a crash before it reruns the whole set, and alert ids make the alerts come out the same).
   const [, , notify] = await Promise.all([
-    updateDoc<ScoreDayDoc>(partnerId, dayDoc.id, () => dayDoc, (doc) => (older(doc) ? false : (Object.assign(doc, dayDoc), true)), { usage }),
+    updateDoc<ScoreDayDoc>(partnerId, dayDoc.id, () => dayDoc, (doc) => (older(doc) ? false : (Object.assign(doc, dayDoc), true)), { charges }),
     updateDoc<HistoryDoc>(
       partnerId,
       SCORE_DOC_IDS.history(monthOf(date)),
@@ -200,13 +197,13 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
         doc.days[date] = entry;
         return true;
       },
-      { usage, current: history ?? null },
+      { charges, current: history ?? null },
     ),
-    alerts.length ? recordAlerts(partnerId, alerts, { notificationUrl: state.profile.notificationUrl, now, usage }) : Promise.resolve([] as string[]),
+    alerts.length ? recordAlerts(partnerId, alerts, { notificationUrl: state.profile.notificationUrl, now, charges }) : Promise.resolve([] as string[]),
   ]);
   // The first result of a partner puts it in the nightly run's directory: before the status (the commit point),
   // so a failure here is retried by the redelivered message instead of being skipped as "unchanged".
-  if (!status) await registerPartner(partnerId, usage);
+  if (!status) await registerPartner(partnerId, charges);
   if (current) {
     await updateDoc<ScoreStatusDoc>(
       partnerId,
@@ -227,8 +224,8 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
         doc.projectedLosses = projectedLosses;
         return true;
       },
-      { usage, current: status ?? null },
+      { charges, current: status ?? null },
     );
   }
-  return { outcome: 'done', date, changed: true, statusChanges, notify, usage };
+  return { outcome: 'done', date, changed: true, statusChanges, notify, charges };
 }

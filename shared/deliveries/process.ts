@@ -1,8 +1,9 @@
 import { getSettings } from '../config/settings';
 import { markStateChanged } from '../recompute/request';
 import { DOC_IDS, type AssociationsDoc, type ProfessionalsDoc, type ProfileDoc, type TelemetryDoc } from '../state/documents';
-import { initAssociations, initProfessionals, initProfile, initTelemetry, updateStateDoc, Usage } from '../state/store';
-import { readReceipt, markReceiptApplied } from '../webhooks/receipts';
+import { initAssociations, initProfessionals, initProfile, initTelemetry, updateStateDoc } from '../state/state-store';
+import { RequestCharges } from '../store/request-charges';
+import { readReceipt, markReceiptApplied } from './receipts';
 import {
   applyAssociationEvents,
   applyProfessionalEvents,
@@ -13,10 +14,10 @@ import {
   type EventOutcome,
   type ProfessionalEvent,
   type TelemetryEvent,
-} from './apply';
-import { queueMessageSchema, type EventsMessage } from './message';
-import type { WebhookEvent } from './schemas';
-import { zodDetails } from '../validation';
+} from '../events/apply';
+import { queueMessageSchema, type EventsMessage } from '../events/message';
+import type { WebhookEvent } from '../events/schemas';
+import { zodDetails } from '../lib/validation';
 
 /** A message that can never succeed: it goes straight to the dead-letter store instead of being retried. */
 export class PermanentMessageError extends Error {}
@@ -41,14 +42,14 @@ async function update<D extends AssociationsDoc | ProfessionalsDoc | TelemetryDo
   docId: string,
   init: () => D,
   apply: (doc: D) => EventOutcome[],
-  usage: Usage,
+  charges: RequestCharges,
 ): Promise<{ outcomes: EventOutcome[]; changed: boolean }> {
   let outcomes: EventOutcome[] = [];
   const { changed } = await updateStateDoc<D>(partnerId, docId, init, (doc) => {
     const before = JSON.stringify(doc);
     outcomes = apply(doc);
     return JSON.stringify(doc) !== before;
-  }, { usage });
+  }, { charges });
   return { outcomes, changed };
 }
 
@@ -93,17 +94,17 @@ export interface PartnerApplyResult {
  * Applies one partner's events: one read-modify-write per document touched (associations,
  * professionals, each telemetry month), then the month list on the profile, then one recompute request.
  */
-export async function applyPartnerEvents(partnerId: string, events: readonly WebhookEvent[], source: string | ((e: WebhookEvent) => string), opts: { retry?: boolean; usage?: Usage } = {}): Promise<PartnerApplyResult> {
-  const usage = opts.usage ?? new Usage();
+export async function applyPartnerEvents(partnerId: string, events: readonly WebhookEvent[], source: string | ((e: WebhookEvent) => string), opts: { retry?: boolean; charges?: RequestCharges } = {}): Promise<PartnerApplyResult> {
+  const charges = opts.charges ?? new RequestCharges();
   const assoc = events.filter(isAssociationEvent) as AssociationEvent[];
   const prof = events.filter(isProfessionalEvent) as ProfessionalEvent[];
   const byMonth = new Map<string, TelemetryEvent[]>();
   for (const e of events) if (e.type === 'telemetry.monthly') byMonth.set(e.data.month, [...(byMonth.get(e.data.month) ?? []), e]);
 
   const work: Promise<{ outcomes: EventOutcome[]; changed: boolean }>[] = [];
-  if (assoc.length) work.push(update<AssociationsDoc>(partnerId, DOC_IDS.associations, initAssociations(partnerId), (d) => applyAssociationEvents(d, assoc), usage));
-  if (prof.length) work.push(update<ProfessionalsDoc>(partnerId, DOC_IDS.professionals, initProfessionals(partnerId), (d) => applyProfessionalEvents(d, prof, source), usage));
-  for (const [month, list] of byMonth) work.push(update<TelemetryDoc>(partnerId, DOC_IDS.telemetry(month), initTelemetry(partnerId, month), (d) => applyTelemetryEvents(d, list), usage));
+  if (assoc.length) work.push(update<AssociationsDoc>(partnerId, DOC_IDS.associations, initAssociations(partnerId), (d) => applyAssociationEvents(d, assoc), charges));
+  if (prof.length) work.push(update<ProfessionalsDoc>(partnerId, DOC_IDS.professionals, initProfessionals(partnerId), (d) => applyProfessionalEvents(d, prof, source), charges));
+  for (const [month, list] of byMonth) work.push(update<TelemetryDoc>(partnerId, DOC_IDS.telemetry(month), initTelemetry(partnerId, month), (d) => applyTelemetryEvents(d, list), charges));
   const results = await Promise.all(work);
   let changed = results.some((r) => r.changed);
 
@@ -116,7 +117,7 @@ export async function applyPartnerEvents(partnerId: string, events: readonly Web
         if (!missing.length) return false;
         doc.telemetryMonths = [...doc.telemetryMonths, ...missing].sort();
         return true;
-      }, { usage });
+      }, { charges });
       changed ||= r.changed;
       rememberMonths(partnerId, months);
     }
@@ -127,7 +128,7 @@ export async function applyPartnerEvents(partnerId: string, events: readonly Web
     recomputeRequested = true;
     if (!recomputeStillAhead(partnerId)) {
       const askedAt = Date.now();
-      const { enqueued } = await markStateChanged(partnerId, { usage });
+      const { enqueued } = await markStateChanged(partnerId, { charges });
       if (enqueued) recomputeAsked.set(partnerId, askedAt);
     }
   }
@@ -154,7 +155,7 @@ export interface MessageResult {
   results: PartnerApplyResult[];
   /** Deliveries of the message that can never be applied (their receipt is gone); to dead-letter one by one. */
   unusable: { delivery: EventsMessage; reason: string }[];
-  usage: Usage;
+  charges: RequestCharges;
 }
 
 /**
@@ -163,7 +164,7 @@ export interface MessageResult {
  */
 export async function processDelivery(value: unknown, opts: { retry?: boolean } = {}): Promise<MessageResult> {
   const deliveries = parseEventsMessage(value);
-  const usage = new Usage();
+  const charges = new RequestCharges();
   const unusable: MessageResult['unusable'] = [];
   const loaded = await pool(deliveries, 8, async (d) => {
     try {
@@ -182,11 +183,11 @@ export async function processDelivery(value: unknown, opts: { retry?: boolean } 
       byPartner.set(e.partnerId, [...(byPartner.get(e.partnerId) ?? []), e]);
     }
   }
-  const results = await pool([...byPartner], 8, ([partnerId, list]) => applyPartnerEvents(partnerId, list, (e) => sourceOf.get(e) ?? 'unknown', { retry: opts.retry, usage }));
+  const results = await pool([...byPartner], 8, ([partnerId, list]) => applyPartnerEvents(partnerId, list, (e) => sourceOf.get(e) ?? 'unknown', { retry: opts.retry, charges }));
   const outcomes = new Map<string, EventOutcome>();
   for (const o of results.flatMap((r) => r.outcomes)) if (!outcomes.has(`${o.partnerId}\u0000${o.eventId}`)) outcomes.set(`${o.partnerId}\u0000${o.eventId}`, o);
   await pool(loaded.filter((l) => l.events.length), 8, ({ d, events }) =>
     markReceiptApplied(d.receiptId, events.map((e) => outcomes.get(`${e.partnerId}\u0000${e.id}`)).filter((o): o is EventOutcome => o !== undefined)),
   );
-  return { deliveries, results, unusable, usage };
+  return { deliveries, results, unusable, charges };
 }

@@ -7,8 +7,8 @@ let version: string | undefined;
 export function appVersion(): string {
   if (version) return version;
   if (process.env.APP_VERSION) return (version = process.env.APP_VERSION);
-  // Compiled code sits at dist/shared/version.js, source at shared/version.ts: look up for package.json.
-  for (const rel of ['..', '../..']) {
+  // Compiled code sits at dist/shared/lib/version.js, source at shared/lib/version.ts: look up for package.json.
+  for (const rel of ['../..', '../../..']) {
     try {
       const pkg = JSON.parse(readFileSync(path.join(__dirname, rel, 'package.json'), 'utf8')) as { name?: string; version?: string };
       if (pkg.name === 'pcs-tracker' && pkg.version) return (version = pkg.version);

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { beginRecomputeRun, fanOutRun } from '../../shared/recompute/run';
 import { DIRECTORY_BUCKETS, DIRECTORY_PARTITION, listDirectory, registerPartner } from '../../shared/recompute/directory';
-import { importSnapshotAsState } from '../../shared/recompute/snapshot-import';
+import { importSnapshotAsState } from '../../tools/fixtures/snapshot-import';
 import { sendMessages } from '../../shared/queues/send';
 import { QUEUES } from '../../shared/queues/names';
-import { recomputePartner } from '../../shared/scores/recompute';
-import { readScoreDay, readScoreStatus, updateDoc, upsertDoc } from '../../shared/scores/store';
-import { getRun } from '../../shared/runs/store';
+import { recomputePartner } from '../../shared/recompute/partner';
+import { readScoreDay, readScoreStatus, updateDoc, upsertDoc } from '../../shared/score-history/score-store';
+import { getRun } from '../../shared/runs/run-store';
 import { isolatedStores, newPartnerId, type IsolatedStores } from './env';
 import { partnerSnapshot } from './fixtures';
 
@@ -41,7 +41,7 @@ async function scoredPartner(prefix: string) {
   return { p, status, day, v: status.stateVersion };
 }
 
-describe('review fixes: fan-out, directory registration, concurrent recomputes', () => {
+describe('recompute runs survive lost page sends, failed registrations and out-of-order writers', () => {
   let stores: IsolatedStores;
   beforeAll(async () => {
     stores = await isolatedStores();

@@ -1,6 +1,6 @@
-import type { Usage } from '../state/store';
-import { MAX_ALERTS, SCORE_DOC_IDS, SCORES_SCHEMA_VERSION, type Alert, type AlertsDoc } from '../scores/documents';
-import { readAlerts, updateDoc } from '../scores/store';
+import type { RequestCharges } from '../store/request-charges';
+import { MAX_ALERTS, SCORE_DOC_IDS, SCORES_SCHEMA_VERSION, type Alert, type AlertsDoc } from '../score-history/documents';
+import { readAlerts, updateDoc } from '../score-history/score-store';
 
 export type NewAlert = Omit<Alert, 'createdAt' | 'notification'>;
 
@@ -11,7 +11,7 @@ const emptyAlerts = (partnerId: string) => (): AlertsDoc => ({ id: SCORE_DOC_IDS
  * the same alert). Returns the ids whose notification is still to be delivered, new or left pending by an
  * earlier attempt that did not get as far as enqueuing it.
  */
-export async function recordAlerts(partnerId: string, alerts: NewAlert[], opts: { notificationUrl?: string; now?: Date; usage?: Usage } = {}): Promise<string[]> {
+export async function recordAlerts(partnerId: string, alerts: NewAlert[], opts: { notificationUrl?: string; now?: Date; charges?: RequestCharges } = {}): Promise<string[]> {
   const now = (opts.now ?? new Date()).toISOString();
   let pending: string[] = [];
   await updateDoc<AlertsDoc>(partnerId, SCORE_DOC_IDS.alerts, emptyAlerts(partnerId), (doc) => {
@@ -30,7 +30,7 @@ export async function recordAlerts(partnerId: string, alerts: NewAlert[], opts: 
     }
     if (doc.items.length > MAX_ALERTS) doc.items.length = MAX_ALERTS;
     return changed;
-  }, { usage: opts.usage });
+  }, { charges: opts.charges });
   return pending;
 }
 

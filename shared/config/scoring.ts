@@ -1,0 +1,7 @@
+import { scoringSettingsFromApp, type ScoringSettings } from '../scoring';
+import { getSettings } from './settings';
+
+/** The engine's settings as this deployment configures them (QUALIFY_METRIC_TEST). */
+export function appScoringSettings(): Partial<ScoringSettings> {
+  return scoringSettingsFromApp(getSettings());
+}
