@@ -37,6 +37,12 @@ export interface ChangeProblem {
   message: string;
 }
 
+/** The items that do not match, or undefined when none matched (a removal of something that is not there). */
+function without<T>(items: T[], matches: (item: T) => boolean): T[] | undefined {
+  const kept = items.filter((x) => !matches(x));
+  return kept.length === items.length ? undefined : kept;
+}
+
 /** Applies the changes in order to a copy of the snapshot; a change that does not fit the state is a problem naming it. */
 export function applyChanges(base: PartnerSnapshot, changes: readonly SimulationChange[]): { snapshot: PartnerSnapshot; problems: ChangeProblem[] } {
   const s: PartnerSnapshot = structuredClone(base);
@@ -50,9 +56,9 @@ export function applyChanges(base: PartnerSnapshot, changes: readonly Simulation
         s.customers.push(c.customer);
         return;
       case 'remove-customer': {
-        const before = s.customers.length;
-        s.customers = s.customers.filter((x) => x.tenantId !== c.tenantId);
-        if (s.customers.length === before) return fail('tenantId', `no customer ${c.tenantId}`);
+        const kept = without(s.customers, (x) => x.tenantId === c.tenantId);
+        if (!kept) return fail('tenantId', `no customer ${c.tenantId}`);
+        s.customers = kept;
         // A customer that leaves takes its associations and usage with it.
         s.associations = s.associations.filter((a) => a.tenantId !== c.tenantId);
         s.telemetry = s.telemetry.filter((t) => t.tenantId !== c.tenantId);
@@ -63,9 +69,9 @@ export function applyChanges(base: PartnerSnapshot, changes: readonly Simulation
         s.associations.push(c.association);
         return;
       case 'remove-association': {
-        const before = s.associations.length;
-        s.associations = s.associations.filter((x) => x.id !== c.id);
-        if (s.associations.length === before) return fail('id', `no association ${c.id}`);
+        const kept = without(s.associations, (x) => x.id === c.id);
+        if (!kept) return fail('id', `no association ${c.id}`);
+        s.associations = kept;
         return;
       }
       case 'add-telemetry':
@@ -73,9 +79,9 @@ export function applyChanges(base: PartnerSnapshot, changes: readonly Simulation
         return;
       case 'remove-telemetry': {
         const match = (t: PartnerSnapshot['telemetry'][number]) => t.tenantId === c.tenantId && (!c.workload || t.workload === c.workload) && (!c.month || t.month === c.month);
-        const before = s.telemetry.length;
-        s.telemetry = s.telemetry.filter((t) => !match(t));
-        if (s.telemetry.length === before) return fail('tenantId', `no telemetry of tenant ${c.tenantId}${c.workload ? `, workload ${c.workload}` : ''}${c.month ? `, month ${c.month}` : ''}`);
+        const kept = without(s.telemetry, match);
+        if (!kept) return fail('tenantId', `no telemetry of tenant ${c.tenantId}${c.workload ? `, workload ${c.workload}` : ''}${c.month ? `, month ${c.month}` : ''}`);
+        s.telemetry = kept;
         return;
       }
       case 'add-professional':
@@ -83,9 +89,9 @@ export function applyChanges(base: PartnerSnapshot, changes: readonly Simulation
         s.professionals.push(c.professional);
         return;
       case 'remove-professional': {
-        const before = s.professionals.length;
-        s.professionals = s.professionals.filter((x) => x.id !== c.id);
-        if (s.professionals.length === before) return fail('id', `no professional ${c.id}`);
+        const kept = without(s.professionals, (x) => x.id === c.id);
+        if (!kept) return fail('id', `no professional ${c.id}`);
+        s.professionals = kept;
         return;
       }
       case 'add-certification': {
@@ -98,9 +104,9 @@ export function applyChanges(base: PartnerSnapshot, changes: readonly Simulation
       case 'remove-certification': {
         const p = s.professionals.find((x) => x.id === c.professionalId);
         if (!p) return fail('professionalId', `no professional ${c.professionalId}`);
-        const before = p.certifications.length;
-        p.certifications = p.certifications.filter((h) => h.certificationId !== c.certificationId);
-        if (p.certifications.length === before) return fail('certificationId', `${c.professionalId} does not hold ${c.certificationId}`);
+        const kept = without(p.certifications, (h) => h.certificationId === c.certificationId);
+        if (!kept) return fail('certificationId', `${c.professionalId} does not hold ${c.certificationId}`);
+        p.certifications = kept;
         return;
       }
     }
