@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
 import { startFakeLearn, type FakeLearn } from '../../tools/fixtures/fake-learn';
-import { professional, readProfessionals, readProfile, seedPartner, suffix, useOwnDatabase } from './helpers';
+import { isolatedStores } from '../helpers/emulators';
+import { uniqueSuffix } from '../helpers/ids';
+import { professional, readProfessionals, readProfile, seedPartner } from './helpers';
 
 /**
  * The certification sync end to end: the compiled app in the local host, the Cosmos emulator and Azurite over
@@ -13,7 +15,7 @@ const CONCURRENCY = 3;
 const TIMEOUT_MS = 300;
 let host: HostProcess;
 let learn: FakeLearn;
-const s = suffix();
+const s = uniqueSuffix();
 const P = { good: `p-good-${s}`, mixed: `p-mixed-${s}`, down: `p-down-${s}`, empty: `p-empty-${s}`, reg: `p-reg-${s}` };
 const link = (shareId: string) => `https://learn.microsoft.com/en-us/users/someone/transcript/${shareId}`;
 const today = new Date().toISOString().slice(0, 10);
@@ -27,14 +29,16 @@ const put = (path: string, body: unknown) => api(path, { method: 'PUT', body: JS
 
 beforeAll(async () => {
   learn = await startFakeLearn({ slowMs: 1500, latencyMs: 30 });
-  const env = await useOwnDatabase({
-    LEARN_BASE_URL: learn.url,
-    CERT_SYNC_CONCURRENCY: String(CONCURRENCY),
-    CERT_SYNC_TIMEOUT_MS: String(TIMEOUT_MS),
-    CERT_SYNC_MAX_ATTEMPTS: '3',
-    CERT_SYNC_BACKOFF_MS: '50',
-    CERT_IMPORTS_CONTAINER: `cert-imports-${s}`,
-    RECOMPUTE_COALESCE_SECONDS: '0',
+  const { env } = await isolatedStores({
+    env: {
+      LEARN_BASE_URL: learn.url,
+      CERT_SYNC_CONCURRENCY: String(CONCURRENCY),
+      CERT_SYNC_TIMEOUT_MS: String(TIMEOUT_MS),
+      CERT_SYNC_MAX_ATTEMPTS: '3',
+      CERT_SYNC_BACKOFF_MS: '50',
+      CERT_IMPORTS_CONTAINER: `cert-imports-${s}`,
+      RECOMPUTE_COALESCE_SECONDS: '0',
+    },
   });
   // Six good transcripts for one partner, so the bound of 3 at once is actually pressed.
   const goodPeople = Array.from({ length: 6 }, (_, i) => professional(`g${i}`, { transcriptUrl: link(`good${s}${i}`), email: `g${i}@example.com` }));

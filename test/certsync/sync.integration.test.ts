@@ -9,7 +9,9 @@ import { getRun, setRunTotal, startRun } from '../../shared/runs/run-store';
 import { DOC_IDS, type ProfessionalsDoc } from '../../shared/state/documents';
 import { initProfessionals, updateStateDoc } from '../../shared/state/state-store';
 import { startFakeLearn, type FakeLearn } from '../../tools/fixtures/fake-learn';
-import { professional, readProfessionals, readProfile, seedPartner, suffix, useOwnDatabase } from './helpers';
+import { isolatedStores } from '../helpers/emulators';
+import { uniqueSuffix } from '../helpers/ids';
+import { professional, readProfessionals, readProfile, seedPartner } from './helpers';
 
 /**
  * The sync of one partner in process, against the Cosmos emulator, Azurite (recompute requests) and the fake
@@ -17,13 +19,13 @@ import { professional, readProfessionals, readProfile, seedPartner, suffix, useO
  */
 
 let learn: FakeLearn;
-const s = suffix();
+const s = uniqueSuffix();
 const link = (shareId: string) => `https://learn.microsoft.com/en-us/users/someone/transcript/${shareId}`;
 const learnSource = () => new LearnTranscriptSource({ ...getSettings(), LEARN_BASE_URL: learn.url, CERT_SYNC_MAX_ATTEMPTS: 2, CERT_SYNC_BACKOFF_MS: 10, CERT_SYNC_TIMEOUT_MS: 500 }, new Semaphore(4));
 
 beforeAll(async () => {
   learn = await startFakeLearn();
-  await useOwnDatabase();
+  await isolatedStores();
   learn.setTranscript(`ada${s}`, [{ name: 'Microsoft Certified: Azure Administrator Associate', dateEarned: '2026-01-15', expiration: '2027-06-15' }]);
 });
 afterAll(() => learn?.close());

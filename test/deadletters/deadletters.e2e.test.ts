@@ -5,7 +5,9 @@ import { recordFailure } from '../../shared/deadletters/dead-letter-store';
 import { createDatabaseAndContainers } from '../../shared/store/cosmos';
 import { getSettings } from '../../shared/config/settings';
 import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
-import { getJson, uid } from '../webhooks/client';
+import { emulatorEnv } from '../helpers/emulators';
+import { getJson } from '../helpers/http';
+import { uid } from '../helpers/ids';
 
 /** Dead letters: permanent failures, poison queues of every queue, listing with filters, replay. */
 describe('dead-letter store and /api/dead-letters', () => {
@@ -26,7 +28,7 @@ describe('dead-letter store and /api/dead-letters', () => {
   beforeAll(async () => {
     queues = QueueServiceClient.fromConnectionString(inject('storageConnectionString'));
     // This process writes failure records directly, as a failing handler would.
-    Object.assign(process.env, { COSMOS_ENDPOINT: inject('cosmosEndpoint'), COSMOS_KEY: 'test', AzureWebJobsStorage: inject('storageConnectionString') });
+    Object.assign(process.env, emulatorEnv());
     resetSettingsCache();
     await createDatabaseAndContainers(getSettings());
     host = await startHostProcess({ env: { WEBHOOK_SOURCES: '' } });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { carryTelemetryForward, changeDays, forecastScores } from '../../shared/forecast/forecast';
 import { parseSnapshot, scorePartner, type TelemetryRow } from '../../shared/scoring';
 import { addDays } from '../../shared/lib/dates';
-import { partnerSnapshot } from '../recompute/fixtures';
+import { partnerSnapshot } from '../helpers/partner-snapshot';
 
 const DATE = '2026-11-25';
 const row = (month: string, tenantId = 't1'): TelemetryRow => ({ tenantId, month, platform: 'azure', workload: 'Storage', associationType: 'PAL', offer: 'standard', acrUsd: 100 });

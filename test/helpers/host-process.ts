@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { inject } from 'vitest';
+import { emulatorEnv } from './emulators';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const MAIN = path.join(REPO_ROOT, 'dist', 'tools', 'devhost', 'main.js');
@@ -25,10 +25,8 @@ export async function startHostProcess(opts: { appDir?: string; env?: Record<str
     ...(opts.embedded
       ? { LOCAL_COSMOS_PORT: '0', LOCAL_AZURITE_PORT: '0' }
       : {
-          COSMOS_ENDPOINT: inject('cosmosEndpoint'),
-          COSMOS_KEY: 'test',
+          ...emulatorEnv(),
           COSMOS_CREATE_CONTAINERS: 'true',
-          AzureWebJobsStorage: inject('storageConnectionString'),
         }),
     ...(opts.env ?? {}),
   };

@@ -5,8 +5,9 @@ import { todayUtc } from '../../shared/lib/dates';
 import { decodeBreakdown } from '../../shared/score-history/read';
 import type { RunDoc } from '../../shared/runs/run-store';
 import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
-import { isolatedStores, newPartnerId, type IsolatedStores } from './env';
-import { partnerSnapshot } from './fixtures';
+import { isolatedStores, type IsolatedStores } from '../helpers/emulators';
+import { newPartnerId } from '../helpers/ids';
+import { partnerSnapshot } from '../helpers/partner-snapshot';
 
 describe('nightly recompute through the local host, Azurite queues and the Cosmos emulator', () => {
   let stores: IsolatedStores;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
-import { isolatedStores, type IsolatedStores } from './env';
+import { isolatedStores, type IsolatedStores } from '../helpers/emulators';
 
 describe('SEED_DEMO=true npm start: demo partners through the signed webhook path, then the recompute', () => {
   let stores: IsolatedStores;

@@ -10,8 +10,9 @@ import { parseSnapshot, scorePartner, type PartnerSnapshotInput } from '../../sh
 import { QUEUES } from '../../shared/queues/names';
 import { sendMessages } from '../../shared/queues/send';
 import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
-import { isolatedStores, newPartnerId, type IsolatedStores } from '../recompute/env';
-import { partnerSnapshot } from '../recompute/fixtures';
+import { isolatedStores, type IsolatedStores } from '../helpers/emulators';
+import { newPartnerId } from '../helpers/ids';
+import { partnerSnapshot } from '../helpers/partner-snapshot';
 
 interface Received {
   headers: http.IncomingHttpHeaders;

@@ -3,7 +3,7 @@ import { startAzurite, startCosmosEmulator } from '../../tools/emulators';
 
 /**
  * One Cosmos emulator and one Azurite per test run, on free ports, so two runs can share a machine.
- * Tests that need isolation create their own database (see test/helpers/cosmos.ts).
+ * Tests that need isolation create their own database (see isolatedStores in test/helpers/emulators.ts).
  */
 export default async function setup(project: TestProject) {
   const [cosmos, azurite] = await Promise.all([startCosmosEmulator(0), startAzurite()]);

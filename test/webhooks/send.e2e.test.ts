@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret } from '../../shared/lib/signing';
 import { REPO_ROOT, startHostProcess, type HostProcess } from '../helpers/host-process';
-import { ev, uid } from './client';
+import { uid } from '../helpers/ids';
+import { ev } from './client';
 
 /** `npm run send`: signs and posts a file of events to a running app. */
 describe('tools/send', () => {

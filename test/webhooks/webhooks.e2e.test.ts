@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
 import { generateSecret, signedHeaders } from '../../shared/lib/signing';
-import { cpor, ev, getJson, postSigned, uid } from './client';
+import { getJson } from '../helpers/http';
+import { uid } from '../helpers/ids';
+import { cpor, ev, postSigned } from './client';
 
 /**
  * The webhook endpoint through the local host (real HTTP, the Cosmos emulator and Azurite):

@@ -4,7 +4,8 @@ import { listAlerts, recordAlerts } from '../../shared/alerts/alert-store';
 import { resetSettingsCache } from '../../shared/config/settings';
 import { importSnapshotAsState } from '../../tools/fixtures/snapshot-import';
 import { generateSecret, secretKey, verify } from '../../shared/lib/signing';
-import { isolatedStores, newPartnerId, type IsolatedStores } from '../recompute/env';
+import { isolatedStores, type IsolatedStores } from '../helpers/emulators';
+import { newPartnerId } from '../helpers/ids';
 
 const alert = { id: 'status:security:2026-11-25:in-progress', kind: 'status-changed' as const, area: 'security' as const, date: '2026-11-25', from: 'qualified' as const, to: 'in-progress' as const, total: 60, message: 'Security: qualified -> in-progress' };
 

@@ -7,8 +7,9 @@ import { QUEUES } from '../../shared/queues/names';
 import { recomputePartner } from '../../shared/recompute/partner';
 import { readScoreDay, readScoreStatus, updateDoc, upsertDoc } from '../../shared/score-history/score-store';
 import { getRun } from '../../shared/runs/run-store';
-import { isolatedStores, newPartnerId, type IsolatedStores } from './env';
-import { partnerSnapshot } from './fixtures';
+import { isolatedStores, type IsolatedStores } from '../helpers/emulators';
+import { newPartnerId } from '../helpers/ids';
+import { partnerSnapshot } from '../helpers/partner-snapshot';
 
 const faults = vi.hoisted(() => ({ send: false, register: false }));
 

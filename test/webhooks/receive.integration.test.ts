@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSettings, resetSettingsCache } from '../../shared/config/settings';
 import { createDatabaseAndContainers } from '../../shared/store/cosmos';
 import { receiveDelivery } from '../../shared/webhooks/receive';
 import { bodyHash, createReceipt, readReceipt } from '../../shared/deliveries/receipts';
 import { resetEnqueueForTests, setSenderForTests } from '../../shared/webhooks/enqueue';
 import { generateSecret, signedHeaders } from '../../shared/lib/signing';
-import { uid } from './client';
+import { emulatorEnv } from '../helpers/emulators';
+import { uid } from '../helpers/ids';
 
 /** Accepting a delivery against the real Cosmos emulator, with the queue write failing on purpose. */
 const LONG = 's'.repeat(64);
@@ -18,9 +19,7 @@ describe('receiveDelivery when the queue is unavailable', () => {
   };
   beforeAll(async () => {
     Object.assign(process.env, {
-      COSMOS_ENDPOINT: inject('cosmosEndpoint'),
-      COSMOS_KEY: 'test',
-      AzureWebJobsStorage: inject('storageConnectionString'),
+      ...emulatorEnv(),
       WEBHOOK_SOURCES: `crm,${LONG}`,
       WEBHOOK_SECRET_CRM: secret,
       WEBHOOK_PARTNERS_CRM: '*',

@@ -4,7 +4,8 @@ import { QUEUES } from '../../shared/queues/names';
 import { markStateChanged } from '../../shared/recompute/request';
 import { DOC_IDS, type ProfileDoc } from '../../shared/state/documents';
 import { readStateDoc } from '../../shared/state/state-store';
-import { isolatedStores, newPartnerId, type IsolatedStores } from './env';
+import { isolatedStores, type IsolatedStores } from '../helpers/emulators';
+import { newPartnerId } from '../helpers/ids';
 
 describe('recompute requests', () => {
   let stores: IsolatedStores;

@@ -9,8 +9,9 @@ import { getRun, setRunTotal, startRun, recordRunResult } from '../../shared/run
 import { getContainer } from '../../shared/store/cosmos';
 import { getSettings } from '../../shared/config/settings';
 import { partnersContainer } from '../../shared/state/state-store';
-import { isolatedStores, newPartnerId, type IsolatedStores } from './env';
-import { partnerSnapshot } from './fixtures';
+import { isolatedStores, type IsolatedStores } from '../helpers/emulators';
+import { newPartnerId } from '../helpers/ids';
+import { partnerSnapshot } from '../helpers/partner-snapshot';
 
 const DATE = '2026-11-20';
 
