@@ -1,21 +1,22 @@
 import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
-import { accepted, badRequest, notFound, ok } from '../shared/http/responses';
+import { accepted, notFound, ok } from '../shared/http/responses';
+import { parseQuery, routeParam } from '../shared/http/request';
 import { readJsonBody } from '../shared/http/request-body';
 import { QUEUES } from '../shared/queues/names';
 import { beginRecomputeRun } from '../shared/recompute/run';
 import { getRun, latestRun, RUN_KINDS } from '../shared/runs/run-store';
 import { isCalendarDate, todayUtc } from '../shared/lib/dates';
 
-const RUN_ID = /^(recompute|cert-sync)-\d{4}-\d{2}-\d{2}$/;
+const runIdSchema = z.string().regex(/^(recompute|cert-sync)-\d{4}-\d{2}-\d{2}$/, 'must be a run id: recompute-YYYY-MM-DD or cert-sync-YYYY-MM-DD');
 const runQueue = output.storageQueue({ queueName: QUEUES.recomputeRun, connection: 'AzureWebJobsStorage' });
 
 export async function getRunById(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const id = request.params.id ?? '';
-  if (!RUN_ID.test(id)) return badRequest(`id: "${id}" is not a run id; run ids look like recompute-YYYY-MM-DD or cert-sync-YYYY-MM-DD.`, [{ path: 'id', message: 'must be <kind>-YYYY-MM-DD' }]);
-  const run = await getRun(id);
-  if (!run) return notFound(`No run ${id}.`);
-  context.log(`Read run ${id} (${run.status})`);
+  const id = routeParam(request, 'id', runIdSchema);
+  if (!id.ok) return id.response;
+  const run = await getRun(id.value);
+  if (!run) return notFound(`No run ${id.value}.`);
+  context.log(`Read run ${id.value} (${run.status})`);
   return ok(run);
 }
 
@@ -25,13 +26,10 @@ const listQuery = z.object({
 });
 
 export async function getLatestRun(request: HttpRequest): Promise<HttpResponseInit> {
-  const parsed = listQuery.safeParse({ latest: request.query.get('latest') ?? undefined, kind: request.query.get('kind') ?? undefined });
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => ({ path: String(i.path[0] ?? 'query'), message: i.message }));
-    return badRequest(details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
-  }
-  const run = await latestRun(parsed.data.kind);
-  if (!run) return notFound(`No ${parsed.data.kind} run has started yet.`);
+  const q = parseQuery(request, listQuery);
+  if (!q.ok) return q.response;
+  const run = await latestRun(q.value.kind);
+  if (!run) return notFound(`No ${q.value.kind} run has started yet.`);
   return ok(run);
 }
 
