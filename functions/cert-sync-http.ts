@@ -4,7 +4,7 @@ import { readSyncRecord } from '../shared/certsync/records';
 import { partnerExists } from '../shared/certsync/registration';
 import { handleRunMessage, runWithProblems, type CertSyncMessage } from '../shared/certsync/run';
 import { certSyncStartBodySchema } from '../shared/certsync/schemas';
-import { readJsonBody } from '../shared/http/request-body';
+import { readOptionalJsonBody } from '../shared/http/request-body';
 import { z } from 'zod';
 import { accepted, notFound, ok } from '../shared/http/responses';
 import { partnerIdParam, routeParam } from '../shared/http/request';
@@ -19,13 +19,9 @@ const runIdSchema = z.string().regex(/^cert-sync-\d{4}-\d{2}-\d{2}$/, 'must be a
 
 /** POST /api/runs/cert-sync: starts today's run now (the same run the timer starts); an existing run is returned as is. */
 export async function startCertSyncRun(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  let date = isoDateOf(new Date());
-  if (Number(request.headers.get('content-length') ?? '0') > 0) {
-    const body = await readJsonBody(request, certSyncStartBodySchema);
-    if (!body.ok) return body.response;
-    date = body.value.date ?? date;
-  }
-  const step = await handleRunMessage({ kind: 'start', date, trigger: 'http' });
+  const body = await readOptionalJsonBody(request, certSyncStartBodySchema);
+  if (!body.ok) return body.response;
+  const step = await handleRunMessage({ kind: 'start', date: body.value?.date ?? isoDateOf(new Date()), trigger: 'http' });
   if (step.next.length) context.extraOutputs.set(runQueue, step.next);
   context.log(`Certification sync: ${step.note} (on request).`);
   return { ...accepted({ run: step.run, created: step.created ?? false }), headers: { 'cache-control': 'no-store', location: `/api/runs/${step.run!.id}` } };

@@ -2,7 +2,7 @@ import { app, output, type HttpRequest, type HttpResponseInit, type InvocationCo
 import { z } from 'zod';
 import { accepted, notFound, ok } from '../shared/http/responses';
 import { parseQuery, routeParam } from '../shared/http/request';
-import { readJsonBody } from '../shared/http/request-body';
+import { readOptionalJsonBody } from '../shared/http/request-body';
 import { QUEUES } from '../shared/queues/names';
 import { beginRecomputeRun } from '../shared/recompute/run';
 import { getRun, latestRun, RUN_KINDS } from '../shared/runs/run-store';
@@ -37,14 +37,9 @@ const startBody = z.object({ date: z.string().refine(isCalendarDate, 'must be a 
 
 /** Starts today's nightly recompute now (or the run of another date); a run that exists is returned as is. */
 export async function startRecomputeRun(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const hasBody = Number(request.headers.get('content-length') ?? '0') > 0;
-  let date = todayUtc();
-  if (hasBody) {
-    const body = await readJsonBody(request, startBody);
-    if (!body.ok) return body.response;
-    date = body.value.date ?? date;
-  }
-  const { run, created, start } = await beginRecomputeRun(date, 'http');
+  const body = await readOptionalJsonBody(request, startBody);
+  if (!body.ok) return body.response;
+  const { run, created, start } = await beginRecomputeRun(body.value?.date ?? todayUtc(), 'http');
   if (start) context.extraOutputs.set(runQueue, [start]);
   context.log(`Recompute run ${run.id} ${created ? 'started' : 'already existed'} on request.`);
   return { ...accepted({ run, created }), headers: { 'cache-control': 'no-store', location: `/api/runs/${run.id}` } };

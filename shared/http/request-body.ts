@@ -37,3 +37,9 @@ export async function readJsonBody<S extends z.ZodType>(request: HttpRequest, sc
   if (!raw.ok) return raw;
   return parseJson(raw.value, schema);
 }
+
+/** For routes whose body is optional (a POST that starts something with defaults): no body gives `undefined`. */
+export async function readOptionalJsonBody<S extends z.ZodType>(request: HttpRequest, schema: S, limit = DEFAULT_BODY_LIMIT): Promise<BodyResult<z.infer<S> | undefined>> {
+  if (!(Number(request.headers.get('content-length') ?? '0') > 0)) return { ok: true, value: undefined, raw: '' };
+  return readJsonBody(request, schema, limit);
+}
