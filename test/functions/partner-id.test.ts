@@ -1,5 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from '../../shared/http/openapi';
 import { registeredHttpRoutes, type HttpRoute } from './routes';
 
 /**
@@ -50,4 +51,12 @@ describe('the {partnerId} of every route', () => {
       }
     });
   }
+
+  it('is documented: every {partnerId} operation in the OpenAPI document lists the 400', () => {
+    const paths = buildOpenApiDocument().paths as Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+    const missing = Object.entries(paths)
+      .filter(([p]) => p.includes('{partnerId}'))
+      .flatMap(([p, item]) => Object.entries(item).filter(([, op]) => op.responses && !op.responses['400']).map(([m]) => `${m} ${p}`));
+    expect(missing).toEqual([]);
+  });
 });
