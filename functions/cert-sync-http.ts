@@ -1,11 +1,11 @@
 import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { isoDateOf } from '../shared/lib/dates';
+import { z } from 'zod';
+import { todayUtc } from '../shared/lib/dates';
 import { readSyncRecord } from '../shared/certsync/records';
 import { partnerExists } from '../shared/certsync/registration';
 import { handleRunMessage, runWithProblems, type CertSyncMessage } from '../shared/certsync/run';
 import { certSyncStartBodySchema } from '../shared/certsync/schemas';
 import { readOptionalJsonBody } from '../shared/http/request-body';
-import { z } from 'zod';
 import { accepted, notFound, ok } from '../shared/http/responses';
 import { partnerIdParam, routeParam } from '../shared/http/request';
 import { QUEUES } from '../shared/queues/names';
@@ -21,10 +21,10 @@ const runIdSchema = z.string().regex(/^cert-sync-\d{4}-\d{2}-\d{2}$/, 'must be a
 export async function startCertSyncRun(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const body = await readOptionalJsonBody(request, certSyncStartBodySchema);
   if (!body.ok) return body.response;
-  const step = await handleRunMessage({ kind: 'start', date: body.value?.date ?? isoDateOf(new Date()), trigger: 'http' });
+  const step = await handleRunMessage({ kind: 'start', date: body.value?.date ?? todayUtc(), trigger: 'http' });
   if (step.next.length) context.extraOutputs.set(runQueue, step.next);
   context.log(`Certification sync: ${step.note} (on request).`);
-  return { ...accepted({ run: step.run, created: step.created ?? false }), headers: { 'cache-control': 'no-store', location: `/api/runs/${step.run!.id}` } };
+  return accepted({ run: step.run, created: step.created ?? false }, `/api/runs/${step.run!.id}`);
 }
 
 /** GET /api/cert-sync/runs/{runId}: the run record plus each partner it left stale or failed, with the reason. */
@@ -45,7 +45,7 @@ export async function syncPartnerNow(request: HttpRequest, context: InvocationCo
   const message: CertSyncMessage = { partnerId };
   context.extraOutputs.set(partnerQueue, [message]);
   context.log(`Certification sync of partner ${partnerId} requested.`);
-  return { ...accepted({ partnerId, queued: true }), headers: { 'cache-control': 'no-store', location: `/api/partners/${encodeURIComponent(partnerId)}/cert-sync` } };
+  return accepted({ partnerId, queued: true }, `/api/partners/${encodeURIComponent(partnerId)}/cert-sync`);
 }
 
 /** GET /api/partners/{partnerId}/cert-sync: what the last sync changed per person, its problems and warnings. */

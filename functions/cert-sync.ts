@@ -1,6 +1,6 @@
 import { app, output, type InvocationContext, type Timer } from '@azure/functions';
 import { certSyncMessageSchema, certSyncRunMessageSchema, handleRunMessage, type CertSyncRunMessage } from '../shared/certsync/run';
-import { isoDateOf } from '../shared/lib/dates';
+import { todayUtc } from '../shared/lib/dates';
 import { processCertSyncMessage } from '../shared/certsync/worker';
 import { parseQueueMessage } from '../shared/queues/message';
 import { QUEUES } from '../shared/queues/names';
@@ -12,7 +12,7 @@ const runQueue = output.storageQueue({ queueName: QUEUES.certSyncRun, connection
 const partnerQueue = output.storageQueue({ queueName: QUEUES.certSync, connection: 'AzureWebJobsStorage' });
 
 export async function certSyncTimer(timer: Timer, context: InvocationContext): Promise<void> {
-  const date = isoDateOf(new Date());
+  const date = todayUtc();
   if (timer.isPastDue) context.warn(`Certification sync for ${date} is running late (timer past due); starting it now.`);
   const start: CertSyncRunMessage = { kind: 'start', date, trigger: timer.isPastDue ? 'timer (past due)' : 'timer' };
   context.extraOutputs.set(runQueue, [start]);

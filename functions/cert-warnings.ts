@@ -1,5 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
-import { isoDateOf } from '../shared/lib/dates';
+import { todayUtc } from '../shared/lib/dates';
 import { certWarningsQuerySchema } from '../shared/certsync/schemas';
 import { computeExpiryWarnings } from '../shared/certsync/warnings';
 import { notFound, ok } from '../shared/http/responses';
@@ -15,7 +15,7 @@ export async function getCertWarnings(request: HttpRequest): Promise<HttpRespons
   if (!q.ok) return q.response;
   const snapshot = await loadPartnerSnapshot(partnerId.value);
   if (!snapshot) return notFound(`Partner ${partnerId.value} is not known.`);
-  return ok({ partnerId: partnerId.value, ...computeExpiryWarnings(snapshot, q.value.date ?? isoDateOf(new Date()), q.value.days) });
+  return ok({ partnerId: partnerId.value, ...computeExpiryWarnings(snapshot, q.value.date ?? todayUtc(), q.value.days) });
 }
 
 app.http('cert-warnings', { route: 'partners/{partnerId}/cert-warnings', methods: ['GET'], authLevel: 'function', handler: getCertWarnings });

@@ -42,7 +42,7 @@ export async function startRecomputeRun(request: HttpRequest, context: Invocatio
   const { run, created, start } = await beginRecomputeRun(body.value?.date ?? todayUtc(), 'http');
   if (start) context.extraOutputs.set(runQueue, [start]);
   context.log(`Recompute run ${run.id} ${created ? 'started' : 'already existed'} on request.`);
-  return { ...accepted({ run, created }), headers: { 'cache-control': 'no-store', location: `/api/runs/${run.id}` } };
+  return accepted({ run, created }, `/api/runs/${run.id}`);
 }
 
 app.http('runs-get', { route: 'runs/{id}', methods: ['GET'], authLevel: 'function', handler: getRunById });
