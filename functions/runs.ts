@@ -6,7 +6,8 @@ import { readOptionalJsonBody } from '../shared/http/request-body';
 import { QUEUES } from '../shared/queues/names';
 import { beginRecomputeRun } from '../shared/recompute/run';
 import { getRun, latestRun, RUN_KINDS } from '../shared/runs/run-store';
-import { isCalendarDate, todayUtc } from '../shared/lib/dates';
+import { todayUtc } from '../shared/lib/dates';
+import { calendarDate } from '../shared/score-history/http-schemas';
 
 const runIdSchema = z.string().regex(/^(recompute|cert-sync)-\d{4}-\d{2}-\d{2}$/, 'must be a run id: recompute-YYYY-MM-DD or cert-sync-YYYY-MM-DD');
 const runQueue = output.storageQueue({ queueName: QUEUES.recomputeRun, connection: 'AzureWebJobsStorage' });
@@ -33,7 +34,7 @@ export async function getLatestRun(request: HttpRequest): Promise<HttpResponseIn
   return ok(run);
 }
 
-const startBody = z.object({ date: z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD').optional() }).strict();
+const startBody = z.object({ date: calendarDate.optional() }).strict();
 
 /** Starts today's nightly recompute now (or the run of another date); a run that exists is returned as is. */
 export async function startRecomputeRun(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
