@@ -4,6 +4,7 @@ import type { CertSyncMessage } from '../shared/certsync/run';
 import { certSourcesBodySchema } from '../shared/certsync/schemas';
 import { readJsonBody, readRawBody } from '../shared/http/request-body';
 import { accepted, badRequest, notFound, ok } from '../shared/http/responses';
+import { partnerIdParam } from '../shared/http/request';
 import { QUEUES } from '../shared/queues/names';
 
 /** Certification import files (CSV or JSON Lines) and the partner's choice of sources. */
@@ -13,7 +14,9 @@ const IMPORT_LIMIT = 4 * 1024 * 1024;
 
 /** POST /api/partners/{partnerId}/cert-imports: stores the file as the partner's import source and syncs the partner. */
 export async function postCertImport(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const partnerId = request.params.partnerId ?? '';
+  const parsed = partnerIdParam(request);
+  if (!parsed.ok) return parsed.response;
+  const partnerId = parsed.value;
   const raw = await readRawBody(request, IMPORT_LIMIT);
   if (!raw.ok) return raw.response;
   if (!raw.value.trim()) return badRequest('The request body is empty: send a CSV file with a header row (person, certification, earned_on, expires_on) or JSON Lines.', [{ path: '(body)', message: 'empty' }]);
@@ -31,13 +34,17 @@ export async function postCertImport(request: HttpRequest, context: InvocationCo
 
 /** GET /api/partners/{partnerId}/cert-sources */
 export async function getSources(request: HttpRequest): Promise<HttpResponseInit> {
-  const res = await getCertSources(request.params.partnerId ?? '');
+  const partnerId = partnerIdParam(request);
+  if (!partnerId.ok) return partnerId.response;
+  const res = await getCertSources(partnerId.value);
   return res.kind === 'ok' ? ok(res.value) : notFound(res.kind === 'not-found' ? res.reason : '');
 }
 
 /** PUT /api/partners/{partnerId}/cert-sources with {learn?, importBlob?}: replaces the configuration. */
 export async function putSources(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const partnerId = request.params.partnerId ?? '';
+  const parsed = partnerIdParam(request);
+  if (!parsed.ok) return parsed.response;
+  const partnerId = parsed.value;
   const body = await readJsonBody(request, certSourcesBodySchema);
   if (!body.ok) return body.response;
   const res = await setCertSources(partnerId, { ...(body.value.learn !== undefined ? { learn: body.value.learn } : {}), ...(body.value.importBlob ? { importBlob: body.value.importBlob } : {}) });

@@ -1,11 +1,10 @@
 import { app, output, type InvocationContext, type Timer } from '@azure/functions';
 import { certSyncMessageSchema, certSyncRunMessageSchema, handleRunMessage, type CertSyncRunMessage } from '../shared/certsync/run';
-import { isoDateOf } from '../shared/lib/dates';
+import { todayUtc } from '../shared/lib/dates';
 import { processCertSyncMessage } from '../shared/certsync/worker';
-import { queueMessageJson } from '../shared/queues/message';
+import { parseQueueMessage } from '../shared/queues/message';
 import { QUEUES } from '../shared/queues/names';
 import { maxDequeueCount } from '../shared/recompute/attempts';
-import { zodDetails } from '../shared/lib/validation';
 
 /** Nightly certification sync: timer -> start message -> pages of partner ids -> one message per partner. */
 
@@ -13,7 +12,7 @@ const runQueue = output.storageQueue({ queueName: QUEUES.certSyncRun, connection
 const partnerQueue = output.storageQueue({ queueName: QUEUES.certSync, connection: 'AzureWebJobsStorage' });
 
 export async function certSyncTimer(timer: Timer, context: InvocationContext): Promise<void> {
-  const date = isoDateOf(new Date());
+  const date = todayUtc();
   if (timer.isPastDue) context.warn(`Certification sync for ${date} is running late (timer past due); starting it now.`);
   const start: CertSyncRunMessage = { kind: 'start', date, trigger: timer.isPastDue ? 'timer (past due)' : 'timer' };
   context.extraOutputs.set(runQueue, [start]);
@@ -21,25 +20,17 @@ export async function certSyncTimer(timer: Timer, context: InvocationContext): P
 }
 
 export async function certSyncRunMessage(message: unknown, context: InvocationContext): Promise<void> {
-  const parsed = certSyncRunMessageSchema.safeParse(queueMessageJson(message));
-  if (!parsed.success) {
-    // Retrying a malformed message cannot make it valid.
-    context.error(`Discarding malformed ${QUEUES.certSyncRun} message: ${JSON.stringify(zodDetails(parsed.error))}`);
-    return;
-  }
-  const step = await handleRunMessage(parsed.data);
+  const m = parseQueueMessage(certSyncRunMessageSchema, message, QUEUES.certSyncRun, (t) => context.error(t));
+  if (!m) return;
+  const step = await handleRunMessage(m);
   if (step.next.length) context.extraOutputs.set(runQueue, step.next);
   if (step.partners.length) context.extraOutputs.set(partnerQueue, step.partners);
   context.log(`Certification sync: ${step.note}; ${step.partners.length} partner messages.`);
 }
 
 export async function certSyncPartnerMessage(message: unknown, context: InvocationContext): Promise<void> {
-  const parsed = certSyncMessageSchema.safeParse(queueMessageJson(message));
-  if (!parsed.success) {
-    context.error(`Discarding malformed ${QUEUES.certSync} message: ${JSON.stringify(zodDetails(parsed.error))}`);
-    return;
-  }
-  const m = parsed.data;
+  const m = parseQueueMessage(certSyncMessageSchema, message, QUEUES.certSync, (t) => context.error(t));
+  if (!m) return;
   const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
   const who = `partner ${m.partnerId}${m.runId ? ` (run ${m.runId})` : ''}`;
   try {

@@ -1,24 +1,17 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { deadLetterQuerySchema, replayQuerySchema } from '../shared/deadletters/http';
 import { DeadLetterAlreadyReplayed, DeadLetterNotFound, listDeadLetters, replayDeadLetter } from '../shared/deadletters/dead-letter-store';
-import { badRequest, conflict, notFound, ok } from '../shared/http/responses';
-import { zodDetails } from '../shared/lib/validation';
-
-const queryOf = (request: HttpRequest) => Object.fromEntries(request.query.entries());
-
-function invalidQuery(error: import('zod').ZodError): HttpResponseInit {
-  const details = zodDetails(error).map((d) => ({ path: `query.${d.path}`, message: d.message }));
-  return badRequest(`Invalid query: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
-}
+import { conflict, notFound, ok } from '../shared/http/responses';
+import { invalidQuery, parseQuery } from '../shared/http/request';
 
 /** GET /api/dead-letters?queue=&partnerId=&status=&limit=&continuationToken= */
 export async function listDeadLettersHttp(request: HttpRequest): Promise<HttpResponseInit> {
-  const q = deadLetterQuerySchema.safeParse(queryOf(request));
-  if (!q.success) return invalidQuery(q.error);
+  const q = parseQuery(request, deadLetterQuerySchema);
+  if (!q.ok) return q.response;
   try {
-    return ok(await listDeadLetters(q.data));
+    return ok(await listDeadLetters(q.value));
   } catch (e) {
-    if ((e as { code?: number }).code === 400 && q.data.continuationToken) return badRequest('Invalid query: query.continuationToken: not a token from a previous page', [{ path: 'query.continuationToken', message: 'not a token from a previous page' }]);
+    if ((e as { code?: number }).code === 400 && q.value.continuationToken) return invalidQuery('continuationToken', 'not a token from a previous page');
     throw e;
   }
 }
@@ -26,11 +19,11 @@ export async function listDeadLettersHttp(request: HttpRequest): Promise<HttpRes
 /** POST /api/dead-letters/{id}/replay[?force=true] */
 export async function replayDeadLetterHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const id = request.params.id ?? '';
-  const q = replayQuerySchema.safeParse(queryOf(request));
-  if (!q.success) return invalidQuery(q.error);
+  const q = parseQuery(request, replayQuerySchema);
+  if (!q.ok) return q.response;
   if (!/^[0-9a-f-]{36}$/i.test(id)) return notFound(`No dead letter ${id.slice(0, 100)}.`);
   try {
-    const doc = await replayDeadLetter(id, { force: q.data.force });
+    const doc = await replayDeadLetter(id, { force: q.value.force });
     context.log(`dead letter ${id} replayed to queue ${doc.queue}${doc.partnerIds.length ? ` (partner ${doc.partnerIds.join(', ')})` : ''}`);
     return ok({ status: 'replayed', deadLetter: doc });
   } catch (e) {

@@ -1,25 +1,21 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { forecastScores } from '../shared/forecast/forecast';
-import { badRequest, notFound, ok } from '../shared/http/responses';
+import { notFound, ok } from '../shared/http/responses';
+import { parseQuery, partnerIdParam } from '../shared/http/request';
 import { appScoringSettings } from '../shared/config/scoring';
 import { todayUtc } from '../shared/lib/dates';
 import { forecastQuerySchema } from '../shared/score-history/http-schemas';
-import { partnerIdSchema } from '../shared/lib/ids';
 import { loadPartnerSnapshot } from '../shared/state/state-store';
-import { zodDetails } from '../shared/lib/validation';
 
 export async function getForecast(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const partnerId = partnerIdSchema.safeParse(request.params.partnerId);
-  if (!partnerId.success) return badRequest(`partnerId: ${partnerId.error.issues[0]?.message}`, [{ path: 'partnerId', message: partnerId.error.issues[0]?.message ?? 'invalid' }]);
-  const q = forecastQuerySchema.safeParse(Object.fromEntries(request.query.entries()));
-  if (!q.success) {
-    const details = zodDetails(q.error).map((d) => ({ path: `query.${d.path}`, message: d.message }));
-    return badRequest(details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
-  }
-  const snapshot = await loadPartnerSnapshot(partnerId.data);
-  if (!snapshot) return notFound(`No partner ${partnerId.data}: nothing was submitted for it yet.`);
-  const forecast = forecastScores(snapshot, { date: todayUtc(), months: 6, telemetry: q.data.telemetry, settings: appScoringSettings() });
-  context.log(`Forecast for partner ${partnerId.data}: ${forecast.firstLoss ? `first loss ${forecast.firstLoss.area} on ${forecast.firstLoss.lossDate}` : 'no loss in six months'}`);
+  const partnerId = partnerIdParam(request);
+  if (!partnerId.ok) return partnerId.response;
+  const q = parseQuery(request, forecastQuerySchema);
+  if (!q.ok) return q.response;
+  const snapshot = await loadPartnerSnapshot(partnerId.value);
+  if (!snapshot) return notFound(`No partner ${partnerId.value}: nothing was submitted for it yet.`);
+  const forecast = forecastScores(snapshot, { date: todayUtc(), months: 6, telemetry: q.value.telemetry, settings: appScoringSettings() });
+  context.log(`Forecast for partner ${partnerId.value}: ${forecast.firstLoss ? `first loss ${forecast.firstLoss.area} on ${forecast.firstLoss.lossDate}` : 'no loss in six months'}`);
   return ok(forecast);
 }
 

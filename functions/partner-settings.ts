@@ -1,22 +1,22 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getNotificationUrl, notificationSettingsSchema, setNotificationUrl } from '../shared/alerts/notification-url';
 import { readJsonBody } from '../shared/http/request-body';
-import { badRequest, notFound, ok } from '../shared/http/responses';
-import { partnerIdSchema } from '../shared/lib/ids';
+import { notFound, ok } from '../shared/http/responses';
+import { partnerIdParam } from '../shared/http/request';
 
 export async function notificationSettings(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const partnerId = partnerIdSchema.safeParse(request.params.partnerId);
-  if (!partnerId.success) return badRequest(`partnerId: ${partnerId.error.issues[0]?.message}`, [{ path: 'partnerId', message: partnerId.error.issues[0]?.message ?? 'invalid' }]);
+  const partnerId = partnerIdParam(request);
+  if (!partnerId.ok) return partnerId.response;
   if (request.method === 'GET') {
-    const current = await getNotificationUrl(partnerId.data);
-    return current ? ok({ partnerId: partnerId.data, ...current }) : notFound(`No partner ${partnerId.data}: nothing was submitted for it yet.`);
+    const current = await getNotificationUrl(partnerId.value);
+    return current ? ok({ partnerId: partnerId.value, ...current }) : notFound(`No partner ${partnerId.value}: nothing was submitted for it yet.`);
   }
   const body = await readJsonBody(request, notificationSettingsSchema);
   if (!body.ok) return body.response;
-  const res = await setNotificationUrl(partnerId.data, body.value.url);
-  if (!res) return notFound(`No partner ${partnerId.data}: nothing was submitted for it yet.`);
-  context.log(`Notification URL of partner ${partnerId.data} ${res.url ? 'set' : 'removed'}`);
-  return ok({ partnerId: partnerId.data, ...res });
+  const res = await setNotificationUrl(partnerId.value, body.value.url);
+  if (!res) return notFound(`No partner ${partnerId.value}: nothing was submitted for it yet.`);
+  context.log(`Notification URL of partner ${partnerId.value} ${res.url ? 'set' : 'removed'}`);
+  return ok({ partnerId: partnerId.value, ...res });
 }
 
 app.http('partner-notification-settings', { route: 'partners/{partnerId}/notification', methods: ['GET', 'PUT'], authLevel: 'function', handler: notificationSettings });

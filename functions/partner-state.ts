@@ -1,6 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
-import { badRequest, notFound, ok } from '../shared/http/responses';
+import { notFound, ok } from '../shared/http/responses';
+import { invalidQuery, parseQuery, partnerIdParam } from '../shared/http/request';
 import {
   associationFilterSchema,
   InvalidTokenError,
@@ -11,23 +12,20 @@ import {
   telemetryFilterSchema,
   type Page,
 } from '../shared/state/queries';
-import { zodDetails } from '../shared/lib/validation';
 
 /** GET /api/partners/{partnerId}/associations|professionals|telemetry with filters and continuation tokens. */
 function reader<S extends z.ZodType>(schema: S, query: (partnerId: string, filter: z.output<S>) => Promise<Page<unknown> | undefined>) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const partnerId = request.params.partnerId ?? '';
-    const parsed = schema.safeParse(Object.fromEntries(request.query.entries()));
-    if (!parsed.success) {
-      const details = zodDetails(parsed.error).map((d) => ({ path: `query.${d.path}`, message: d.message }));
-      return badRequest(`Invalid query: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
-    }
+    const partnerId = partnerIdParam(request);
+    if (!partnerId.ok) return partnerId.response;
+    const filter = parseQuery(request, schema);
+    if (!filter.ok) return filter.response;
     try {
-      const page = await query(partnerId, parsed.data);
-      if (!page) return notFound(`No partner ${partnerId}: nothing was submitted for it yet.`);
-      return ok({ partnerId, ...page });
+      const page = await query(partnerId.value, filter.value);
+      if (!page) return notFound(`No partner ${partnerId.value}: nothing was submitted for it yet.`);
+      return ok({ partnerId: partnerId.value, ...page });
     } catch (e) {
-      if (e instanceof InvalidTokenError) return badRequest(`Invalid query: query.continuationToken: ${e.message}`, [{ path: 'query.continuationToken', message: e.message }]);
+      if (e instanceof InvalidTokenError) return invalidQuery('continuationToken', e.message);
       throw e;
     }
   };

@@ -1,12 +1,11 @@
 import { app, output, type InvocationContext, type Timer } from '@azure/functions';
-import { queueMessageJson } from '../shared/queues/message';
+import { parseQueueMessage } from '../shared/queues/message';
 import { QUEUES } from '../shared/queues/names';
 import { maxDequeueCount } from '../shared/recompute/attempts';
 import { recomputeMessageSchema } from '../shared/recompute/request';
 import { beginRecomputeRun, fanOutRun, partnerMessages, runMessageSchema } from '../shared/recompute/run';
 import { processRecomputeMessage } from '../shared/recompute/worker';
 import { todayUtc } from '../shared/lib/dates';
-import { zodDetails } from '../shared/lib/validation';
 
 /** Nightly recompute: timer -> start message -> pages of partner ids -> one message per partner. */
 
@@ -23,13 +22,8 @@ export async function nightlyRecomputeTimer(timer: Timer, context: InvocationCon
 }
 
 export async function recomputeRunMessage(message: unknown, context: InvocationContext): Promise<void> {
-  const parsed = runMessageSchema.safeParse(queueMessageJson(message));
-  if (!parsed.success) {
-    // A malformed message never becomes valid by retrying it; the poison queue would only delay the same answer.
-    context.error(`Discarding malformed ${QUEUES.recomputeRun} message: ${JSON.stringify(zodDetails(parsed.error))}`);
-    return;
-  }
-  const m = parsed.data;
+  const m = parseQueueMessage(runMessageSchema, message, QUEUES.recomputeRun, (t) => context.error(t));
+  if (!m) return;
   if (m.kind === 'start') {
     const { pages, total, skipped } = await fanOutRun(m);
     if (skipped) context.log(`Run ${m.runId} has already fanned out to ${total} partners; nothing to send.`);
@@ -40,12 +34,8 @@ export async function recomputeRunMessage(message: unknown, context: InvocationC
 }
 
 export async function recomputePartnerMessage(message: unknown, context: InvocationContext): Promise<void> {
-  const parsed = recomputeMessageSchema.safeParse(queueMessageJson(message));
-  if (!parsed.success) {
-    context.error(`Discarding malformed ${QUEUES.recompute} message: ${JSON.stringify(zodDetails(parsed.error))}`);
-    return;
-  }
-  const m = parsed.data;
+  const m = parseQueueMessage(recomputeMessageSchema, message, QUEUES.recompute, (t) => context.error(t));
+  if (!m) return;
   const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
   const res = await processRecomputeMessage(m, { dequeueCount, maxDequeueCount: maxDequeueCount() });
   const who = `partner ${m.partnerId}${m.runId ? ` (run ${m.runId})` : ''}, ${res.date}, reason ${m.reason}`;

@@ -1,21 +1,23 @@
 import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
-import { accepted, badRequest, notFound, ok } from '../shared/http/responses';
-import { readJsonBody } from '../shared/http/request-body';
+import { accepted, notFound, ok } from '../shared/http/responses';
+import { parseQuery, routeParam } from '../shared/http/request';
+import { readOptionalJsonBody } from '../shared/http/request-body';
 import { QUEUES } from '../shared/queues/names';
 import { beginRecomputeRun } from '../shared/recompute/run';
 import { getRun, latestRun, RUN_KINDS } from '../shared/runs/run-store';
-import { isCalendarDate, todayUtc } from '../shared/lib/dates';
+import { todayUtc } from '../shared/lib/dates';
+import { calendarDate } from '../shared/score-history/http-schemas';
 
-const RUN_ID = /^(recompute|cert-sync)-\d{4}-\d{2}-\d{2}$/;
+const runIdSchema = z.string().regex(/^(recompute|cert-sync)-\d{4}-\d{2}-\d{2}$/, 'must be a run id: recompute-YYYY-MM-DD or cert-sync-YYYY-MM-DD');
 const runQueue = output.storageQueue({ queueName: QUEUES.recomputeRun, connection: 'AzureWebJobsStorage' });
 
 export async function getRunById(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const id = request.params.id ?? '';
-  if (!RUN_ID.test(id)) return badRequest(`id: "${id}" is not a run id; run ids look like recompute-YYYY-MM-DD or cert-sync-YYYY-MM-DD.`, [{ path: 'id', message: 'must be <kind>-YYYY-MM-DD' }]);
-  const run = await getRun(id);
-  if (!run) return notFound(`No run ${id}.`);
-  context.log(`Read run ${id} (${run.status})`);
+  const id = routeParam(request, 'id', runIdSchema);
+  if (!id.ok) return id.response;
+  const run = await getRun(id.value);
+  if (!run) return notFound(`No run ${id.value}.`);
+  context.log(`Read run ${id.value} (${run.status})`);
   return ok(run);
 }
 
@@ -25,31 +27,23 @@ const listQuery = z.object({
 });
 
 export async function getLatestRun(request: HttpRequest): Promise<HttpResponseInit> {
-  const parsed = listQuery.safeParse({ latest: request.query.get('latest') ?? undefined, kind: request.query.get('kind') ?? undefined });
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => ({ path: String(i.path[0] ?? 'query'), message: i.message }));
-    return badRequest(details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
-  }
-  const run = await latestRun(parsed.data.kind);
-  if (!run) return notFound(`No ${parsed.data.kind} run has started yet.`);
+  const q = parseQuery(request, listQuery);
+  if (!q.ok) return q.response;
+  const run = await latestRun(q.value.kind);
+  if (!run) return notFound(`No ${q.value.kind} run has started yet.`);
   return ok(run);
 }
 
-const startBody = z.object({ date: z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD').optional() }).strict();
+const startBody = z.object({ date: calendarDate.optional() }).strict();
 
 /** Starts today's nightly recompute now (or the run of another date); a run that exists is returned as is. */
 export async function startRecomputeRun(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const hasBody = Number(request.headers.get('content-length') ?? '0') > 0;
-  let date = todayUtc();
-  if (hasBody) {
-    const body = await readJsonBody(request, startBody);
-    if (!body.ok) return body.response;
-    date = body.value.date ?? date;
-  }
-  const { run, created, start } = await beginRecomputeRun(date, 'http');
+  const body = await readOptionalJsonBody(request, startBody);
+  if (!body.ok) return body.response;
+  const { run, created, start } = await beginRecomputeRun(body.value?.date ?? todayUtc(), 'http');
   if (start) context.extraOutputs.set(runQueue, [start]);
   context.log(`Recompute run ${run.id} ${created ? 'started' : 'already existed'} on request.`);
-  return { ...accepted({ run, created }), headers: { 'cache-control': 'no-store', location: `/api/runs/${run.id}` } };
+  return accepted({ run, created }, `/api/runs/${run.id}`);
 }
 
 app.http('runs-get', { route: 'runs/{id}', methods: ['GET'], authLevel: 'function', handler: getRunById });

@@ -4,6 +4,7 @@ import type { CertSyncMessage } from '../shared/certsync/run';
 import { transcriptBodySchema } from '../shared/certsync/schemas';
 import { readJsonBody } from '../shared/http/request-body';
 import { badRequest, notFound, ok } from '../shared/http/responses';
+import { partnerIdParam } from '../shared/http/request';
 import { QUEUES } from '../shared/queues/names';
 
 /** A professional's Microsoft Learn transcript share link, read by the certification sync. */
@@ -18,10 +19,13 @@ function respond<T>(o: Outcome<T>): HttpResponseInit {
 
 /** PUT /api/partners/{partnerId}/professionals/{professionalId}/transcript with {url}. */
 export async function putTranscript(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const { partnerId = '', professionalId = '' } = request.params;
-  const parsed = await readJsonBody(request, transcriptBodySchema);
-  if (!parsed.ok) return parsed.response;
-  const res = await setTranscriptLink(partnerId, professionalId, parsed.value.url);
+  const parsedId = partnerIdParam(request);
+  if (!parsedId.ok) return parsedId.response;
+  const partnerId = parsedId.value;
+  const professionalId = request.params.professionalId ?? '';
+  const body = await readJsonBody(request, transcriptBodySchema);
+  if (!body.ok) return body.response;
+  const res = await setTranscriptLink(partnerId, professionalId, body.value.url);
   if (res.kind === 'ok') {
     // Read the new link now rather than at night, so the person's certifications show up within seconds.
     const message: CertSyncMessage = { partnerId };
@@ -35,7 +39,10 @@ export async function putTranscript(request: HttpRequest, context: InvocationCon
 
 /** DELETE /api/partners/{partnerId}/professionals/{professionalId}/transcript: stop reading it. */
 export async function deleteTranscript(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const { partnerId = '', professionalId = '' } = request.params;
+  const parsedId = partnerIdParam(request);
+  if (!parsedId.ok) return parsedId.response;
+  const partnerId = parsedId.value;
+  const professionalId = request.params.professionalId ?? '';
   const res = await setTranscriptLink(partnerId, professionalId, null);
   if (res.kind === 'ok') context.log(`Transcript link of professional ${professionalId} (partner ${partnerId}) removed.`);
   return respond(res);

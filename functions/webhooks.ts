@@ -1,9 +1,8 @@
-import { isWebhookId } from '../shared/lib/ids';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { readRawBody } from '../shared/http/request-body';
 import { accepted, badRequest, conflict, errorResponse, forbidden, notFound, ok, unauthorized, unprocessable } from '../shared/http/responses';
 import { receiveDelivery } from '../shared/webhooks/receive';
-import { readReceipt, receiptId } from '../shared/deliveries/receipts';
+import { deliveryStatus } from '../shared/webhooks/delivery-status';
 
 /** POST /api/webhooks/{source}: a signed delivery of one event or a batch (docs/webhooks.md). */
 export async function receiveWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -46,15 +45,12 @@ export async function receiveWebhook(request: HttpRequest, context: InvocationCo
 }
 
 /** GET /api/webhooks/{source}/deliveries/{webhookId}: whether a delivery was applied, and which events were not. */
-export async function deliveryStatus(request: HttpRequest): Promise<HttpResponseInit> {
+export async function getDeliveryStatus(request: HttpRequest): Promise<HttpResponseInit> {
   const source = request.params.source ?? '';
   const webhookId = request.params.webhookId ?? '';
-  const receipt = isWebhookId(webhookId) ? await readReceipt(receiptId(source, webhookId)) : undefined;
-  if (!receipt) return notFound(`No delivery ${webhookId} from source ${source} in the last 7 days.`);
-  const { events: _events, bodySha256: _hash, ...rest } = receipt;
-  const { _rid, _self, _etag, _attachments, _ts, ...visible } = rest as typeof rest & Record<string, unknown>;
-  return ok(visible);
+  const status = await deliveryStatus(source, webhookId);
+  return status ? ok(status) : notFound(`No delivery ${webhookId} from source ${source} in the last 7 days.`);
 }
 
 app.http('webhooks-receive', { route: 'webhooks/{source}', methods: ['POST'], authLevel: 'anonymous', handler: receiveWebhook });
-app.http('webhooks-delivery-status', { route: 'webhooks/{source}/deliveries/{webhookId}', methods: ['GET'], authLevel: 'function', handler: deliveryStatus });
+app.http('webhooks-delivery-status', { route: 'webhooks/{source}/deliveries/{webhookId}', methods: ['GET'], authLevel: 'function', handler: getDeliveryStatus });

@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
 import { badRequest, payloadTooLarge } from './responses';
+import { invalidInput } from './request';
 import { zodDetails } from '../lib/validation';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -26,10 +27,7 @@ export function parseJson<S extends z.ZodType>(raw: string, schema: S, what = 'T
     return { ok: false, response: badRequest(`${what} is not valid JSON: ${(e as Error).message}`) };
   }
   const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const details = zodDetails(parsed.error);
-    return { ok: false, response: badRequest(`${what} is invalid: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details) };
-  }
+  if (!parsed.success) return { ok: false, response: invalidInput(zodDetails(parsed.error), `${what} is invalid: `) };
   return { ok: true, value: parsed.data, raw };
 }
 
@@ -38,4 +36,10 @@ export async function readJsonBody<S extends z.ZodType>(request: HttpRequest, sc
   const raw = await readRawBody(request, limit);
   if (!raw.ok) return raw;
   return parseJson(raw.value, schema);
+}
+
+/** For routes whose body is optional (a POST that starts something with defaults): no body gives `undefined`. */
+export async function readOptionalJsonBody<S extends z.ZodType>(request: HttpRequest, schema: S, limit = DEFAULT_BODY_LIMIT): Promise<BodyResult<z.infer<S> | undefined>> {
+  if (!(Number(request.headers.get('content-length') ?? '0') > 0)) return { ok: true, value: undefined, raw: '' };
+  return readJsonBody(request, schema, limit);
 }

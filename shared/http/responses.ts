@@ -19,7 +19,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 export const ok = (body: unknown, headers?: Record<string, string>) => json(200, body, headers);
 export const created = (body: unknown, location?: string) => json(201, body, location ? { location } : {});
-export const accepted = (body: unknown) => json(202, body);
+export const accepted = (body: unknown, location?: string) => json(202, body, location ? { location } : {});
 export const errorResponse = (status: number, error: string, message: string, extra: Omit<ErrorBody, 'error' | 'message'> = {}, headers?: Record<string, string>) =>
   json(status, { error, message, ...extra } satisfies ErrorBody, headers);
 export const badRequest = (message: string, details?: ErrorBody['details']) => errorResponse(400, 'BadRequest', message, details ? { details } : {});

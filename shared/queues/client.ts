@@ -23,10 +23,6 @@ export function encodeQueueMessage(body: unknown): string {
   return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8').toString('base64');
 }
 
-export function decodeQueueMessage(text: string): string {
-  return Buffer.from(text, 'base64').toString('utf8');
-}
-
 export function resetQueueServiceForTests(): void {
   service = undefined;
 }

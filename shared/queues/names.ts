@@ -17,5 +17,4 @@ export const QUEUES = {
   notifications: 'partner-notifications',
 } as const;
 
-export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const ALL_QUEUES: readonly string[] = Object.values(QUEUES);

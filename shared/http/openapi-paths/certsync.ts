@@ -78,7 +78,7 @@ export const certSyncPaths: FeaturePaths = {
       tags,
       security,
       parameters: [partner],
-      responses: { '202': { description: 'Queued.', content: jsonContent(obj({ partnerId: str, queued: { type: 'boolean' } })) }, ...errorResponses(404) },
+      responses: { '202': { description: 'Queued.', content: jsonContent(obj({ partnerId: str, queued: { type: 'boolean' } })) }, ...errorResponses(400, 404) },
     },
     get: {
       summary: "What the partner's last certification sync changed per person, its problems and expiry warnings",
@@ -86,7 +86,7 @@ export const certSyncPaths: FeaturePaths = {
       tags,
       security,
       parameters: [partner],
-      responses: { '200': { description: 'The last sync and a short history.', content: jsonContent(obj({ partnerId: str, last: syncRecord, history: { type: 'array', items: obj({ at: str, runId: str, outcome: str, reason: str, counts: { type: 'object' } }) } })) }, ...errorResponses(404) },
+      responses: { '200': { description: 'The last sync and a short history.', content: jsonContent(obj({ partnerId: str, last: syncRecord, history: { type: 'array', items: obj({ at: str, runId: str, outcome: str, reason: str, counts: { type: 'object' } }) } })) }, ...errorResponses(400, 404) },
     },
   },
   '/partners/{partnerId}/professionals/{professionalId}/transcript': {
@@ -105,7 +105,7 @@ export const certSyncPaths: FeaturePaths = {
       tags,
       security,
       parameters: [partner, pathParameter('professionalId', 'Professional id.')],
-      responses: { '200': { description: 'Removed.', content: jsonContent(obj({ professionalId: str, transcriptUrl: { type: 'null' } })) }, ...errorResponses(404) },
+      responses: { '200': { description: 'Removed.', content: jsonContent(obj({ professionalId: str, transcriptUrl: { type: 'null' } })) }, ...errorResponses(400, 404) },
     },
   },
   '/partners/{partnerId}/cert-imports': {
@@ -129,7 +129,7 @@ export const certSyncPaths: FeaturePaths = {
     },
   },
   '/partners/{partnerId}/cert-sources': {
-    get: { summary: 'Which certification sources the partner uses', operationId: 'getCertSources', tags, security, parameters: [partner], responses: { '200': { description: 'The configuration.', content: jsonContent(sources) }, ...errorResponses(404) } },
+    get: { summary: 'Which certification sources the partner uses', operationId: 'getCertSources', tags, security, parameters: [partner], responses: { '200': { description: 'The configuration.', content: jsonContent(sources) }, ...errorResponses(400, 404) } },
     put: {
       summary: 'Choose the certification sources (Learn transcripts, an import file path)',
       operationId: 'putCertSources',
