@@ -259,4 +259,3 @@ export type RuleSetInput = z.input<typeof ruleSetSchema>;
 /** Input shapes (defaults optional) for the data files. */
 export type AreaRulesInput = z.input<typeof areaRulesSchema>;
 export type SourceInput = z.input<typeof sourceSchema>;
-export type MetricRuleInput = z.input<typeof metricRuleSchema>;
