@@ -14,7 +14,7 @@ export function meets(v: number, b: Bound): boolean {
   return b.inclusive ? v >= b.value : v > b.value;
 }
 
-export function aboveMax(v: number, r: Range): boolean {
+function aboveMax(v: number, r: Range): boolean {
   return !!r.max && (r.max.inclusive ? v > r.max.value : v >= r.max.value);
 }
 

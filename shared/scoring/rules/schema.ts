@@ -13,7 +13,6 @@ export type Bound = z.infer<typeof boundSchema>;
 export type Range = z.infer<typeof rangeSchema>;
 
 export const ASSOCIATION_KINDS = ['CSP', 'DPOR', 'PAL', ...CPOR_ROLES.map((r) => `CPOR:${r}` as const)] as const;
-export type AssociationKind = (typeof ASSOCIATION_KINDS)[number];
 
 export const workloadFilterSchema = z.object({
   platform: z.enum(PLATFORMS),
