@@ -12,9 +12,10 @@ import type { MetricScore, ScoringSettings } from './types';
  * The state of one scoring call: telemetry grouped once into streams (telemetry-streams.ts), associations matched
  * once per stream (source-match.ts), and memoised per-source aggregates (source-data.ts), so each metric reads only
  * the few months it needs instead of rescanning the snapshot. All of it is derived from the snapshot and the date
- * and dies with the call; the only state shared between calls is three bounded caches, each documented where it
- * lives: the free chunks of slots.ts, the workload-key cache of telemetry-streams.ts, and the compiled sources of
- * source-match.ts.
+ * and dies with the call. What outlives a call is a few caches, each documented where it lives with what bounds it:
+ * the free chunks of slots.ts, the workload keys of telemetry-streams.ts, the compiled sources and source keys of
+ * source-match.ts, the metric keys of engine.ts and the certification names of metrics/skilling.ts (plus the loaded
+ * rule sets of rules/index.ts, a fixed few).
  */
 export class ScoringContext {
   readonly monthNow: number;
