@@ -32,7 +32,6 @@ export class SourceData {
   /** Workloads seen on the platform that this source does not accept. */
   readonly ineligibleWorkloads = new Set<string>();
   private readonly cursor: TenantSeries;
-  private idSet?: Set<string>;
   /** member[tenant number] = 1 when the tenant has accepted usage here (numbers from indexTelemetry). */
   readonly member: Uint8Array;
 
@@ -49,11 +48,6 @@ export class SourceData {
     this.cursor.start = this.start[i]!;
     this.cursor.end = i + 1 < this.start.length ? this.start[i + 1]! : this.keys.length;
     return this.cursor;
-  }
-
-  has(tenant: string): boolean {
-    this.idSet ??= new Set(this.ids);
-    return this.idSet.has(tenant);
   }
 
   reject(tenant: string, code: Rejection['code'], stream: Stream, source: CompiledSource): void {
