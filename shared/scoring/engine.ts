@@ -15,6 +15,10 @@ import type { AreaScore, AreaStatus, MetricScore, PartnerScore, ScoreOptions, Sc
 
 export const QUALIFYING_TOTAL = 70;
 
+/**
+ * Module-level so a rule's memo key is serialised once, not once per call. Keyed weakly by the loaded rule objects,
+ * so it holds at most one string per metric rule alive (the registry's rule sets, plus any a caller loads itself).
+ */
 const ruleKeys = new WeakMap<MetricRule, string>();
 
 /**

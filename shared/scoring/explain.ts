@@ -28,7 +28,7 @@ export function pts(n: number): string {
   return `${fmt(n)} pt${Math.abs(n - 1) < 1e-9 ? '' : 's'}`;
 }
 
-export function boundText(b: Bound, side: 'min' | 'max'): string {
+function boundText(b: Bound, side: 'min' | 'max'): string {
   if (side === 'min') return `${b.inclusive ? 'at least' : 'more than'} ${fmt(b.value)}`;
   return `${b.inclusive ? 'at most' : 'less than'} ${fmt(b.value)}`;
 }

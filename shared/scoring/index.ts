@@ -70,4 +70,4 @@ export type { RuleSet, CertificationDef, MetricRule } from './rules/schema';
 export { ruleSetSchema } from './rules/schema';
 export { DEFAULT_SCORING_SETTINGS, resolveSettings, scoringSettingsFromApp } from './settings';
 export { formatLine, fmt } from './explain';
-export { workloadKey } from './context';
+export { workloadKey } from './telemetry-streams';

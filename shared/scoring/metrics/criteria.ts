@@ -1,4 +1,5 @@
-import { MEASURE_INDEX, SPAN, type Slot, type TenantSeries } from '../context';
+import { MEASURE_INDEX, SPAN, type Slot } from '../slots';
+import type { TenantSeries } from '../source-data';
 import type { Bound, Criterion, Measure, Range, Window } from '../rules/schema';
 
 /** Evaluates "is this tenant (or tenant x workload) eligible" over a window, `shift` months earlier than the window says. */
@@ -13,7 +14,7 @@ export function meets(v: number, b: Bound): boolean {
   return b.inclusive ? v >= b.value : v > b.value;
 }
 
-export function aboveMax(v: number, r: Range): boolean {
+function aboveMax(v: number, r: Range): boolean {
   return !!r.max && (r.max.inclusive ? v > r.max.value : v >= r.max.value);
 }
 
@@ -37,7 +38,7 @@ export function windowMonths(w: Window, now: number, shift: number): number[] {
 export function valueAt(values: Slot, now: number, month: number, m: Measure): number {
   const ago = now - month;
   if (ago < 1 || ago >= SPAN) return 0;
-  return values.a[values.o + MEASURE_INDEX[m] * SPAN + ago]!;
+  return values.buffer[values.offset + MEASURE_INDEX[m] * SPAN + ago]!;
 }
 
 /** Sum of a measure over all workloads of a tenant in one month. */
@@ -49,7 +50,7 @@ export function monthTotal(t: TenantSeries, month: number, m: Measure): number {
   const slots = t.slots;
   for (let i = t.start; i < t.end; i++) {
     const v = slots[i]!;
-    s += v.a[v.o + off]!;
+    s += v.buffer[v.offset + off]!;
   }
   return s;
 }
@@ -117,8 +118,8 @@ function evaluateSpan(t: TenantSeries, c: Criterion, ago: number, count: number,
     let active = 0;
     for (let w = t.start; w < t.end; w++) {
       const slot = t.slots[w]!;
-      const arr = slot.a;
-      const o = slot.o;
+      const arr = slot.buffer;
+      const o = slot.offset;
       for (let i = from; i <= to; i++) v += arr[o + mOff + i]!;
       if (share) {
         paid += arr[o + 2 * SPAN + from]!;
@@ -132,8 +133,8 @@ function evaluateSpan(t: TenantSeries, c: Criterion, ago: number, count: number,
   let best = 0;
   for (let w = t.start; w < t.end; w++) {
     const slot = t.slots[w]!;
-    const arr = slot.a;
-    const o = slot.o;
+    const arr = slot.buffer;
+    const o = slot.offset;
     let v = 0;
     for (let i = from; i <= to; i++) v += arr[o + mOff + i]!;
     if (v > best) best = v;

@@ -1,4 +1,5 @@
-import { SourceData, type ScoringContext } from '../context';
+import type { ScoringContext } from '../context';
+import { SourceData } from '../source-data';
 import { monthLabel } from '../../lib/dates';
 import { counted, fmt, note, notCounted, pts, rangeText } from '../explain';
 import type { DistinctWorkloadsMetric } from '../rules/schema';

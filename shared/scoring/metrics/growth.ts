@@ -1,4 +1,5 @@
-import { SourceData, type ScoringContext } from '../context';
+import type { ScoringContext } from '../context';
+import { SourceData } from '../source-data';
 import { monthLabel } from '../../lib/dates';
 import { fmt, LazyLine, note, notCounted, pts, rangeText, round6 } from '../explain';
 import type { GrowthAbsoluteMetric, GrowthPercentMetric, Measure } from '../rules/schema';

@@ -14,6 +14,7 @@ import { metricScore } from './result';
 const personSubject = (label: unknown): string => `person ${String(label)}`;
 type Defs = Map<string, string>;
 const certNames = (ids: readonly string[], defs: Defs) => ids.map((id) => defs.get(id) ?? id).join(', ');
+/** Module-level and weak by rule set: one name map per rule set alive, built once. */
 const namesByRules = new WeakMap<RuleSet, Defs>();
 /** Certification names per rule set, shared by every result (lines keep a reference, not a copy). */
 function certificationNames(rules: RuleSet): Defs {

@@ -1,40 +1,22 @@
-import type { AssociationKind, Bound, Range } from './schema';
+import type { Bound, Range } from './schema';
 
-/** Tiny helpers that keep the rule data files readable; they only build plain objects. */
+/**
+ * Tiny helpers that keep the rule data files readable; they only build plain objects and hold no rule values,
+ * so a version's numbers live in its own file and editing one version never changes another.
+ */
 
 export const gte = (value: number): Bound => ({ value, inclusive: true });
 export const gt = (value: number): Bound => ({ value, inclusive: false });
 export const lte = (value: number): Bound => ({ value, inclusive: true });
-export const lt = (value: number): Bound => ({ value, inclusive: false });
 
 export const atLeast = (value: number): Range => ({ min: gte(value) });
 export const moreThan = (value: number): Range => ({ min: gt(value) });
 export const between = (min: number, max: number): Range => ({ min: gte(min), max: lte(max) });
 
-export const AZURE_ASSOCIATIONS: AssociationKind[] = ['CSP', 'DPOR', 'PAL'];
+export type TrackName = 'enterprise' | 'smb';
 
-/** Business Applications MCV rate card (units x rate), shared by both page versions; 2026 adds Contact Center and Portals. */
-export const MCV_RATES_2023: Record<string, number> = {
-  'business-central': 1000,
-  'core-hr': 1000,
-  guides: 1000,
-  'remote-assist': 1000,
-  'talent-attract': 1000,
-  'talent-onboard': 1000,
-  'common-data-service': 200,
-  'customer-engagement': 200,
-  sales: 200,
-  'sales-insights': 200,
-  'customer-service': 200,
-  'field-service': 200,
-  'power-apps': 200,
-  'power-automate': 200,
-  'power-bi': 200,
-  'finance-operations': 100,
-  finance: 100,
-  'project-operations': 100,
-  retail: 100,
-  'customer-insights': 0.2,
-};
+/** A value that differs by track: rule files keep each area's such values in one table of these. */
+export type PerTrack<T> = { readonly [t in TrackName]: T };
 
-export const MCV_RATES_2026: Record<string, number> = { ...MCV_RATES_2023, 'contact-center': 200, portals: 100 };
+/** Both tracks of an area, each built from the same template reading the area's per-track table. */
+export const bothTracks = <T>(build: (track: TrackName) => T): { enterprise: T; smb: T } => ({ enterprise: build('enterprise'), smb: build('smb') });

@@ -13,7 +13,6 @@ export type Bound = z.infer<typeof boundSchema>;
 export type Range = z.infer<typeof rangeSchema>;
 
 export const ASSOCIATION_KINDS = ['CSP', 'DPOR', 'PAL', ...CPOR_ROLES.map((r) => `CPOR:${r}` as const)] as const;
-export type AssociationKind = (typeof ASSOCIATION_KINDS)[number];
 
 export const workloadFilterSchema = z.object({
   platform: z.enum(PLATFORMS),
@@ -259,4 +258,3 @@ export type RuleSetInput = z.input<typeof ruleSetSchema>;
 /** Input shapes (defaults optional) for the data files. */
 export type AreaRulesInput = z.input<typeof areaRulesSchema>;
 export type SourceInput = z.input<typeof sourceSchema>;
-export type MetricRuleInput = z.input<typeof metricRuleSchema>;

@@ -1,15 +1,15 @@
-import { AZURE_ASSOCIATIONS, atLeast, gte, MCV_RATES_2023, moreThan } from './builders';
+import { atLeast, between, bothTracks, gt, gte, moreThan, type PerTrack, type TrackName } from './builders';
 import type { AreaRulesInput as AreaRules, RuleSetInput, SourceInput as Source } from './schema';
-import { businessApplicationsArea, modernWorkArea } from './v2026';
 
 /**
  * Rules of the 2023 Microsoft Learn pages (AZ23, BA23, MW23, SEC23; mirror kvamseek/partner-center @85eb3c4).
  * Azure and Security have a single track; Business Applications is classified; Modern Work takes the better track.
  * Security skilling as it stood until 30 Nov 2023 (one person per gate); v2023-12 holds the 1 Dec 2023 change.
+ * Each classified or best-of area keeps what differs between its SMB and Enterprise tracks in one `*_BY_TRACK` table.
  */
 
 const OFFERS: Source['excludedOffers'] = ['support', 'internal', 'benefit-program', 'trial'];
-const azureAll: Source = { label: 'Azure consumption', workloads: { platform: 'azure', include: 'all', exclude: [] }, associations: AZURE_ASSOCIATIONS, excludedOffers: OFFERS };
+const azureAll: Source = { label: 'Azure consumption', workloads: { platform: 'azure', include: 'all', exclude: [] }, associations: ['CSP', 'DPOR', 'PAL'], excludedOffers: OFFERS };
 const azureDeployable: Source = { ...azureAll, label: 'Azure services except Virtual Machines', workloads: { platform: 'azure', include: 'all', exclude: ['virtual-machines', 'virtual-machines-licenses'] } };
 
 const ADMIN = 'azure-administrator-associate';
@@ -62,16 +62,166 @@ const baNcaSources: Source[] = [
   { label: 'Dynamics 365 revenue', workloads: { platform: 'dynamics-365', include: D365_NCA_WORKLOADS, exclude: [] }, associations: [...BA_NCA_ASSOCIATIONS], excludedOffers: OFFERS },
   { label: 'Power Platform revenue', workloads: { platform: 'power-platform', include: PP_NCA_WORKLOADS, exclude: [] }, associations: [...BA_NCA_ASSOCIATIONS], excludedOffers: OFFERS },
 ];
+/** BA23 MCV rate card: MCV = units x rate. */
+const MCV_RATES: Record<string, number> = {
+  'business-central': 1000,
+  'core-hr': 1000,
+  guides: 1000,
+  'remote-assist': 1000,
+  'talent-attract': 1000,
+  'talent-onboard': 1000,
+  'common-data-service': 200,
+  'customer-engagement': 200,
+  sales: 200,
+  'sales-insights': 200,
+  'customer-service': 200,
+  'field-service': 200,
+  'power-apps': 200,
+  'power-automate': 200,
+  'power-bi': 200,
+  'finance-operations': 100,
+  finance: 100,
+  'project-operations': 100,
+  retail: 100,
+  'customer-insights': 0.2,
+};
 const D365_MCV_WORKLOADS = [
   'business-central', 'common-data-service', 'customer-engagement', 'sales', 'sales-insights', 'customer-service', 'field-service', 'core-hr',
   'finance-operations', 'finance', 'project-operations', 'guides', 'remote-assist', 'retail', 'talent-attract', 'talent-onboard',
 ];
 const baMcvSources: Source[] = [
   // BA23: CSP usage was counted but displayed as DPOR, so CSP counts here too.
-  { label: 'Dynamics 365 (CPOR usage, DPOR, CSP)', workloads: { platform: 'dynamics-365', include: D365_MCV_WORKLOADS, exclude: [] }, associations: ['CPOR:osu', 'DPOR', 'CSP'], excludedOffers: OFFERS, mcvRates: MCV_RATES_2023 },
-  { label: 'Customer Insights (PAL)', workloads: { platform: 'dynamics-365', include: ['customer-insights'], exclude: [] }, associations: ['PAL'], excludedOffers: OFFERS, mcvRates: MCV_RATES_2023 },
-  { label: 'Power Platform (PAL)', workloads: { platform: 'power-platform', include: ['power-apps', 'power-automate', 'power-bi'], exclude: [] }, associations: ['PAL'], excludedOffers: OFFERS, mcvRates: MCV_RATES_2023 },
+  { label: 'Dynamics 365 (CPOR usage, DPOR, CSP)', workloads: { platform: 'dynamics-365', include: D365_MCV_WORKLOADS, exclude: [] }, associations: ['CPOR:osu', 'DPOR', 'CSP'], excludedOffers: OFFERS, mcvRates: MCV_RATES },
+  { label: 'Customer Insights (PAL)', workloads: { platform: 'dynamics-365', include: ['customer-insights'], exclude: [] }, associations: ['PAL'], excludedOffers: OFFERS, mcvRates: MCV_RATES },
+  { label: 'Power Platform (PAL)', workloads: { platform: 'power-platform', include: ['power-apps', 'power-automate', 'power-bi'], exclude: [] }, associations: ['PAL'], excludedOffers: OFFERS, mcvRates: MCV_RATES },
 ];
+
+const BA_INT_CERTS = [
+  'd365-finance-functional-consultant', 'd365-commerce-functional-consultant', 'd365-finance-operations-apps-developer', 'd365-supply-chain-functional-consultant',
+  'd365-supply-chain-manufacturing-functional-consultant', 'd365-customer-service-functional-consultant', 'd365-sales-functional-consultant',
+  'd365-field-service-functional-consultant', 'd365-business-central-functional-consultant', 'd365-marketing-functional-consultant', 'power-platform-app-maker',
+  'power-bi-data-analyst-associate', 'power-platform-functional-consultant', 'power-platform-developer-associate', 'customer-data-platform-specialty',
+  'azure-enterprise-data-analyst-associate', 'power-automate-rpa-developer',
+];
+const BA_ADV_CERTS = ['d365-supply-chain-functional-consultant-expert', 'd365-finance-operations-solution-architect-expert', 'd365-power-platform-solution-architect-expert', 'power-platform-solution-architect-expert'];
+
+/** BA23: what differs between the Business Applications SMB and Enterprise tracks. */
+const BA_BY_TRACK = {
+  netCustomerAddsMinRevenueUsd: { enterprise: 1500, smb: 250 },
+  intermediatePointsPerPerson: { enterprise: 1, smb: 4 },
+  advancedPeopleForMax: { enterprise: 7, smb: 2 },
+  usageGrowthBaselineMinMcv: { enterprise: 50_000, smb: 25_000 },
+  deploymentsMinMcv: { enterprise: 10_000, smb: 5_000 },
+} satisfies Record<string, PerTrack<unknown>>;
+
+const baTrack = (t: TrackName) => ({
+  metrics: [
+    {
+      id: 'net-customer-adds' as const, name: 'Net customer adds', family: 'performance' as const, kind: 'net-count' as const, max: 15, combine: 'sum' as const,
+      parts: [{
+        label: 'Workload x tenant adds',
+        sources: baNcaSources,
+        criterion: { measure: 'revenueUsd' as const, by: 'per-workload' as const, window: { kind: 'month' as const, monthsAgo: 1 }, range: atLeast(BA_BY_TRACK.netCustomerAddsMinRevenueUsd[t]) },
+        unitsForMax: 5,
+        unitLabel: 'net workload adds',
+      }],
+    },
+    { id: 'intermediate-certifications' as const, name: 'Intermediate certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 20, certifications: BA_INT_CERTS, pointsPerPerson: BA_BY_TRACK.intermediatePointsPerPerson[t] },
+    { id: 'advanced-certifications' as const, name: 'Advanced certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 15, certifications: BA_ADV_CERTS, peopleForMax: BA_BY_TRACK.advancedPeopleForMax[t] },
+    { id: 'usage-growth' as const, name: 'Usage growth', family: 'customer-success' as const, kind: 'growth-percent' as const, max: 30, sources: baMcvSources, measure: 'mcv' as const, baselineMinimum: gte(BA_BY_TRACK.usageGrowthBaselineMinMcv[t]), pointsPerPercent: 1 },
+    {
+      id: 'deployments' as const, name: 'Deployments', family: 'customer-success' as const, kind: 'net-count' as const, max: 20, combine: 'sum' as const,
+      parts: [{
+        label: 'Workload deployments',
+        sources: baMcvSources,
+        criterion: { measure: 'mcv' as const, by: 'per-workload' as const, window: { kind: 'month' as const, monthsAgo: 1 }, range: atLeast(BA_BY_TRACK.deploymentsMinMcv[t]) },
+        unitsForMax: 5,
+        unitLabel: 'net workload deployments',
+      }],
+    },
+  ],
+});
+
+const businessApplications: AreaRules = {
+  trackMode: 'classified',
+  classification: {
+    kind: 'workload-revenue',
+    minWorkloads: 5,
+    revenue: gt(5000),
+    monthsAgo: [1, 13],
+    sources: baNcaSources.map((s) => ({ ...s, associations: [...s.associations, 'CPOR:osu', 'PAL'] })),
+  },
+  tracks: bothTracks(baTrack),
+};
+
+// ---------- Modern Work (best of two tracks) ----------
+const MW_WORKLOADS = [
+  'intune', 'exchange-online', 'microsoft-365-apps', 'sharepoint-online', 'teams', 'teams-meetings', 'teams-phone', 'teams-phone-calling', 'teams-apps',
+  'viva-engage', 'viva-insights', 'viva-topics', 'viva-learning', 'viva-connections',
+];
+const MW_INT_CERTS = [
+  'microsoft-365-fundamentals', 'teams-application-developer-associate', 'teams-administrator-associate', 'messaging-administrator-associate',
+  'identity-access-administrator-associate', 'collaboration-communications-systems-engineer-associate', 'endpoint-administrator-associate',
+];
+const MW_ADV_CERTS = ['microsoft-365-enterprise-administrator-expert', 'teams-meetings-rooms-technical-assessment'];
+
+/** MW23: what differs between the Modern Work SMB and Enterprise tracks. */
+const MW_BY_TRACK = {
+  /** The association that counts besides CPOR. */
+  otherAssociation: { enterprise: 'DPOR', smb: 'CSP' },
+  /** Paid seats on at least one workload that put a tenant in the track (net customer adds, usage growth and deployments). */
+  tenantPaidSeats: { enterprise: moreThan(300), smb: between(11, 300) },
+  /** The promoted-tenant rule came with the 2026 pages. */
+  promotedTenantRule: { enterprise: false, smb: false },
+  netCustomerAddsLabel: { enterprise: 'Tenants with more than 300 paid seats (CPOR, DPOR)', smb: 'Tenants with 11-300 paid seats (CPOR, CSP)' },
+  netCustomerAddsUnitsForMax: { enterprise: 5, smb: 10 },
+  intermediatePeopleForMax: { enterprise: 4, smb: 2 },
+  advancedPeopleForMax: { enterprise: 2, smb: 1 },
+  usageGrowthCporActiveUsersForMax: { enterprise: 1000, smb: 500 },
+  usageGrowthOtherActiveUsersForMax: { enterprise: 4000, smb: 2000 },
+} as const satisfies Record<string, PerTrack<unknown>>;
+
+const mwSource = (association: 'CPOR:use-or-consume' | 'DPOR' | 'CSP', label: string): Source => ({
+  label, workloads: { platform: 'microsoft-365', include: MW_WORKLOADS, exclude: [] }, associations: [association], excludedOffers: OFFERS,
+});
+
+const mwTrack = (t: TrackName) => {
+  const other = MW_BY_TRACK.otherAssociation[t];
+  const tenantScope = { measure: 'paidSeats' as const, by: 'any-workload' as const, window: { kind: 'month' as const, monthsAgo: 1 }, range: MW_BY_TRACK.tenantPaidSeats[t], promotedTenantRule: MW_BY_TRACK.promotedTenantRule[t] };
+  return {
+    metrics: [
+      {
+        id: 'net-customer-adds' as const, name: 'Net customer adds', family: 'performance' as const, kind: 'net-count' as const, max: 20, combine: 'sum' as const,
+        parts: [{
+          label: MW_BY_TRACK.netCustomerAddsLabel[t],
+          // One source with both associations: a tenant reached through two association types is one customer (deduplicated).
+          sources: [{ ...mwSource('CPOR:use-or-consume', 'Microsoft 365'), associations: ['CPOR:use-or-consume' as const, other] }],
+          criterion: tenantScope,
+          unitsForMax: MW_BY_TRACK.netCustomerAddsUnitsForMax[t],
+          unitLabel: 'net new customers',
+        }],
+      },
+      { id: 'intermediate-certifications' as const, name: 'Intermediate certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 10, certifications: MW_INT_CERTS, peopleForMax: MW_BY_TRACK.intermediatePeopleForMax[t] },
+      { id: 'advanced-certifications' as const, name: 'Advanced certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 15, certifications: MW_ADV_CERTS, peopleForMax: MW_BY_TRACK.advancedPeopleForMax[t] },
+      {
+        id: 'usage-growth' as const, name: 'Usage growth', family: 'customer-success' as const, kind: 'growth-absolute' as const, max: 30, combine: 'best' as const,
+        parts: [
+          { label: 'CPOR', sources: [mwSource('CPOR:use-or-consume', 'CPOR')], measure: 'activeUsers' as const, scope: tenantScope, unitsForMax: MW_BY_TRACK.usageGrowthCporActiveUsersForMax[t], unitLabel: 'active users', sinceAssociation: true },
+          { label: other, sources: [mwSource(other, other)], measure: 'activeUsers' as const, scope: tenantScope, unitsForMax: MW_BY_TRACK.usageGrowthOtherActiveUsersForMax[t], unitLabel: 'active users', sinceAssociation: true },
+        ],
+      },
+      {
+        id: 'deployments' as const, name: 'Deployments', family: 'customer-success' as const, kind: 'net-count' as const, max: 25, combine: 'best' as const,
+        parts: [
+          { label: 'CPOR', sources: [mwSource('CPOR:use-or-consume', 'CPOR')], criterion: { ...tenantScope, activeShare: gte(0.4) }, unitsForMax: 5, unitLabel: 'net new deployments', excludeAlreadyMetAtAssociation: true },
+          { label: other, sources: [mwSource(other, other)], criterion: { ...tenantScope, activeShare: gte(0.4) }, unitsForMax: 10, unitLabel: 'net new deployments', excludeAlreadyMetAtAssociation: true },
+        ],
+      },
+    ],
+  };
+};
+
+const modernWork: AreaRules = { trackMode: 'best-of', tracks: bothTracks(mwTrack) };
 
 // ---------- Security (single track) ----------
 const SEC_AZURE_SERVICES = [
@@ -84,53 +234,48 @@ const secAzure: Source = { label: 'Azure security services (PAL)', workloads: { 
 const secM365: Source = { label: 'Microsoft 365 security workloads (CPOR)', workloads: { platform: 'microsoft-365', include: SEC_M365_WORKLOADS, exclude: [] }, associations: ['CPOR:use-or-consume'], excludedOffers: OFFERS };
 const m365Customer = { measure: 'paidSeats' as const, by: 'any-workload' as const, window: { kind: 'month' as const, monthsAgo: 1 }, range: atLeast(25), promotedTenantRule: false };
 
-export function securitySkilling2023(minPeople: number, certifications: string[]) {
-  return {
-    id: 'intermediate-certifications' as const, name: 'Intermediate certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 40,
-    gates: [
-      { label: 'Step 1: Azure Security Engineer Associate', certifications: ['azure-security-engineer-associate'], minPeople, points: 0 },
-      { label: 'Step 2: Security Operations Analyst or Microsoft 365 Security Administrator', certifications: ['security-operations-analyst-associate', 'microsoft-365-security-administrator-associate'], minPeople, points: 0 },
-    ],
-    certifications,
-    peopleForMax: 6,
-  };
-}
+/** Security skilling until 30 Nov 2023: one person per gate step. */
+const SECURITY_GATE_MIN_PEOPLE = 1;
 
-export function securityArea2023(skilling: ReturnType<typeof securitySkilling2023>): AreaRules {
-  return {
-    trackMode: 'single',
-    tracks: {
-      enterprise: {
-        metrics: [
-          {
-            id: 'net-customer-adds', name: 'Net customer adds', family: 'performance', kind: 'net-count', max: 20, combine: 'sum', baselineMonthsAgo: 12,
-            parts: [
-              { label: 'Azure', sources: [secAzure], criterion: { measure: 'acrUsd', by: 'tenant-sum', window: { kind: 'ttm', monthsAgo: 1 }, range: atLeast(100), promotedTenantRule: false }, unitsForMax: 10, unitLabel: 'net new customers', excludeAlreadyMetAtAssociation: false },
-              { label: 'Microsoft 365', sources: [secM365], criterion: m365Customer, unitsForMax: 10, unitLabel: 'net new customers', excludeAlreadyMetAtAssociation: false },
-            ],
-          },
-          { ...skilling, gates: skilling.gates },
-          {
-            id: 'usage-growth', name: 'Usage growth', family: 'customer-success', kind: 'growth-absolute', max: 20, combine: 'sum',
-            parts: [
-              { label: 'Azure security ACR', sources: [secAzure], measure: 'acrUsd', unitsForMax: 25_000, unitLabel: 'USD ACR growth', sinceAssociation: false },
-              { label: 'Microsoft 365 protected users', sources: [secM365], measure: 'protectedUsers', unitsForMax: 2500, unitLabel: 'protected users growth', sinceAssociation: false },
-            ],
-          },
-          {
-            id: 'deployments', name: 'Deployments', family: 'customer-success', kind: 'net-count', max: 20, combine: 'sum', baselineMonthsAgo: 12,
-            parts: [
-              { label: 'Azure', sources: [secAzure], criterion: { measure: 'acrUsd', by: 'tenant-sum', window: { kind: 'ttm', monthsAgo: 1 }, range: atLeast(12_000), promotedTenantRule: false }, unitsForMax: 6, unitLabel: 'net new deployments', excludeAlreadyMetAtAssociation: false },
-              { label: 'Microsoft 365', sources: [secM365], criterion: { ...m365Customer, activeShare: gte(0.15) }, unitsForMax: 6, unitLabel: 'net new deployments', excludeAlreadyMetAtAssociation: false },
-            ],
-          },
-        ],
-      },
+const security: AreaRules = {
+  trackMode: 'single',
+  tracks: {
+    enterprise: {
+      metrics: [
+        {
+          id: 'net-customer-adds', name: 'Net customer adds', family: 'performance', kind: 'net-count', max: 20, combine: 'sum', baselineMonthsAgo: 12,
+          parts: [
+            { label: 'Azure', sources: [secAzure], criterion: { measure: 'acrUsd', by: 'tenant-sum', window: { kind: 'ttm', monthsAgo: 1 }, range: atLeast(100), promotedTenantRule: false }, unitsForMax: 10, unitLabel: 'net new customers', excludeAlreadyMetAtAssociation: false },
+            { label: 'Microsoft 365', sources: [secM365], criterion: m365Customer, unitsForMax: 10, unitLabel: 'net new customers', excludeAlreadyMetAtAssociation: false },
+          ],
+        },
+        {
+          id: 'intermediate-certifications', name: 'Intermediate certifications', family: 'skilling', kind: 'skilling', max: 40,
+          gates: [
+            { label: 'Step 1: Azure Security Engineer Associate', certifications: ['azure-security-engineer-associate'], minPeople: SECURITY_GATE_MIN_PEOPLE, points: 0 },
+            { label: 'Step 2: Security Operations Analyst or Microsoft 365 Security Administrator', certifications: ['security-operations-analyst-associate', 'microsoft-365-security-administrator-associate'], minPeople: SECURITY_GATE_MIN_PEOPLE, points: 0 },
+          ],
+          certifications: ['cybersecurity-architect-expert', 'security-operations-analyst-associate', 'identity-access-administrator-associate', 'information-protection-compliance-administrator-associate'],
+          peopleForMax: 6,
+        },
+        {
+          id: 'usage-growth', name: 'Usage growth', family: 'customer-success', kind: 'growth-absolute', max: 20, combine: 'sum',
+          parts: [
+            { label: 'Azure security ACR', sources: [secAzure], measure: 'acrUsd', unitsForMax: 25_000, unitLabel: 'USD ACR growth', sinceAssociation: false },
+            { label: 'Microsoft 365 protected users', sources: [secM365], measure: 'protectedUsers', unitsForMax: 2500, unitLabel: 'protected users growth', sinceAssociation: false },
+          ],
+        },
+        {
+          id: 'deployments', name: 'Deployments', family: 'customer-success', kind: 'net-count', max: 20, combine: 'sum', baselineMonthsAgo: 12,
+          parts: [
+            { label: 'Azure', sources: [secAzure], criterion: { measure: 'acrUsd', by: 'tenant-sum', window: { kind: 'ttm', monthsAgo: 1 }, range: atLeast(12_000), promotedTenantRule: false }, unitsForMax: 6, unitLabel: 'net new deployments', excludeAlreadyMetAtAssociation: false },
+            { label: 'Microsoft 365', sources: [secM365], criterion: { ...m365Customer, activeShare: gte(0.15) }, unitsForMax: 6, unitLabel: 'net new deployments', excludeAlreadyMetAtAssociation: false },
+          ],
+        },
+      ],
     },
-  };
-}
-
-export const SECURITY_STEP3_2023 = ['cybersecurity-architect-expert', 'security-operations-analyst-associate', 'identity-access-administrator-associate', 'information-protection-compliance-administrator-associate'];
+  },
+};
 
 export const v2023: RuleSetInput = {
   version: 'v2023',
@@ -207,34 +352,8 @@ export const v2023: RuleSetInput = {
       gated('intermediate-certifications', 20, [['Step 1: Azure Administrator Associate', ADMIN]], ['azure-developer-associate', 'power-platform-developer-associate']),
       gated('advanced-certifications', 20, [['Step 1: Azure Solutions Architect Expert', ARCHITECT]], ['azure-iot-developer-specialty', 'devops-engineer-expert', 'power-platform-solution-architect-expert']),
     ]),
-    'business-applications': businessApplicationsArea(
-      baNcaSources,
-      baMcvSources,
-      [
-        'd365-finance-functional-consultant', 'd365-commerce-functional-consultant', 'd365-finance-operations-apps-developer', 'd365-supply-chain-functional-consultant',
-        'd365-supply-chain-manufacturing-functional-consultant', 'd365-customer-service-functional-consultant', 'd365-sales-functional-consultant',
-        'd365-field-service-functional-consultant', 'd365-business-central-functional-consultant', 'd365-marketing-functional-consultant', 'power-platform-app-maker',
-        'power-bi-data-analyst-associate', 'power-platform-functional-consultant', 'power-platform-developer-associate', 'customer-data-platform-specialty',
-        'azure-enterprise-data-analyst-associate', 'power-automate-rpa-developer',
-      ],
-      ['d365-supply-chain-functional-consultant-expert', 'd365-finance-operations-solution-architect-expert', 'd365-power-platform-solution-architect-expert', 'power-platform-solution-architect-expert'],
-    ),
-    'modern-work': modernWorkArea({
-      ncaWorkloads: [
-        'intune', 'exchange-online', 'microsoft-365-apps', 'sharepoint-online', 'teams', 'teams-meetings', 'teams-phone', 'teams-phone-calling', 'teams-apps',
-        'viva-engage', 'viva-insights', 'viva-topics', 'viva-learning', 'viva-connections',
-      ],
-      usageWorkloads: [
-        'intune', 'exchange-online', 'microsoft-365-apps', 'sharepoint-online', 'teams', 'teams-meetings', 'teams-phone', 'teams-phone-calling', 'teams-apps',
-        'viva-engage', 'viva-insights', 'viva-topics', 'viva-learning', 'viva-connections',
-      ],
-      promoted: false,
-      intCerts: [
-        'microsoft-365-fundamentals', 'teams-application-developer-associate', 'teams-administrator-associate', 'messaging-administrator-associate',
-        'identity-access-administrator-associate', 'collaboration-communications-systems-engineer-associate', 'endpoint-administrator-associate',
-      ],
-      advCerts: ['microsoft-365-enterprise-administrator-expert', 'teams-meetings-rooms-technical-assessment'],
-    }),
-    security: securityArea2023(securitySkilling2023(1, SECURITY_STEP3_2023)),
+    'business-applications': businessApplications,
+    'modern-work': modernWork,
+    security,
   },
 };

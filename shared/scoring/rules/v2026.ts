@@ -1,17 +1,28 @@
-import { AZURE_ASSOCIATIONS, atLeast, between, gte, gt, MCV_RATES_2026, moreThan } from './builders';
+import { atLeast, between, bothTracks, gt, gte, lte, moreThan, type PerTrack, type TrackName } from './builders';
 import type { AreaRulesInput as AreaRules, RuleSetInput, SourceInput as Source } from './schema';
 
 /**
  * Rules of the 2026 Microsoft Learn pages (AZ26, BA26, MW26, SEC26; reference §§3-6 as corrected by §14).
  * Linear metrics store the head-count or unit count that earns the maximum, not the rounded per-unit
  * values the pages print (2.14, 3.3, 6.67), because the pages' own examples use the exact fractions (§14 A1).
+ * Each area keeps what differs between its SMB and Enterprise tracks in one `*_BY_TRACK` table.
  */
 
+const OFFERS: Source['excludedOffers'] = ['support', 'internal', 'benefit-program', 'trial'];
+
 // ---------- Azure ----------
-const azureAll: Source = { label: 'Azure consumption', workloads: { platform: 'azure', include: 'all', exclude: [] }, associations: AZURE_ASSOCIATIONS, excludedOffers: ['support', 'internal', 'benefit-program', 'trial'] };
+const azureAll: Source = { label: 'Azure consumption', workloads: { platform: 'azure', include: 'all', exclude: [] }, associations: ['CSP', 'DPOR', 'PAL'], excludedOffers: OFFERS };
 const azureDeployable: Source = { ...azureAll, label: 'Azure services except Virtual Machines', workloads: { platform: 'azure', include: 'all', exclude: ['virtual-machines', 'virtual-machines-licenses'] } };
 
-const azureNca = (minAcr: number) => ({
+/** AZ26: what differs between the Azure SMB and Enterprise tracks (the same for all three Azure areas). */
+const AZURE_BY_TRACK = {
+  netCustomerAddsMinAcrUsd: { enterprise: 1000, smb: 500 },
+  skillingGateMinPeople: { enterprise: 2, smb: 1 },
+  /** Enterprise gates are prerequisites; SMB gates earn flat points once met. */
+  skillingGatePoints: { enterprise: 0, smb: 4 },
+} satisfies Record<string, PerTrack<unknown>>;
+
+const azureNca = (track: TrackName) => ({
   id: 'net-customer-adds' as const,
   name: 'Net customer adds',
   family: 'performance' as const,
@@ -22,7 +33,7 @@ const azureNca = (minAcr: number) => ({
     {
       label: 'Azure customers',
       sources: [azureAll],
-      criterion: { measure: 'acrUsd' as const, by: 'tenant-sum' as const, window: { kind: 'any-month' as const, monthsAgo: [1, 2] }, range: atLeast(minAcr) },
+      criterion: { measure: 'acrUsd' as const, by: 'tenant-sum' as const, window: { kind: 'any-month' as const, monthsAgo: [1, 2] }, range: atLeast(AZURE_BY_TRACK.netCustomerAddsMinAcrUsd[track]) },
       unitsForMax: 3,
       unitLabel: 'net new customers',
     },
@@ -62,18 +73,17 @@ const ARCHITECT = 'azure-solutions-architect-expert';
 function azureSkilling(
   id: 'intermediate-certifications' | 'advanced-certifications',
   max: number,
-  track: 'enterprise' | 'smb',
+  track: TrackName,
   gates: { label: string; certifications: string[] }[],
   certifications: string[],
 ) {
-  const smb = track === 'smb';
   return {
     id,
     name: id === 'intermediate-certifications' ? 'Intermediate certifications' : 'Advanced certifications',
     family: 'skilling' as const,
     kind: 'skilling' as const,
     max,
-    gates: gates.map((g) => ({ ...g, minPeople: smb ? 1 : 2, points: smb ? 4 : 0 })),
+    gates: gates.map((g) => ({ ...g, minPeople: AZURE_BY_TRACK.skillingGateMinPeople[track], points: AZURE_BY_TRACK.skillingGatePoints[track] })),
     certifications,
     pointsPerPerson: 4,
   };
@@ -104,11 +114,12 @@ const azureClassification = {
   acrCeilingUsd: 1_000_000,
 };
 
-function azureArea(skilling: (track: 'enterprise' | 'smb') => AreaRules['tracks']['enterprise']['metrics']): AreaRules {
-  const track = (t: 'enterprise' | 'smb') => ({
-    metrics: [azureNca(t === 'smb' ? 500 : 1000), ...skilling(t), azureUsage, azureDeployments],
-  });
-  return { trackMode: 'classified', classification: azureClassification, tracks: { enterprise: track('enterprise'), smb: track('smb') } };
+function azureArea(skilling: (track: TrackName) => AreaRules['tracks']['enterprise']['metrics']): AreaRules {
+  return {
+    trackMode: 'classified',
+    classification: azureClassification,
+    tracks: bothTracks((t) => ({ metrics: [azureNca(t), ...skilling(t), azureUsage, azureDeployments] })),
+  };
 }
 
 const dataAi = azureArea((t) => [
@@ -135,18 +146,44 @@ const PP_NCA_WORKLOADS = ['ai-builder', 'power-apps', 'power-automate', 'power-b
 const BA_NCA_ASSOCIATIONS = ['CPOR:revrec', 'CPOR:osa', 'CPOR:revrec-performance', 'CSP', 'DPOR'] as const;
 
 const baNcaSources: Source[] = [
-  { label: 'Dynamics 365 revenue', workloads: { platform: 'dynamics-365', include: D365_NCA_WORKLOADS, exclude: [] }, associations: [...BA_NCA_ASSOCIATIONS], excludedOffers: ['support', 'internal', 'benefit-program', 'trial'] },
-  { label: 'Power Platform revenue', workloads: { platform: 'power-platform', include: PP_NCA_WORKLOADS, exclude: [] }, associations: [...BA_NCA_ASSOCIATIONS], excludedOffers: ['support', 'internal', 'benefit-program', 'trial'] },
+  { label: 'Dynamics 365 revenue', workloads: { platform: 'dynamics-365', include: D365_NCA_WORKLOADS, exclude: [] }, associations: [...BA_NCA_ASSOCIATIONS], excludedOffers: OFFERS },
+  { label: 'Power Platform revenue', workloads: { platform: 'power-platform', include: PP_NCA_WORKLOADS, exclude: [] }, associations: [...BA_NCA_ASSOCIATIONS], excludedOffers: OFFERS },
 ];
+
+/** BA26 MCV rate card: MCV = units x rate. */
+const MCV_RATES: Record<string, number> = {
+  'business-central': 1000,
+  'core-hr': 1000,
+  guides: 1000,
+  'remote-assist': 1000,
+  'talent-attract': 1000,
+  'talent-onboard': 1000,
+  'common-data-service': 200,
+  'customer-engagement': 200,
+  sales: 200,
+  'sales-insights': 200,
+  'customer-service': 200,
+  'field-service': 200,
+  'power-apps': 200,
+  'power-automate': 200,
+  'power-bi': 200,
+  'finance-operations': 100,
+  finance: 100,
+  'project-operations': 100,
+  retail: 100,
+  'customer-insights': 0.2,
+  'contact-center': 200,
+  portals: 100,
+};
 
 const D365_MCV_WORKLOADS = [
   'business-central', 'contact-center', 'common-data-service', 'customer-engagement', 'sales', 'sales-insights', 'customer-service', 'field-service',
   'core-hr', 'finance-operations', 'finance', 'project-operations', 'guides', 'remote-assist', 'retail', 'talent-attract', 'talent-onboard',
 ];
 const baMcvSources: Source[] = [
-  { label: 'Dynamics 365 (CPOR usage, DPOR, CSP)', workloads: { platform: 'dynamics-365', include: D365_MCV_WORKLOADS, exclude: [] }, associations: ['CPOR:osu', 'DPOR', 'CSP'], excludedOffers: ['support', 'internal', 'benefit-program', 'trial'], mcvRates: MCV_RATES_2026 },
-  { label: 'Customer Insights (PAL)', workloads: { platform: 'dynamics-365', include: ['customer-insights'], exclude: [] }, associations: ['PAL'], excludedOffers: ['support', 'internal', 'benefit-program', 'trial'], mcvRates: MCV_RATES_2026 },
-  { label: 'Power Platform (PAL)', workloads: { platform: 'power-platform', include: ['power-apps', 'power-automate', 'power-bi', 'portals'], exclude: [] }, associations: ['PAL'], excludedOffers: ['support', 'internal', 'benefit-program', 'trial'], mcvRates: MCV_RATES_2026 },
+  { label: 'Dynamics 365 (CPOR usage, DPOR, CSP)', workloads: { platform: 'dynamics-365', include: D365_MCV_WORKLOADS, exclude: [] }, associations: ['CPOR:osu', 'DPOR', 'CSP'], excludedOffers: OFFERS, mcvRates: MCV_RATES },
+  { label: 'Customer Insights (PAL)', workloads: { platform: 'dynamics-365', include: ['customer-insights'], exclude: [] }, associations: ['PAL'], excludedOffers: OFFERS, mcvRates: MCV_RATES },
+  { label: 'Power Platform (PAL)', workloads: { platform: 'power-platform', include: ['power-apps', 'power-automate', 'power-bi', 'portals'], exclude: [] }, associations: ['PAL'], excludedOffers: OFFERS, mcvRates: MCV_RATES },
 ];
 
 const BA_INT_CERTS = [
@@ -160,49 +197,54 @@ const BA_ADV_CERTS = [
   'd365-business-central-developer-associate', 'agentic-ai-business-solutions-architect',
 ];
 
-function baTrack(smb: boolean, ncaSources: Source[], mcvSources: Source[], intCerts: string[], advCerts: string[]) {
-  return {
-    metrics: [
-      {
-        id: 'net-customer-adds' as const, name: 'Net customer adds', family: 'performance' as const, kind: 'net-count' as const, max: 15, combine: 'sum' as const,
-        parts: [{
-          label: 'Workload x tenant adds',
-          sources: ncaSources,
-          criterion: { measure: 'revenueUsd' as const, by: 'per-workload' as const, window: { kind: 'month' as const, monthsAgo: 1 }, range: atLeast(smb ? 250 : 1500) },
-          unitsForMax: 5,
-          unitLabel: 'net workload adds',
-        }],
-      },
-      { id: 'intermediate-certifications' as const, name: 'Intermediate certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 20, certifications: intCerts, pointsPerPerson: smb ? 4 : 1 },
-      { id: 'advanced-certifications' as const, name: 'Advanced certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 15, certifications: advCerts, peopleForMax: smb ? 2 : 7 },
-      { id: 'usage-growth' as const, name: 'Usage growth', family: 'customer-success' as const, kind: 'growth-percent' as const, max: 30, sources: mcvSources, measure: 'mcv' as const, baselineMinimum: gte(smb ? 25_000 : 50_000), pointsPerPercent: 1 },
-      {
-        id: 'deployments' as const, name: 'Deployments', family: 'customer-success' as const, kind: 'net-count' as const, max: 20, combine: 'sum' as const,
-        parts: [{
-          label: 'Workload deployments',
-          sources: mcvSources,
-          criterion: { measure: 'mcv' as const, by: 'per-workload' as const, window: { kind: 'month' as const, monthsAgo: 1 }, range: atLeast(smb ? 5_000 : 10_000) },
-          unitsForMax: 5,
-          unitLabel: 'net workload deployments',
-        }],
-      },
-    ],
-  };
-}
+/** BA26: what differs between the Business Applications SMB and Enterprise tracks. */
+const BA_BY_TRACK = {
+  netCustomerAddsMinRevenueUsd: { enterprise: 1500, smb: 250 },
+  intermediatePointsPerPerson: { enterprise: 1, smb: 4 },
+  advancedPeopleForMax: { enterprise: 7, smb: 2 },
+  usageGrowthBaselineMinMcv: { enterprise: 50_000, smb: 25_000 },
+  deploymentsMinMcv: { enterprise: 10_000, smb: 5_000 },
+} satisfies Record<string, PerTrack<unknown>>;
 
-export function businessApplicationsArea(ncaSources: Source[], mcvSources: Source[], intCerts: string[], advCerts: string[]): AreaRules {
-  return {
-    trackMode: 'classified',
-    classification: {
-      kind: 'workload-revenue',
-      minWorkloads: 5,
-      revenue: gt(5000),
-      monthsAgo: [1, 13],
-      sources: ncaSources.map((s) => ({ ...s, associations: [...s.associations, 'CPOR:osu', 'PAL'] })),
+const baTrack = (t: TrackName) => ({
+  metrics: [
+    {
+      id: 'net-customer-adds' as const, name: 'Net customer adds', family: 'performance' as const, kind: 'net-count' as const, max: 15, combine: 'sum' as const,
+      parts: [{
+        label: 'Workload x tenant adds',
+        sources: baNcaSources,
+        criterion: { measure: 'revenueUsd' as const, by: 'per-workload' as const, window: { kind: 'month' as const, monthsAgo: 1 }, range: atLeast(BA_BY_TRACK.netCustomerAddsMinRevenueUsd[t]) },
+        unitsForMax: 5,
+        unitLabel: 'net workload adds',
+      }],
     },
-    tracks: { enterprise: baTrack(false, ncaSources, mcvSources, intCerts, advCerts), smb: baTrack(true, ncaSources, mcvSources, intCerts, advCerts) },
-  };
-}
+    { id: 'intermediate-certifications' as const, name: 'Intermediate certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 20, certifications: BA_INT_CERTS, pointsPerPerson: BA_BY_TRACK.intermediatePointsPerPerson[t] },
+    { id: 'advanced-certifications' as const, name: 'Advanced certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 15, certifications: BA_ADV_CERTS, peopleForMax: BA_BY_TRACK.advancedPeopleForMax[t] },
+    { id: 'usage-growth' as const, name: 'Usage growth', family: 'customer-success' as const, kind: 'growth-percent' as const, max: 30, sources: baMcvSources, measure: 'mcv' as const, baselineMinimum: gte(BA_BY_TRACK.usageGrowthBaselineMinMcv[t]), pointsPerPercent: 1 },
+    {
+      id: 'deployments' as const, name: 'Deployments', family: 'customer-success' as const, kind: 'net-count' as const, max: 20, combine: 'sum' as const,
+      parts: [{
+        label: 'Workload deployments',
+        sources: baMcvSources,
+        criterion: { measure: 'mcv' as const, by: 'per-workload' as const, window: { kind: 'month' as const, monthsAgo: 1 }, range: atLeast(BA_BY_TRACK.deploymentsMinMcv[t]) },
+        unitsForMax: 5,
+        unitLabel: 'net workload deployments',
+      }],
+    },
+  ],
+});
+
+const businessApplications: AreaRules = {
+  trackMode: 'classified',
+  classification: {
+    kind: 'workload-revenue',
+    minWorkloads: 5,
+    revenue: gt(5000),
+    monthsAgo: [1, 13],
+    sources: baNcaSources.map((s) => ({ ...s, associations: [...s.associations, 'CPOR:osu', 'PAL'] })),
+  },
+  tracks: bothTracks(baTrack),
+};
 
 // ---------- Modern Work ----------
 const MW_WORKLOADS = [
@@ -211,49 +253,65 @@ const MW_WORKLOADS = [
   'viva-learning', 'viva-topics', 'windows-365',
 ];
 const MW_USAGE_WORKLOADS = [...MW_WORKLOADS, 'teams-premium'];
+const MW_INT_CERTS = ['microsoft-365-fundamentals', 'teams-administrator-associate', 'identity-access-administrator-associate', 'collaboration-communications-systems-engineer-associate', 'endpoint-administrator-associate', 'copilot-agent-administration-fundamentals'];
+const MW_ADV_CERTS = ['microsoft-365-enterprise-administrator-expert', 'teams-meetings-rooms-technical-assessment'];
 
-export function modernWorkArea(opts: { ncaWorkloads: string[]; usageWorkloads: string[]; promoted: boolean; intCerts: string[]; advCerts: string[] }): AreaRules {
-  const src = (workloads: string[], association: 'CPOR:use-or-consume' | 'DPOR' | 'CSP', label: string): Source => ({
-    label, workloads: { platform: 'microsoft-365', include: workloads, exclude: [] }, associations: [association], excludedOffers: ['support', 'internal', 'benefit-program', 'trial'],
-  });
-  const track = (smb: boolean) => {
-    const other = smb ? ('CSP' as const) : ('DPOR' as const);
-    const seats = smb ? between(11, 300) : moreThan(300);
-    const tenantScope = { measure: 'paidSeats' as const, by: 'any-workload' as const, window: { kind: 'month' as const, monthsAgo: 1 }, range: seats, promotedTenantRule: smb && opts.promoted };
-    return {
-      metrics: [
-        {
-          id: 'net-customer-adds' as const, name: 'Net customer adds', family: 'performance' as const, kind: 'net-count' as const, max: 20, combine: 'sum' as const,
-          parts: [{
-            label: smb ? 'Tenants with 11-300 paid seats (CPOR, CSP)' : 'Tenants with more than 300 paid seats (CPOR, DPOR)',
-            // One source with both associations: a tenant reached through two association types is one customer (deduplicated).
-            sources: [{ ...src(opts.ncaWorkloads, 'CPOR:use-or-consume', 'Microsoft 365'), associations: ['CPOR:use-or-consume' as const, other] }],
-            criterion: tenantScope,
-            unitsForMax: smb ? 10 : 5,
-            unitLabel: 'net new customers',
-          }],
-        },
-        { id: 'intermediate-certifications' as const, name: 'Intermediate certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 10, certifications: opts.intCerts, peopleForMax: smb ? 2 : 4 },
-        { id: 'advanced-certifications' as const, name: 'Advanced certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 15, certifications: opts.advCerts, peopleForMax: smb ? 1 : 2 },
-        {
-          id: 'usage-growth' as const, name: 'Usage growth', family: 'customer-success' as const, kind: 'growth-absolute' as const, max: 30, combine: 'best' as const,
-          parts: [
-            { label: 'CPOR', sources: [src(opts.usageWorkloads, 'CPOR:use-or-consume', 'CPOR')], measure: 'activeUsers' as const, scope: tenantScope, unitsForMax: smb ? 500 : 1000, unitLabel: 'active users', sinceAssociation: true },
-            { label: other, sources: [src(opts.usageWorkloads, other, other)], measure: 'activeUsers' as const, scope: tenantScope, unitsForMax: smb ? 2000 : 4000, unitLabel: 'active users', sinceAssociation: true },
-          ],
-        },
-        {
-          id: 'deployments' as const, name: 'Deployments', family: 'customer-success' as const, kind: 'net-count' as const, max: 25, combine: 'best' as const,
-          parts: [
-            { label: 'CPOR', sources: [src(opts.usageWorkloads, 'CPOR:use-or-consume', 'CPOR')], criterion: { ...tenantScope, activeShare: gte(0.4) }, unitsForMax: 5, unitLabel: 'net new deployments', excludeAlreadyMetAtAssociation: true },
-            { label: other, sources: [src(opts.usageWorkloads, other, other)], criterion: { ...tenantScope, activeShare: gte(0.4) }, unitsForMax: 10, unitLabel: 'net new deployments', excludeAlreadyMetAtAssociation: true },
-          ],
-        },
-      ],
-    };
+/** MW26: what differs between the Modern Work SMB and Enterprise tracks. */
+const MW_BY_TRACK = {
+  /** The association that counts besides CPOR. */
+  otherAssociation: { enterprise: 'DPOR', smb: 'CSP' },
+  /** Paid seats on at least one workload that put a tenant in the track (net customer adds, usage growth and deployments). */
+  tenantPaidSeats: { enterprise: moreThan(300), smb: between(11, 300) },
+  promotedTenantRule: { enterprise: false, smb: true },
+  netCustomerAddsLabel: { enterprise: 'Tenants with more than 300 paid seats (CPOR, DPOR)', smb: 'Tenants with 11-300 paid seats (CPOR, CSP)' },
+  netCustomerAddsUnitsForMax: { enterprise: 5, smb: 10 },
+  intermediatePeopleForMax: { enterprise: 4, smb: 2 },
+  advancedPeopleForMax: { enterprise: 2, smb: 1 },
+  usageGrowthCporActiveUsersForMax: { enterprise: 1000, smb: 500 },
+  usageGrowthOtherActiveUsersForMax: { enterprise: 4000, smb: 2000 },
+} as const satisfies Record<string, PerTrack<unknown>>;
+
+const mwSource = (workloads: string[], association: 'CPOR:use-or-consume' | 'DPOR' | 'CSP', label: string): Source => ({
+  label, workloads: { platform: 'microsoft-365', include: workloads, exclude: [] }, associations: [association], excludedOffers: OFFERS,
+});
+
+const mwTrack = (t: TrackName) => {
+  const other = MW_BY_TRACK.otherAssociation[t];
+  const tenantScope = { measure: 'paidSeats' as const, by: 'any-workload' as const, window: { kind: 'month' as const, monthsAgo: 1 }, range: MW_BY_TRACK.tenantPaidSeats[t], promotedTenantRule: MW_BY_TRACK.promotedTenantRule[t] };
+  return {
+    metrics: [
+      {
+        id: 'net-customer-adds' as const, name: 'Net customer adds', family: 'performance' as const, kind: 'net-count' as const, max: 20, combine: 'sum' as const,
+        parts: [{
+          label: MW_BY_TRACK.netCustomerAddsLabel[t],
+          // One source with both associations: a tenant reached through two association types is one customer (deduplicated).
+          sources: [{ ...mwSource(MW_WORKLOADS, 'CPOR:use-or-consume', 'Microsoft 365'), associations: ['CPOR:use-or-consume' as const, other] }],
+          criterion: tenantScope,
+          unitsForMax: MW_BY_TRACK.netCustomerAddsUnitsForMax[t],
+          unitLabel: 'net new customers',
+        }],
+      },
+      { id: 'intermediate-certifications' as const, name: 'Intermediate certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 10, certifications: MW_INT_CERTS, peopleForMax: MW_BY_TRACK.intermediatePeopleForMax[t] },
+      { id: 'advanced-certifications' as const, name: 'Advanced certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 15, certifications: MW_ADV_CERTS, peopleForMax: MW_BY_TRACK.advancedPeopleForMax[t] },
+      {
+        id: 'usage-growth' as const, name: 'Usage growth', family: 'customer-success' as const, kind: 'growth-absolute' as const, max: 30, combine: 'best' as const,
+        parts: [
+          { label: 'CPOR', sources: [mwSource(MW_USAGE_WORKLOADS, 'CPOR:use-or-consume', 'CPOR')], measure: 'activeUsers' as const, scope: tenantScope, unitsForMax: MW_BY_TRACK.usageGrowthCporActiveUsersForMax[t], unitLabel: 'active users', sinceAssociation: true },
+          { label: other, sources: [mwSource(MW_USAGE_WORKLOADS, other, other)], measure: 'activeUsers' as const, scope: tenantScope, unitsForMax: MW_BY_TRACK.usageGrowthOtherActiveUsersForMax[t], unitLabel: 'active users', sinceAssociation: true },
+        ],
+      },
+      {
+        id: 'deployments' as const, name: 'Deployments', family: 'customer-success' as const, kind: 'net-count' as const, max: 25, combine: 'best' as const,
+        parts: [
+          { label: 'CPOR', sources: [mwSource(MW_USAGE_WORKLOADS, 'CPOR:use-or-consume', 'CPOR')], criterion: { ...tenantScope, activeShare: gte(0.4) }, unitsForMax: 5, unitLabel: 'net new deployments', excludeAlreadyMetAtAssociation: true },
+          { label: other, sources: [mwSource(MW_USAGE_WORKLOADS, other, other)], criterion: { ...tenantScope, activeShare: gte(0.4) }, unitsForMax: 10, unitLabel: 'net new deployments', excludeAlreadyMetAtAssociation: true },
+        ],
+      },
+    ],
   };
-  return { trackMode: 'best-of', tracks: { enterprise: track(false), smb: track(true) } };
-}
+};
+
+const modernWork: AreaRules = { trackMode: 'best-of', tracks: bothTracks(mwTrack) };
 
 // ---------- Security ----------
 const SEC_AZURE_SERVICES = [
@@ -262,50 +320,65 @@ const SEC_AZURE_SERVICES = [
   'microsoft-purview', 'microsoft-security-copilot', 'sentinel',
 ];
 const SEC_M365_WORKLOADS = ['entra-id-p1', 'defender-for-office-365', 'defender-for-endpoint-p2', 'defender-for-identity', 'purview-information-protection', 'intune'];
+const secAzure: Source = { label: 'Azure security services (PAL, CSP)', workloads: { platform: 'azure', include: SEC_AZURE_SERVICES, exclude: [] }, associations: ['PAL', 'CSP'], excludedOffers: OFFERS };
+const secM365: Source = { label: 'Microsoft 365 security workloads (CPOR, CSP)', workloads: { platform: 'microsoft-365', include: SEC_M365_WORKLOADS, exclude: [] }, associations: ['CPOR:use-or-consume', 'CSP'], excludedOffers: OFFERS };
 
-const securityTrack = (smb: boolean) => {
-  const azure: Source = { label: 'Azure security services (PAL, CSP)', workloads: { platform: 'azure', include: SEC_AZURE_SERVICES, exclude: [] }, associations: ['PAL', 'CSP'], excludedOffers: ['support', 'internal', 'benefit-program', 'trial'] };
-  const m365: Source = { label: 'Microsoft 365 security workloads (CPOR, CSP)', workloads: { platform: 'microsoft-365', include: SEC_M365_WORKLOADS, exclude: [] }, associations: ['CPOR:use-or-consume', 'CSP'], excludedOffers: ['support', 'internal', 'benefit-program', 'trial'] };
-  const seats = smb ? between(5, 300) : moreThan(300);
-  const m365Scope = { measure: 'paidSeats' as const, by: 'any-workload' as const, window: { kind: 'month' as const, monthsAgo: 1 }, range: seats, promotedTenantRule: smb };
+/** SEC26: what differs between the Security SMB and Enterprise tracks. */
+const SEC_BY_TRACK = {
+  m365PaidSeats: { enterprise: moreThan(300), smb: between(5, 300) },
+  promotedTenantRule: { enterprise: false, smb: true },
+  netCustomerAddsUnitsForMax: { enterprise: 10, smb: 5 },
+  skillingGateMinPeople: { enterprise: 2, smb: 1 },
+  /** Enterprise gates are prerequisites; SMB gates earn flat points once met. */
+  skillingGatePoints: { enterprise: 0, smb: 4 },
+  skillingScale: { enterprise: { peopleForMax: 6 }, smb: { pointsPerPerson: 8 } },
+  usageGrowthAzureAcrUsd: { enterprise: moreThan(12_000), smb: { min: gt(0), max: lte(12_000) } },
+  usageGrowthAcrUsdForMax: { enterprise: 25_000, smb: 15_000 },
+  usageGrowthProtectedUsersForMax: { enterprise: 2500, smb: 1000 },
+  deploymentsAzureAcrUsd: { enterprise: moreThan(12_000), smb: between(750, 12_000) },
+} satisfies Record<string, PerTrack<unknown>>;
+
+const securityTrack = (t: TrackName) => {
+  const m365Scope = { measure: 'paidSeats' as const, by: 'any-workload' as const, window: { kind: 'month' as const, monthsAgo: 1 }, range: SEC_BY_TRACK.m365PaidSeats[t], promotedTenantRule: SEC_BY_TRACK.promotedTenantRule[t] };
   const azureTtm = { kind: 'ttm' as const, monthsAgo: 1 };
-  const azureDeployRange = smb ? between(750, 12_000) : moreThan(12_000);
-  const azureUsageScope = smb ? { min: gt(0), max: { value: 12_000, inclusive: true } } : moreThan(12_000);
+  const gate = { minPeople: SEC_BY_TRACK.skillingGateMinPeople[t], points: SEC_BY_TRACK.skillingGatePoints[t] };
   return {
     metrics: [
       {
         id: 'net-customer-adds' as const, name: 'Net customer adds', family: 'performance' as const, kind: 'net-count' as const, max: 20, combine: 'sum' as const,
         parts: [
-          { label: 'Azure', sources: [azure], criterion: { measure: 'acrUsd' as const, by: 'tenant-sum' as const, window: azureTtm, range: atLeast(600) }, unitsForMax: smb ? 5 : 10, unitLabel: 'net new customers' },
-          { label: 'Microsoft 365', sources: [m365], criterion: m365Scope, unitsForMax: smb ? 5 : 10, unitLabel: 'net new customers' },
+          { label: 'Azure', sources: [secAzure], criterion: { measure: 'acrUsd' as const, by: 'tenant-sum' as const, window: azureTtm, range: atLeast(600) }, unitsForMax: SEC_BY_TRACK.netCustomerAddsUnitsForMax[t], unitLabel: 'net new customers' },
+          { label: 'Microsoft 365', sources: [secM365], criterion: m365Scope, unitsForMax: SEC_BY_TRACK.netCustomerAddsUnitsForMax[t], unitLabel: 'net new customers' },
         ],
       },
       {
         id: 'intermediate-certifications' as const, name: 'Intermediate certifications', family: 'skilling' as const, kind: 'skilling' as const, max: 40,
         gates: [
-          { label: 'Step 1: Azure Security Engineer or Cloud and AI Security Engineer', certifications: ['azure-security-engineer-associate', 'cloud-ai-security-engineer-associate'], minPeople: smb ? 1 : 2, points: smb ? 4 : 0 },
-          { label: 'Step 2: Security Operations Analyst', certifications: ['security-operations-analyst-associate'], minPeople: smb ? 1 : 2, points: smb ? 4 : 0 },
+          { label: 'Step 1: Azure Security Engineer or Cloud and AI Security Engineer', certifications: ['azure-security-engineer-associate', 'cloud-ai-security-engineer-associate'], ...gate },
+          { label: 'Step 2: Security Operations Analyst', certifications: ['security-operations-analyst-associate'], ...gate },
         ],
         certifications: ['cybersecurity-architect-expert', 'identity-access-administrator-associate', 'information-protection-administrator-associate', 'information-security-administrator-associate'],
-        ...(smb ? { pointsPerPerson: 8 } : { peopleForMax: 6 }),
+        ...SEC_BY_TRACK.skillingScale[t],
       },
       {
         id: 'usage-growth' as const, name: 'Usage growth', family: 'customer-success' as const, kind: 'growth-absolute' as const, max: 20, combine: 'sum' as const,
         parts: [
-          { label: 'Azure security ACR', sources: [azure], measure: 'acrUsd' as const, scope: { measure: 'acrUsd' as const, by: 'tenant-sum' as const, window: azureTtm, range: azureUsageScope, promotedTenantRule: smb }, unitsForMax: smb ? 15_000 : 25_000, unitLabel: 'USD ACR growth' },
-          { label: 'Microsoft 365 protected users', sources: [m365], measure: 'protectedUsers' as const, scope: m365Scope, unitsForMax: smb ? 1000 : 2500, unitLabel: 'protected users growth' },
+          { label: 'Azure security ACR', sources: [secAzure], measure: 'acrUsd' as const, scope: { measure: 'acrUsd' as const, by: 'tenant-sum' as const, window: azureTtm, range: SEC_BY_TRACK.usageGrowthAzureAcrUsd[t], promotedTenantRule: SEC_BY_TRACK.promotedTenantRule[t] }, unitsForMax: SEC_BY_TRACK.usageGrowthAcrUsdForMax[t], unitLabel: 'USD ACR growth' },
+          { label: 'Microsoft 365 protected users', sources: [secM365], measure: 'protectedUsers' as const, scope: m365Scope, unitsForMax: SEC_BY_TRACK.usageGrowthProtectedUsersForMax[t], unitLabel: 'protected users growth' },
         ],
       },
       {
         id: 'deployments' as const, name: 'Deployments', family: 'customer-success' as const, kind: 'net-count' as const, max: 20, combine: 'sum' as const,
         parts: [
-          { label: 'Azure', sources: [azure], criterion: { measure: 'acrUsd' as const, by: 'tenant-sum' as const, window: azureTtm, range: azureDeployRange, promotedTenantRule: smb }, unitsForMax: 6, unitLabel: 'net new deployments' },
-          { label: 'Microsoft 365', sources: [m365], criterion: { ...m365Scope, activeShare: gte(0.15) }, unitsForMax: 6, unitLabel: 'net new deployments' },
+          { label: 'Azure', sources: [secAzure], criterion: { measure: 'acrUsd' as const, by: 'tenant-sum' as const, window: azureTtm, range: SEC_BY_TRACK.deploymentsAzureAcrUsd[t], promotedTenantRule: SEC_BY_TRACK.promotedTenantRule[t] }, unitsForMax: 6, unitLabel: 'net new deployments' },
+          { label: 'Microsoft 365', sources: [secM365], criterion: { ...m365Scope, activeShare: gte(0.15) }, unitsForMax: 6, unitLabel: 'net new deployments' },
         ],
       },
     ],
   };
 };
+
+const security: AreaRules = { trackMode: 'best-of', tracks: bothTracks(securityTrack) };
 
 export const v2026: RuleSetInput = {
   version: 'v2026',
@@ -382,14 +455,8 @@ export const v2026: RuleSetInput = {
     'data-ai': dataAi,
     infrastructure,
     'digital-app-innovation': appInnovation,
-    'business-applications': businessApplicationsArea(baNcaSources, baMcvSources, BA_INT_CERTS, BA_ADV_CERTS),
-    'modern-work': modernWorkArea({
-      ncaWorkloads: MW_WORKLOADS,
-      usageWorkloads: MW_USAGE_WORKLOADS,
-      promoted: true,
-      intCerts: ['microsoft-365-fundamentals', 'teams-administrator-associate', 'identity-access-administrator-associate', 'collaboration-communications-systems-engineer-associate', 'endpoint-administrator-associate', 'copilot-agent-administration-fundamentals'],
-      advCerts: ['microsoft-365-enterprise-administrator-expert', 'teams-meetings-rooms-technical-assessment'],
-    }),
-    security: { trackMode: 'best-of', tracks: { enterprise: securityTrack(false), smb: securityTrack(true) } },
+    'business-applications': businessApplications,
+    'modern-work': modernWork,
+    security,
   },
 };
