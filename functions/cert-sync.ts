@@ -4,7 +4,7 @@ import { isoDateOf } from '../shared/lib/dates';
 import { processCertSyncMessage } from '../shared/certsync/worker';
 import { queueMessageJson } from '../shared/queues/message';
 import { QUEUES } from '../shared/queues/names';
-import { maxDequeueCount } from '../shared/recompute/attempts';
+import { maxDequeueCount } from '../shared/queues/max-dequeue-count';
 import { zodDetails } from '../shared/lib/validation';
 
 /** Nightly certification sync: timer -> start message -> pages of partner ids -> one message per partner. */

@@ -25,7 +25,7 @@ function capMetric(m: MetricScore): MetricScore {
 const metricSummary = (m: MetricScore) => ({ id: m.id, name: m.name, points: m.points, max: m.max });
 
 /** The stored breakdown: the engine's output, with explanation lists capped so one document stays well below 2 MB. */
-export function storedAreas(score: PartnerScore): StoredAreaScore[] {
+function storedAreas(score: PartnerScore): StoredAreaScore[] {
   return score.areas.map((a) => ({
     ...a,
     metrics: a.metrics.map(capMetric),
@@ -33,7 +33,7 @@ export function storedAreas(score: PartnerScore): StoredAreaScore[] {
   }));
 }
 
-export function encodeBreakdown(areas: StoredAreaScore[]): ScoreDayDoc['breakdown'] {
+function encodeBreakdown(areas: StoredAreaScore[]): ScoreDayDoc['breakdown'] {
   return { encoding: 'gzip+base64', data: gzipSync(JSON.stringify(areas), { level: 6 }).toString('base64') };
 }
 
