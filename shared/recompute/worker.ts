@@ -6,6 +6,7 @@ import { isThrottle, withThrottleRetry } from '../lib/retry';
 import { RequestCharges } from '../store/request-charges';
 import { recordDeadLetter } from '../deadletters/dead-letter-store';
 import type { RecomputeMessage } from './request';
+import type { StatusChange } from './plan';
 
 export interface NotificationMessage {
   partnerId: string;
@@ -17,7 +18,7 @@ export interface WorkerOutcome {
   outcome: 'done' | 'stale' | 'failed';
   date: string;
   changed: boolean;
-  statusChanges: { area: string; from: string; to: string }[];
+  statusChanges: StatusChange[];
   notifications: NotificationMessage[];
   charges: RequestCharges;
   reason?: string;
