@@ -5,7 +5,7 @@ import type { WebhookEvent } from './schemas';
 import { outcome, type EventOutcome } from './outcome';
 import { byTime, chronological, utcDate } from './event-time';
 
-/** The associations reducer: CPOR claims, Partner Admin Link, DPOR and CSP relationships (see apply.ts). */
+// The associations reducer: CPOR claims, Partner Admin Link, DPOR and CSP relationships (see apply.ts).
 
 export type AssociationEvent = Extract<WebhookEvent, { type: `cpor.${string}` | `pal.${string}` | `dpor.${string}` | `csp.${string}` }>;
 

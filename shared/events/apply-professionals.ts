@@ -5,7 +5,7 @@ import type { EventOf, WebhookEvent } from './schemas';
 import { outcome, type EventOutcome } from './outcome';
 import { byTime, chronological, utcDate } from './event-time';
 
-/** The professionals reducer: link and unlink events with the program's link limits, and certifications (see apply.ts). */
+// The professionals reducer: link and unlink events with the program's link limits, and certifications (see apply.ts).
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
 const DAY_MS = 86_400_000;

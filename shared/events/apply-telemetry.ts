@@ -4,7 +4,7 @@ import type { EventOf } from './schemas';
 import { outcome, type EventOutcome } from './outcome';
 import { chronological } from './event-time';
 
-/** The telemetry reducer: monthly usage reports, one row per month, workload and offer (see apply.ts). */
+// The telemetry reducer: monthly usage reports, each replacing its row of the month's document (see apply.ts).
 
 export type TelemetryEvent = EventOf<'telemetry.monthly'>;
 

@@ -13,7 +13,7 @@ import {
   type StoredAreaScore,
 } from '../score-history/documents';
 
-/** How a partner's score becomes the documents a recompute stores: pure, no I/O. */
+// How a partner's score becomes the documents a recompute stores: pure, no I/O.
 
 function capMetric(m: MetricScore): MetricScore {
   if (m.explanation.length <= MAX_STORED_EXPLANATION_LINES) return m;
