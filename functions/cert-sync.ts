@@ -4,7 +4,7 @@ import { todayUtc } from '../shared/lib/dates';
 import { processCertSyncMessage } from '../shared/certsync/worker';
 import { parseQueueMessage } from '../shared/queues/message';
 import { QUEUES } from '../shared/queues/names';
-import { maxDequeueCount } from '../shared/recompute/attempts';
+import { maxDequeueCount } from '../shared/queues/max-dequeue-count';
 
 /** Nightly certification sync: timer -> start message -> pages of partner ids -> one message per partner. */
 

@@ -1,7 +1,7 @@
 import { app, output, type InvocationContext, type Timer } from '@azure/functions';
 import { parseQueueMessage } from '../shared/queues/message';
 import { QUEUES } from '../shared/queues/names';
-import { maxDequeueCount } from '../shared/recompute/attempts';
+import { maxDequeueCount } from '../shared/queues/max-dequeue-count';
 import { recomputeMessageSchema } from '../shared/recompute/request';
 import { beginRecomputeRun, fanOutRun, partnerMessages, runMessageSchema } from '../shared/recompute/run';
 import { processRecomputeMessage } from '../shared/recompute/worker';

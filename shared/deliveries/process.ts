@@ -78,11 +78,6 @@ function recomputeStillAhead(partnerId: string): boolean {
   return ahead;
 }
 
-export function resetApplyCachesForTests(): void {
-  knownMonths.clear();
-  recomputeAsked.clear();
-}
-
 export interface PartnerApplyResult {
   partnerId: string;
   outcomes: EventOutcome[];

@@ -42,7 +42,7 @@ export async function runPartnerIds(): Promise<string[]> {
   return registered.length ? registered : listAllPartnerIds();
 }
 
-export async function listAllPartnerIds(): Promise<string[]> {
+async function listAllPartnerIds(): Promise<string[]> {
   const ids: string[] = [];
   let continuationToken: string | undefined;
   do {
@@ -53,7 +53,7 @@ export async function listAllPartnerIds(): Promise<string[]> {
   return [...new Set(ids)];
 }
 
-export function toPages(runId: string, date: string, ids: readonly string[], pageSize = PAGE_SIZE): RunMessage[] {
+function toPages(runId: string, date: string, ids: readonly string[], pageSize = PAGE_SIZE): RunMessage[] {
   const pages: RunMessage[] = [];
   for (let i = 0; i < ids.length; i += pageSize) pages.push({ kind: 'page', runId, date, partnerIds: ids.slice(i, i + pageSize) });
   return pages;

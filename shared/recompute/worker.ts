@@ -4,8 +4,9 @@ import { recomputePartner } from './partner';
 import { todayUtc } from '../lib/dates';
 import { isThrottle, withThrottleRetry } from '../lib/retry';
 import { RequestCharges } from '../store/request-charges';
-import { deadLetter } from './dead-letter';
+import { recordDeadLetter } from '../deadletters/dead-letter-store';
 import type { RecomputeMessage } from './request';
+import type { StatusChange } from './plan';
 
 export interface NotificationMessage {
   partnerId: string;
@@ -17,7 +18,7 @@ export interface WorkerOutcome {
   outcome: 'done' | 'stale' | 'failed';
   date: string;
   changed: boolean;
-  statusChanges: { area: string; from: string; to: string }[];
+  statusChanges: StatusChange[];
   notifications: NotificationMessage[];
   charges: RequestCharges;
   reason?: string;
@@ -55,7 +56,7 @@ export async function processRecomputeMessage(message: RecomputeMessage, attempt
     if (attempt.dequeueCount < attempt.maxDequeueCount) throw e;
     const reason = `recompute failed ${attempt.dequeueCount} times: ${describe(e)}`;
     if (message.runId) await recordRunResult(message.runId, message.partnerId, 'failed', reason, { now });
-    await deadLetter({ queue: QUEUES.recompute, body: message, reason, partnerId: message.partnerId });
+    await recordDeadLetter({ queue: QUEUES.recompute, body: message, reason, partnerId: message.partnerId });
     return { outcome: 'failed', date, changed: false, statusChanges: [], notifications: [], charges, reason };
   }
 }

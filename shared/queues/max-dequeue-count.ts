@@ -5,7 +5,7 @@ let cached: number | undefined;
 
 /**
  * host.json's queues.maxDequeueCount: the attempt after which the host gives a message up to the poison queue.
- * The recompute worker records its own failure on that last attempt, so a run still finishes.
+ * The recompute and cert-sync workers record their own failure on that last attempt, so a run still finishes.
  */
 export function maxDequeueCount(): number {
   if (cached !== undefined) return cached;
