@@ -135,6 +135,17 @@ export function checkEdge(edge: ImportEdge): string | undefined {
   return undefined;
 }
 
+// Parsing is most of the check's time, and a test run checks the tree several times: a file whose text is unchanged
+// is not parsed again. One entry per source file of the tree, so the cache is as large as the tree.
+const parsed = new Map<string, { text: string; edges: ImportEdge[] }>();
+function cachedImportsOf(file: string, text: string): ImportEdge[] {
+  const hit = parsed.get(file);
+  if (hit?.text === text) return hit.edges;
+  const edges = importsOf(file, text);
+  parsed.set(file, { text, edges });
+  return edges;
+}
+
 /**
  * Every import in the tree that breaks the layering. `extra` adds or replaces files by their repository-relative
  * path, so a test can show that an upward import is caught.
@@ -144,7 +155,7 @@ export function findViolations(root: string, extra: Record<string, string> = {})
   const out: Violation[] = [];
   for (const file of [...files].sort()) {
     const text = extra[file] ?? fs.readFileSync(path.join(root, file), 'utf8');
-    for (const edge of importsOf(file, text)) {
+    for (const edge of cachedImportsOf(file, text)) {
       const reason = checkEdge(edge);
       if (reason) out.push({ file, line: edge.line, spec: edge.spec, reason });
     }
