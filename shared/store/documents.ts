@@ -16,19 +16,36 @@ type Doc = ItemDefinition & { id: string };
 
 const container = (key: ContainerKey) => getContainer(getSettings(), key);
 
-/** Point read; undefined when the document does not exist. */
-export async function readDocument<T extends object>(key: ContainerKey, partitionKey: string, id: string, charges?: RequestCharges): Promise<T | undefined> {
-  const res = await withThrottleRetry(() => container(key).item(id, partitionKey).read<T & ItemDefinition>());
+// One request each, no retry: the exported operations and the update loop add the throttle retry around them.
+
+async function attemptRead<T extends object>(key: ContainerKey, partitionKey: string, id: string, charges?: RequestCharges): Promise<T | undefined> {
+  const res = await container(key).item(id, partitionKey).read<T & ItemDefinition>();
   charges?.add('read', res.requestCharge);
   return res.statusCode === 404 ? undefined : (res.resource as T | undefined);
+}
+
+async function attemptCreate<T extends Doc>(key: ContainerKey, doc: T, charges?: RequestCharges): Promise<T> {
+  const res = await container(key).items.create<T>(doc);
+  charges?.add('write', res.requestCharge);
+  return res.resource as T;
+}
+
+async function attemptReplace<T extends Doc>(key: ContainerKey, partitionKey: string, doc: T, opts: { ifMatch?: string; charges?: RequestCharges }): Promise<T> {
+  const options = opts.ifMatch !== undefined ? { accessCondition: { type: 'IfMatch', condition: opts.ifMatch } } : {};
+  const res = await container(key).item(doc.id, partitionKey).replace<T>(doc, options);
+  opts.charges?.add('write', res.requestCharge);
+  return res.resource as T;
+}
+
+/** Point read; undefined when the document does not exist. */
+export function readDocument<T extends object>(key: ContainerKey, partitionKey: string, id: string, charges?: RequestCharges): Promise<T | undefined> {
+  return withThrottleRetry(() => attemptRead<T>(key, partitionKey, id, charges));
 }
 
 /** Creates the document unless its id exists: the create is the deduplication. */
 export async function createOnce<T extends Doc>(key: ContainerKey, doc: T, charges?: RequestCharges): Promise<T | 'exists'> {
   try {
-    const res = await withThrottleRetry(() => container(key).items.create<T>(doc));
-    charges?.add('write', res.requestCharge);
-    return res.resource as T;
+    return await withThrottleRetry(() => attemptCreate(key, doc, charges));
   } catch (e) {
     if (isConflict(e)) return 'exists';
     throw e;
@@ -42,11 +59,8 @@ export async function upsertDocument<T extends Doc>(key: ContainerKey, doc: T, c
 }
 
 /** Replaces the document; with `ifMatch`, only if its etag is still that one (else a 412: isPreconditionFailed). */
-export async function replaceDocument<T extends Doc>(key: ContainerKey, partitionKey: string, doc: T, opts: { ifMatch?: string; charges?: RequestCharges } = {}): Promise<T> {
-  const options = opts.ifMatch !== undefined ? { accessCondition: { type: 'IfMatch', condition: opts.ifMatch } } : {};
-  const res = await withThrottleRetry(() => container(key).item(doc.id, partitionKey).replace<T>(doc, options));
-  opts.charges?.add('write', res.requestCharge);
-  return res.resource as T;
+export function replaceDocument<T extends Doc>(key: ContainerKey, partitionKey: string, doc: T, opts: { ifMatch?: string; charges?: RequestCharges } = {}): Promise<T> {
+  return withThrottleRetry(() => attemptReplace(key, partitionKey, doc, opts));
 }
 
 /** Applies patch operations (with a condition, a 412 when it does not hold: isPreconditionFailed); returns the document after them. */
@@ -88,19 +102,10 @@ export function updateDocument<T extends Doc & { _etag?: string }>(
   opts: UpdateDocumentOptions<T> = {},
 ): Promise<{ doc: T; changed: boolean }> {
   const { charges, ...rest } = opts;
-  const items = () => container(key);
   return optimisticUpdate<T>(
     {
-      read: async () => {
-        const res = await items().item(id, partitionKey).read<T>();
-        charges?.add('read', res.requestCharge);
-        return res.statusCode === 404 ? undefined : res.resource;
-      },
-      write: async (doc, current) => {
-        const res = current?._etag ? await items().item(id, partitionKey).replace<T>(doc, { accessCondition: { type: 'IfMatch', condition: current._etag } }) : await items().items.create<T>(doc);
-        charges?.add('write', res.requestCharge);
-        return res.resource as T;
-      },
+      read: () => attemptRead<T>(key, partitionKey, id, charges),
+      write: (doc, current) => (current?._etag ? attemptReplace(key, partitionKey, doc, { ifMatch: current._etag, charges }) : attemptCreate(key, doc, charges)),
     },
     init,
     mutate,
