@@ -1,4 +1,4 @@
-import { partnersContainer } from '../state/state-store';
+import { readDocument, upsertDocument } from '../store/documents';
 import type { PersonSyncResult } from './apply';
 import type { WarningsReport } from './warnings';
 
@@ -41,8 +41,7 @@ export interface CertSyncDoc {
 }
 
 export async function readSyncRecord(partnerId: string): Promise<CertSyncDoc | undefined> {
-  const res = await partnersContainer().item(CERT_SYNC_DOC_ID, partnerId).read<CertSyncDoc>();
-  return res.statusCode === 404 ? undefined : res.resource;
+  return readDocument<CertSyncDoc>('partners', partnerId, CERT_SYNC_DOC_ID);
 }
 
 /** Last writer wins: two syncs of one partner at once are the same work, and either result is true. */
@@ -56,5 +55,5 @@ export async function writeSyncRecord(partnerId: string, record: PartnerSyncReco
     last: record,
     history: [entry, ...(previous?.history ?? [])].slice(0, HISTORY),
   };
-  await partnersContainer().items.upsert(doc);
+  await upsertDocument('partners', doc);
 }

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Container, SqlParameter } from '@azure/cosmos';
-import { getSettings } from '../config/settings';
+import type { SqlParameter } from '@azure/cosmos';
 import { sendMessages } from '../queues/send';
-import { getContainer } from '../store/cosmos';
+import { createOnce, deleteDocument, queryPage, readDocument, replaceDocument, upsertDocument } from '../store/documents';
+import { isPreconditionFailed } from '../store/errors';
 
 /**
  * The app's dead-letter store (container `deadletters`, kept 30 days): messages of any queue that kept
@@ -37,11 +37,6 @@ export interface FailureDoc {
   ttl: number;
 }
 
-function container(): Container {
-  return getContainer(getSettings(), 'deadletters');
-}
-
-const statusOf = (e: unknown) => (e as { code?: number }).code ?? (e as { statusCode?: number }).statusCode;
 const failureId = (queue: string, body: string) => `failure:${createHash('sha256').update(queue).update('\n').update(body).digest('hex')}`;
 
 /** Partner ids a message is about, when it says so (`partnerId` or `partnerIds`), for filtering. */
@@ -71,7 +66,7 @@ export async function recordDeadLetter(input: { queue: string; body: unknown; re
     status: 'open',
     replays: [],
   };
-  await container().items.create(doc);
+  if ((await createOnce('deadletters', doc)) === 'exists') throw new Error(`Dead letter ${doc.id} exists already.`);
   return doc;
 }
 
@@ -80,25 +75,25 @@ export async function recordFailure(queue: string, body: string, error: unknown)
   const id = failureId(queue, body);
   const now = new Date().toISOString();
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const prev = (await container().item(id, id).read<FailureDoc>()).resource;
+  const prev = await readDocument<FailureDoc>('deadletters', id, id);
   const doc: FailureDoc = { id, type: 'failure', queue, lastError: message.slice(0, 4000), attempts: (prev?.attempts ?? 0) + 1, firstAt: prev?.firstAt ?? now, lastAt: now, ttl: 7 * 24 * 3600 };
-  await container().items.upsert(doc);
+  await upsertDocument('deadletters', doc);
 }
 
 /** Records a message that reached `<queue>-poison`, with the last error its handler recorded. */
 export async function recordPoisonMessage(queue: string, body: string, info: { maxDequeueCount?: number; insertedAt?: string } = {}): Promise<DeadLetterDoc> {
   const id = failureId(queue, body);
-  const failure = (await container().item(id, id).read<FailureDoc>()).resource;
+  const failure = await readDocument<FailureDoc>('deadletters', id, id);
   const times = info.maxDequeueCount ? `${info.maxDequeueCount} times` : 'the maximum number of times';
   const reason = failure ? `failed ${times} on queue ${queue}; last error (${failure.lastAt}, attempt ${failure.attempts}): ${failure.lastError}` : `failed ${times} on queue ${queue}; the handler recorded no error (see the function's logs around ${new Date().toISOString()})`;
   const doc = await recordDeadLetter({ queue, body, reason, firstSeenAt: failure?.firstAt ?? info.insertedAt });
-  if (failure) await container().item(id, id).delete().catch(() => undefined);
+  if (failure) await deleteDocument('deadletters', id, id).catch(() => undefined);
   return doc;
 }
 
 export async function getDeadLetter(id: string): Promise<DeadLetterDoc | undefined> {
-  const res = await container().item(id, id).read<DeadLetterDoc>();
-  return res.statusCode === 404 || res.resource?.type !== 'deadletter' ? undefined : res.resource;
+  const doc = await readDocument<DeadLetterDoc>('deadletters', id, id);
+  return doc?.type === 'deadletter' ? doc : undefined;
 }
 
 export interface DeadLetterPage {
@@ -122,10 +117,8 @@ export async function listDeadLetters(filter: { queue?: string; partnerId?: stri
     where.push('c.status = @status');
     parameters.push({ name: '@status', value: filter.status });
   }
-  const page = await container()
-    .items.query<DeadLetterDoc>({ query: `SELECT * FROM c WHERE ${where.join(' AND ')}`, parameters }, { maxItemCount: filter.limit ?? 50, continuationToken: filter.continuationToken })
-    .fetchNext();
-  return { items: page.resources.map(strip), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
+  const page = await queryPage<DeadLetterDoc>('deadletters', { query: `SELECT * FROM c WHERE ${where.join(' AND ')}`, parameters }, { maxItemCount: filter.limit ?? 50, continuationToken: filter.continuationToken });
+  return { items: page.items.map(strip), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
 }
 
 function strip(d: DeadLetterDoc): DeadLetterDoc {
@@ -141,22 +134,21 @@ export class DeadLetterAlreadyReplayed extends Error {}
  * only sent again with `force`, so a double click does not apply a delivery twice (though applying is idempotent).
  */
 export async function replayDeadLetter(id: string, opts: { force?: boolean } = {}): Promise<DeadLetterDoc> {
-  const res = await container().item(id, id).read<DeadLetterDoc>();
-  const doc = res.resource;
-  if (res.statusCode === 404 || !doc || doc.type !== 'deadletter') throw new DeadLetterNotFound(`No dead letter ${id}.`);
+  const doc = await getDeadLetter(id);
+  if (!doc) throw new DeadLetterNotFound(`No dead letter ${id}.`);
   if (doc.status === 'replayed' && !opts.force) throw new DeadLetterAlreadyReplayed(`Dead letter ${id} was already replayed on ${doc.replays.at(-1)?.at}; add ?force=true to send it again.`);
   const next: DeadLetterDoc = { ...doc, status: 'replayed', replays: [...doc.replays, { at: new Date().toISOString() }] };
   try {
     // Marking first with the etag means two concurrent replays cannot both send.
-    await container().item(id, id).replace(next, { accessCondition: { type: 'IfMatch', condition: (doc as { _etag?: string })._etag ?? '' } });
+    await replaceDocument('deadletters', id, next, { ifMatch: (doc as { _etag?: string })._etag ?? '' });
   } catch (e) {
-    if (statusOf(e) === 412) throw new DeadLetterAlreadyReplayed(`Dead letter ${id} is being replayed by another request.`);
+    if (isPreconditionFailed(e)) throw new DeadLetterAlreadyReplayed(`Dead letter ${id} is being replayed by another request.`);
     throw e;
   }
   try {
     await sendMessages(doc.queue, [doc.body]);
   } catch (e) {
-    await container().item(id, id).replace({ ...doc, _etag: undefined } as DeadLetterDoc).catch(() => undefined);
+    await replaceDocument('deadletters', id, { ...doc, _etag: undefined } as DeadLetterDoc).catch(() => undefined);
     throw e;
   }
   return strip(next);

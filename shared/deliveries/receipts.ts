@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Container } from '@azure/cosmos';
-import { getSettings } from '../config/settings';
 import type { EventOutcome } from '../events/apply';
 import type { WebhookEvent } from '../events/schemas';
-import { getContainer } from '../store/cosmos';
+import { createOnce, deleteDocument, patchDocument, readDocument } from '../store/documents';
+import { isNotFound } from '../store/errors';
 
 /**
  * One receipt per accepted delivery (container `receipts`, id = `<source>:<webhook-id>`, kept 7 days).
@@ -31,35 +30,19 @@ export interface ReceiptDoc {
 export const receiptId = (source: string, webhookId: string) => `${source.toLowerCase()}:${webhookId}`;
 export const bodyHash = (raw: string) => createHash('sha256').update(raw).digest('hex');
 
-function receipts(): Container {
-  return getContainer(getSettings(), 'receipts');
-}
-
-const statusOf = (e: unknown) => (e as { code?: number; statusCode?: number }).code ?? (e as { statusCode?: number }).statusCode;
-
 /** Creates the receipt; 'duplicate' (with the stored one) when the id was already received. */
 export async function createReceipt(doc: ReceiptDoc): Promise<{ created: true } | { created: false; existing: ReceiptDoc | undefined }> {
-  try {
-    await receipts().items.create(doc);
-    return { created: true };
-  } catch (e) {
-    if (statusOf(e) !== 409) throw e;
-    return { created: false, existing: await readReceipt(doc.id) };
-  }
+  if ((await createOnce('receipts', doc)) !== 'exists') return { created: true };
+  return { created: false, existing: await readReceipt(doc.id) };
 }
 
 export async function readReceipt(id: string): Promise<ReceiptDoc | undefined> {
-  const res = await receipts().item(id, id).read<ReceiptDoc>();
-  return res.statusCode === 404 ? undefined : res.resource;
+  return readDocument<ReceiptDoc>('receipts', id, id);
 }
 
 /** Removes a receipt whose delivery could not be enqueued, so the sender's retry is accepted again. */
 export async function deleteReceipt(id: string): Promise<void> {
-  try {
-    await receipts().item(id, id).delete();
-  } catch (e) {
-    if (statusOf(e) !== 404) throw e;
-  }
+  await deleteDocument('receipts', id, id);
 }
 
 /** Records what applying the delivery did, for the sender and for operators. */
@@ -68,7 +51,7 @@ export async function markReceiptApplied(id: string, outcomes: readonly EventOut
   for (const o of outcomes) summary[o.result]++;
   const notApplied = outcomes.filter((o) => o.result === 'refused' || o.result === 'older').slice(0, 500);
   try {
-    await receipts().item(id, id).patch([
+    await patchDocument('receipts', id, id, [
       { op: 'set', path: '/status', value: 'applied' },
       { op: 'set', path: '/appliedAt', value: now.toISOString() },
       { op: 'set', path: '/summary', value: summary },
@@ -76,6 +59,6 @@ export async function markReceiptApplied(id: string, outcomes: readonly EventOut
     ]);
   } catch (e) {
     // The receipt expired or was never written (a replayed dead letter): the state is applied all the same.
-    if (statusOf(e) !== 404) throw e;
+    if (!isNotFound(e)) throw e;
   }
 }

@@ -1,10 +1,10 @@
 /**
- * Retries work that Cosmos DB throttled (429) after the client's own retries gave up. The wait honours the
- * retry-after the service sent, grows exponentially, and is jittered so that many workers throttled at the
- * same moment do not all come back at the same moment.
+ * Retrying work that failed for a passing reason. The wait honours the retry-after the other side sent, grows
+ * exponentially, and is jittered so that many workers failing at the same moment do not all come back at the same
+ * moment. What counts as passing is the caller's: shared/store/errors.ts says it for Cosmos DB (429).
  */
 
-export interface ThrottleRetryOptions {
+export interface RetryOptions {
   /** Attempts in total, the first included. */
   maxAttempts?: number;
   baseDelayMs?: number;
@@ -14,24 +14,14 @@ export interface ThrottleRetryOptions {
   onRetry?: (attempt: number, delayMs: number, error: unknown) => void;
 }
 
-export function isThrottle(e: unknown): boolean {
-  const err = e as { code?: unknown; statusCode?: unknown } | null;
-  return !!err && (err.code === 429 || err.statusCode === 429);
-}
-
-/** The service's retry-after for a throttled request, in ms, if it sent one. */
-export function retryAfterMs(e: unknown): number | undefined {
-  const err = e as { retryAfterInMs?: unknown; retryAfterInMilliseconds?: unknown; headers?: Record<string, unknown> } | null;
-  if (!err) return undefined;
-  const direct = typeof err.retryAfterInMs === 'number' ? err.retryAfterInMs : typeof err.retryAfterInMilliseconds === 'number' ? err.retryAfterInMilliseconds : undefined;
-  if (direct !== undefined && Number.isFinite(direct)) return direct;
-  const header = err.headers?.['x-ms-retry-after-ms'];
-  const n = typeof header === 'string' || typeof header === 'number' ? Number(header) : NaN;
-  return Number.isFinite(n) ? n : undefined;
+/** Which errors are worth another attempt, and how long the other side asked to wait before it (ms). */
+export interface RetryPolicy {
+  retryable: (e: unknown) => boolean;
+  retryAfterMs?: (e: unknown) => number | undefined;
 }
 
 /** The wait before attempt `attempt + 1`: at least the service's retry-after, exponential otherwise, with full jitter on top. */
-export function backoffDelayMs(attempt: number, serverMs: number | undefined, opts: Pick<ThrottleRetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'> = {}): number {
+export function backoffDelayMs(attempt: number, serverMs: number | undefined, opts: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'> = {}): number {
   const base = opts.baseDelayMs ?? 100;
   const max = opts.maxDelayMs ?? 10_000;
   const random = opts.random ?? Math.random;
@@ -41,19 +31,20 @@ export function backoffDelayMs(attempt: number, serverMs: number | undefined, op
   return Math.round(Math.max(floor, exp / 2) + random() * (exp / 2));
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function withThrottleRetry<T>(fn: () => Promise<T>, opts: ThrottleRetryOptions = {}): Promise<T> {
+/** Runs `fn` until it succeeds, fails for a reason the policy does not retry, or has had `maxAttempts` (default 6); then rethrows its last error. */
+export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, opts: RetryOptions = {}): Promise<T> {
   const maxAttempts = opts.maxAttempts ?? 6;
-  const sleep = opts.sleep ?? defaultSleep;
+  const wait = opts.sleep ?? sleep;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
-      if (!isThrottle(e) || attempt >= maxAttempts) throw e;
-      const delay = backoffDelayMs(attempt, retryAfterMs(e), opts);
+      if (!policy.retryable(e) || attempt >= maxAttempts) throw e;
+      const delay = backoffDelayMs(attempt, policy.retryAfterMs?.(e), opts);
       opts.onRetry?.(attempt, delay, e);
-      await sleep(delay);
+      await wait(delay);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { updateDoc, readDoc } from '../score-history/score-store';
+import { readDocument, updateDocument } from '../store/documents';
 import type { RequestCharges } from '../store/request-charges';
 
 /**
@@ -26,7 +26,8 @@ const bucketId = (n: number) => `partner-directory:${n}`;
 
 export async function registerPartner(partnerId: string, charges?: RequestCharges): Promise<void> {
   const id = bucketId(bucketOf(partnerId));
-  await updateDoc<DirectoryDoc>(
+  await updateDocument<DirectoryDoc>(
+    'partners',
     DIRECTORY_PARTITION,
     id,
     () => ({ id, partnerId: DIRECTORY_PARTITION, type: 'partner-directory', schemaVersion: 1, partnerIds: [] }),
@@ -41,6 +42,6 @@ export async function registerPartner(partnerId: string, charges?: RequestCharge
 
 /** Every registered partner id, sorted. */
 export async function listDirectory(): Promise<string[]> {
-  const docs = await Promise.all(Array.from({ length: DIRECTORY_BUCKETS }, (_, n) => readDoc<DirectoryDoc>(DIRECTORY_PARTITION, bucketId(n))));
+  const docs = await Promise.all(Array.from({ length: DIRECTORY_BUCKETS }, (_, n) => readDocument<DirectoryDoc>('partners', DIRECTORY_PARTITION, bucketId(n))));
   return docs.flatMap((d) => d?.partnerIds ?? []).sort();
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getRun, setRunTotal, startRun, type RunDoc } from '../runs/run-store';
 import { listPartnerIds } from '../state/state-store';
-import { withThrottleRetry } from '../lib/retry';
+import { withThrottleRetry } from '../store/errors';
 import { QUEUES } from '../queues/names';
 import { sendMessages } from '../queues/send';
 import { listDirectory } from './directory';

@@ -2,7 +2,7 @@ import { QUEUES } from '../queues/names';
 import { readCountedRunId, recordRunResult } from '../runs/run-store';
 import { recomputePartner } from './partner';
 import { todayUtc } from '../lib/dates';
-import { isThrottle, withThrottleRetry } from '../lib/retry';
+import { isThrottled, withThrottleRetry } from '../store/errors';
 import { RequestCharges } from '../store/request-charges';
 import { recordDeadLetter } from '../deadletters/dead-letter-store';
 import type { RecomputeMessage } from './request';
@@ -24,7 +24,7 @@ export interface WorkerOutcome {
   reason?: string;
 }
 
-const describe = (e: unknown) => (isThrottle(e) ? 'throttled by Cosmos DB (429) after every retry' : e instanceof Error ? e.message : String(e));
+const describe = (e: unknown) => (isThrottled(e) ? 'throttled by Cosmos DB (429) after every retry' : e instanceof Error ? e.message : String(e));
 
 /**
  * Processes one recompute message. A failure is rethrown so the queue redelivers it, except on the last attempt

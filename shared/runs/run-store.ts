@@ -1,7 +1,6 @@
-import type { Container, PatchOperation } from '@azure/cosmos';
-import { getSettings } from '../config/settings';
-import { getContainer } from '../store/cosmos';
-import { withThrottleRetry } from '../lib/retry';
+import type { PatchOperation } from '@azure/cosmos';
+import { createOnce, patchDocument, readDocument, upsertDocument } from '../store/documents';
+import { isPreconditionFailed } from '../store/errors';
 
 /**
  * Run records of the scheduled jobs (nightly recompute, certification sync), in the `runs` container (pk /id).
@@ -63,13 +62,6 @@ interface RunMarker {
   at: string;
 }
 
-const runs = (): Container => getContainer(getSettings(), 'runs');
-const partners = (): Container => getContainer(getSettings(), 'partners');
-const statusOf = (e: unknown): number | undefined => {
-  const err = e as { code?: unknown; statusCode?: unknown };
-  return typeof err.code === 'number' ? err.code : typeof err.statusCode === 'number' ? err.statusCode : undefined;
-};
-
 export const runIdOf = (kind: RunKind, date: string) => `${kind}-${date}`;
 const pointerId = (kind: RunKind) => `latest-${kind}`;
 const markerId = (kind: string) => `run-marker:${kind}`;
@@ -96,36 +88,32 @@ export async function startRun(kind: RunKind, date: string, opts: { trigger?: st
     ...(opts.trigger ? { trigger: opts.trigger } : {}),
     failures: [],
   };
-  try {
-    const res = await withThrottleRetry(() => runs().items.create(doc));
-    const pointer: LatestRunPointer = { id: pointerId(kind), type: 'run-pointer', kind, runId: id };
-    await withThrottleRetry(() => runs().items.upsert(pointer));
-    return { run: res.resource as unknown as RunDoc, created: true };
-  } catch (e) {
-    if (statusOf(e) !== 409) throw e;
+  const created = await createOnce('runs', doc);
+  if (created === 'exists') {
     const existing = await getRun(id);
     if (!existing) throw new Error(`Run ${id} was reported as existing but cannot be read.`);
     return { run: existing, created: false };
   }
+  const pointer: LatestRunPointer = { id: pointerId(kind), type: 'run-pointer', kind, runId: id };
+  await upsertDocument('runs', pointer);
+  return { run: created, created: true };
 }
 
 export async function getRun(id: string): Promise<RunDoc | undefined> {
-  const res = await withThrottleRetry(() => runs().item(id, id).read<RunDoc>());
-  return res.statusCode === 404 || res.resource?.type !== 'run' ? undefined : res.resource;
+  const run = await readDocument<RunDoc>('runs', id, id);
+  return run?.type === 'run' ? run : undefined;
 }
 
 export async function latestRun(kind: RunKind): Promise<RunDoc | undefined> {
-  const res = await withThrottleRetry(() => runs().item(pointerId(kind), pointerId(kind)).read<LatestRunPointer>());
-  if (res.statusCode === 404 || !res.resource) return undefined;
-  return getRun(res.resource.runId);
+  const pointer = await readDocument<LatestRunPointer>('runs', pointerId(kind), pointerId(kind));
+  return pointer ? getRun(pointer.runId) : undefined;
 }
 
 async function patchRun(runId: string, operations: PatchOperation[], condition?: string): Promise<RunDoc | undefined> {
   try {
-    const res = await withThrottleRetry(() => runs().item(runId, runId).patch<RunDoc>(condition ? { condition, operations } : operations));
-    return res.resource;
+    return await patchDocument<RunDoc>('runs', runId, runId, condition ? { condition, operations } : operations);
   } catch (e) {
-    if (statusOf(e) === 412) return undefined;
+    if (isPreconditionFailed(e)) return undefined;
     throw e;
   }
 }
@@ -144,8 +132,7 @@ async function finishIfComplete(run: RunDoc | undefined, now: Date): Promise<Run
 /** The run of the same kind in which the partner was last counted (null if never). */
 export async function readCountedRunId(runId: string, partnerId: string): Promise<string | null> {
   const mid = markerId(kindOfRunId(runId));
-  const res = await withThrottleRetry(() => partners().item(mid, partnerId).read<RunMarker>());
-  return res.resource?.runId ?? null;
+  return (await readDocument<RunMarker>('partners', partnerId, mid))?.runId ?? null;
 }
 
 /** Records how many partners the run covers; a run of zero partners finishes at once. */
@@ -178,6 +165,6 @@ export async function recordRunResult(
     run = (await patchRun(runId, [{ op: 'add', path: '/failures/-', value: { partnerId, reason: reason ?? 'unknown', at: now.toISOString() } satisfies RunFailure }])) ?? run;
   }
   const marker: RunMarker = { id: mid, partnerId, type: 'run-marker', kind, runId, outcome, ...(reason ? { reason } : {}), at: now.toISOString() };
-  await withThrottleRetry(() => partners().items.upsert(marker));
+  await upsertDocument('partners', marker);
   return { run: await finishIfComplete(run, now), counted: true };
 }

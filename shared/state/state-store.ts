@@ -1,8 +1,10 @@
 import type { Container } from '@azure/cosmos';
-import { RequestCharges } from '../store/request-charges';
+import type { RequestCharges } from '../store/request-charges';
 import { getSettings } from '../config/settings';
 import { partnerSnapshotSchema, type PartnerSnapshot } from '../scoring/snapshot';
 import { getContainer } from '../store/cosmos';
+import { queryPage, readDocument, updateDocument } from '../store/documents';
+import { ConcurrencyExhaustedError } from '../store/optimistic-update';
 import {
   DOC_IDS,
   emptyAssociations,
@@ -16,65 +18,30 @@ import {
   type TelemetryDoc,
 } from './documents';
 
+/** The `partners` container itself, for the queries of other folders; documents are read and written through shared/store/documents. */
 export function partnersContainer(): Container {
   return getContainer(getSettings(), 'partners');
 }
 
-function statusOf(e: unknown): number | undefined {
-  const err = e as { code?: unknown; statusCode?: unknown };
-  const code = typeof err.code === 'number' ? err.code : typeof err.statusCode === 'number' ? err.statusCode : undefined;
-  return code;
-}
-
 export async function readStateDoc<T extends StateDoc>(partnerId: string, id: string, charges?: RequestCharges): Promise<T | undefined> {
-  const res = await partnersContainer().item(id, partnerId).read<T>();
-  charges?.add('read', res.requestCharge);
-  return res.statusCode === 404 ? undefined : (res.resource as T | undefined);
+  return readDocument<T>('partners', partnerId, id, charges);
 }
 
-export class ConcurrencyExhaustedError extends Error {}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { ConcurrencyExhaustedError };
 
 /**
- * Read-modify-write of one state document with optimistic concurrency: the write carries the etag
- * it read, and on a conflict (412, or 409 when two writers create it) it re-reads and re-applies.
- * `mutate` returns false when there is nothing to change, so no write happens; it must be
- * idempotent, because it may run several times.
+ * Read-modify-write of one state document with optimistic concurrency (shared/store/optimistic-update.ts).
+ * `mutate` returns false when there is nothing to change, so no write happens; it must be idempotent,
+ * because it may run several times.
  */
-export async function updateStateDoc<T extends StateDoc>(
+export function updateStateDoc<T extends StateDoc>(
   partnerId: string,
   id: string,
   init: () => T,
   mutate: (doc: T) => boolean,
   opts: { charges?: RequestCharges; maxAttempts?: number } = {},
 ): Promise<{ doc: T; changed: boolean }> {
-  const container = partnersContainer();
-  const maxAttempts = opts.maxAttempts ?? 20;
-  for (let attempt = 1; ; attempt++) {
-    const current = await readStateDoc<T>(partnerId, id, opts.charges);
-    const doc: T = current ? structuredClone(current) : init();
-    if (!mutate(doc)) return { doc: current ?? doc, changed: false };
-    try {
-      if (current?._etag) {
-        const res = await container.item(id, partnerId).replace(doc, { accessCondition: { type: 'IfMatch', condition: current._etag } });
-        opts.charges?.add('write', res.requestCharge);
-        return { doc: res.resource as T, changed: true };
-      }
-      const res = await container.items.create(doc);
-      opts.charges?.add('write', res.requestCharge);
-      return { doc: res.resource as T, changed: true };
-    } catch (e) {
-      const status = statusOf(e);
-      if ((status === 412 || status === 409) && attempt < maxAttempts) {
-        // Jitter spreads writers that collided so they do not collide again in lockstep.
-        await sleep(Math.min(200, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random()));
-        continue;
-      }
-      if (status === 412 || status === 409) throw new ConcurrencyExhaustedError(`Gave up on ${partnerId}/${id} after ${attempt} conflicting writes.`);
-      throw e;
-    }
-  }
+  return updateDocument<T>('partners', partnerId, id, init, mutate, opts);
 }
 
 export const initProfile = (partnerId: string) => () => emptyProfile(partnerId, new Date().toISOString());
@@ -143,10 +110,10 @@ export async function loadPartnerSnapshot(partnerId: string, charges?: RequestCh
 
 /** Pages through every partner id (cross-partition; used by the nightly fan-outs only). */
 export async function listPartnerIds(opts: { pageSize?: number; continuationToken?: string } = {}): Promise<{ ids: string[]; continuationToken?: string }> {
-  const iterator = partnersContainer().items.query<{ partnerId: string }>(
+  const page = await queryPage<{ partnerId: string }>(
+    'partners',
     { query: 'SELECT c.partnerId FROM c WHERE c.type = @type', parameters: [{ name: '@type', value: 'profile' }] },
     { maxItemCount: opts.pageSize ?? 100, continuationToken: opts.continuationToken },
   );
-  const page = await iterator.fetchNext();
-  return { ids: page.resources.map((r) => r.partnerId), continuationToken: page.continuationToken };
+  return { ids: page.items.map((r) => r.partnerId), continuationToken: page.continuationToken };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, retryAfterMs, withThrottleRetry } from '../../shared/lib/retry';
+import { backoffDelayMs } from '../../shared/lib/retry';
+import { retryAfterMs, withThrottleRetry } from '../../shared/store/errors';
 
 /** What @azure/cosmos throws when the service keeps answering 429 beyond the client's own retries. */
 const throttle = (retryAfterInMs?: number) => Object.assign(new Error('Request rate is large'), { code: 429, ...(retryAfterInMs !== undefined ? { retryAfterInMs } : {}) });
