@@ -3,7 +3,8 @@ import { createOnce, deleteDocument, patchDocument, readDocument, replaceDocumen
 import { isPreconditionFailed } from '../../shared/store/errors';
 import { ConcurrencyExhaustedError, optimisticUpdate } from '../../shared/store/optimistic-update';
 import { RequestCharges } from '../../shared/store/request-charges';
-import { isolatedStores, newPartnerId, type IsolatedStores } from '../recompute/env';
+import { isolatedStores, type IsolatedStores } from '../helpers/emulators';
+import { newPartnerId } from '../helpers/ids';
 
 interface Counter {
   id: string;
