@@ -7,7 +7,7 @@ import type { Track } from '../snapshot';
 import type { ExplanationLine, MetricScore } from '../types';
 import { evaluateCriterion, meets, monthTotal } from './criteria';
 import { describeWindow, measureWords } from './net-count';
-import { metricScore } from './result';
+import { bestAssociationType, metricScore } from './result';
 
 const tenantSubject = (tenant: unknown, part: unknown): string => (part ? `tenant ${String(tenant)} (${String(part)})` : `tenant ${String(tenant)}`);
 /** "<before><from> -> <after><to>: +<change>" */
@@ -151,13 +151,11 @@ export function scoreGrowthAbsolute(ctx: ScoringContext, m: GrowthAbsoluteMetric
   let unitsForMax: number;
   let unitLabel: string;
   if (m.combine === 'best') {
-    let best = parts[0]!;
-    for (const p of parts) if (p.points > best.points) best = p;
+    const best = bestAssociationType(parts, explanation);
     points = best.points;
     units = Math.max(0, best.growth);
     unitsForMax = best.unitsForMax;
     unitLabel = `${best.unitLabel} (${best.label})`;
-    if (parts.length > 1) explanation.push(note('Best association type', `${best.label} gives the most points; only one association type counts per metric`));
   } else {
     points = parts.reduce((s, p) => s + p.points, 0);
     units = parts.reduce((s, p) => s + Math.max(0, p.growth), 0);

@@ -6,7 +6,7 @@ import type { Criterion, NetCountMetric } from '../rules/schema';
 import type { Track } from '../snapshot';
 import type { ExplanationLine, MetricScore } from '../types';
 import { evaluateCriterion, lastEvaluation, windowMonths } from './criteria';
-import { metricScore } from './result';
+import { bestAssociationType, metricScore } from './result';
 
 /**
  * "Eligible now minus eligible a year ago" metrics: net customer adds everywhere, and deployments in
@@ -100,13 +100,11 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
   let unitLabel: string;
   let pointsPerUnit: number;
   if (m.combine === 'best') {
-    let best = partResults[0]!;
-    for (const p of partResults) if (p.points > best.points) best = p;
+    const best = bestAssociationType(partResults, explanation);
     points = best.points;
     units = Math.max(0, best.net);
     unitsForMax = best.unitsForMax;
     unitLabel = `${best.unitLabel} (${best.label})`;
-    if (partResults.length > 1) explanation.push(note('Best association type', `${best.label} gives the most points; only one association type counts per metric`));
     pointsPerUnit = Math.max(...partResults.map((p) => m.max / p.unitsForMax));
   } else {
     const raw = partResults.reduce((s, p) => s + p.points, 0);
