@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { getRun, setRunTotal, startRun, type RunDoc } from '../runs/run-store';
 import { listPartnerIds } from '../state/state-store';
-import { withThrottleRetry } from '../store/errors';
 import { QUEUES } from '../queues/names';
 import { sendMessages } from '../queues/send';
 import { listDirectory } from './directory';
@@ -46,7 +45,7 @@ async function listAllPartnerIds(): Promise<string[]> {
   const ids: string[] = [];
   let continuationToken: string | undefined;
   do {
-    const page = await withThrottleRetry(() => listPartnerIds({ pageSize: 1000, continuationToken }));
+    const page = await listPartnerIds({ pageSize: 1000, continuationToken });
     ids.push(...page.ids);
     continuationToken = page.continuationToken;
   } while (continuationToken);

@@ -2,7 +2,7 @@ import { QUEUES } from '../queues/names';
 import { readCountedRunId, recordRunResult } from '../runs/run-store';
 import { recomputePartner } from './partner';
 import { todayUtc } from '../lib/dates';
-import { isThrottled, withThrottleRetry } from '../store/errors';
+import { isThrottled } from '../store/errors';
 import { RequestCharges } from '../store/request-charges';
 import { recordDeadLetter } from '../deadletters/dead-letter-store';
 import type { RecomputeMessage } from './request';
@@ -38,7 +38,8 @@ export async function processRecomputeMessage(message: RecomputeMessage, attempt
   try {
     // The run marker is read alongside the recompute's own reads rather than after them.
     const [res, countedRunId] = await Promise.all([
-      withThrottleRetry(() => recomputePartner(message.partnerId, { date, reason: message.reason, runId: message.runId, now, charges })),
+      // Each Cosmos request of the recompute retries its own 429s (shared/store), so the whole is not retried again here.
+      recomputePartner(message.partnerId, { date, reason: message.reason, runId: message.runId, now, charges }),
       message.runId ? readCountedRunId(message.runId, message.partnerId) : Promise.resolve(null),
     ]);
     const outcome = res.outcome === 'done' ? 'done' : 'stale';
