@@ -1,4 +1,4 @@
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { getSettings, resetSettingsCache } from '../../shared/config/settings';
 import { resetQueueServiceForTests } from '../../shared/queues/client';
 import { resetBlobServiceForTests } from '../../shared/storage/blob';
@@ -40,4 +40,13 @@ export async function isolatedStores(opts: { ownAzurite?: boolean; env?: Record<
   resetBlobServiceForTests();
   await createDatabaseAndContainers(getSettings());
   return { env, close: async () => void (await azurite?.close()) };
+}
+
+/** `isolatedStores` for a whole describe block: set up before its first test, closed after its last. */
+export function useIsolatedStores(opts: Parameters<typeof isolatedStores>[0] = {}): void {
+  let stores: IsolatedStores | undefined;
+  beforeAll(async () => {
+    stores = await isolatedStores(opts);
+  });
+  afterAll(async () => stores?.close());
 }

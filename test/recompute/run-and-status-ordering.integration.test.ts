@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { beginRecomputeRun, fanOutRun } from '../../shared/recompute/run';
 import { DIRECTORY_BUCKETS, DIRECTORY_PARTITION, listDirectory, registerPartner } from '../../shared/recompute/directory';
 import { importSnapshotAsState } from '../../tools/fixtures/snapshot-import';
@@ -7,7 +7,7 @@ import { QUEUES } from '../../shared/queues/names';
 import { recomputePartner } from '../../shared/recompute/partner';
 import { readScoreDay, readScoreStatus, updateDoc, upsertDoc } from '../../shared/score-history/score-store';
 import { getRun } from '../../shared/runs/run-store';
-import { isolatedStores, type IsolatedStores } from '../helpers/emulators';
+import { useIsolatedStores } from '../helpers/emulators';
 import { newPartnerId } from '../helpers/ids';
 import { partnerSnapshot } from '../helpers/partner-snapshot';
 
@@ -43,11 +43,7 @@ async function scoredPartner(prefix: string) {
 }
 
 describe('recompute runs survive lost page sends, failed registrations and out-of-order writers', () => {
-  let stores: IsolatedStores;
-  beforeAll(async () => {
-    stores = await isolatedStores();
-  });
-  afterAll(async () => stores?.close());
+  useIsolatedStores();
 
   it('a start message whose pages could not be sent leaves the run without a total, and its redelivery sends them', async () => {
     const ids = [newPartnerId('f'), newPartnerId('f')];

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { processRecomputeMessage } from '../../shared/recompute/worker';
 import { listDirectory, registerPartner } from '../../shared/recompute/directory';
 import { runPartnerIds } from '../../shared/recompute/run';
@@ -9,18 +9,14 @@ import { getRun, setRunTotal, startRun, recordRunResult } from '../../shared/run
 import { getContainer } from '../../shared/store/cosmos';
 import { getSettings } from '../../shared/config/settings';
 import { partnersContainer } from '../../shared/state/state-store';
-import { isolatedStores, type IsolatedStores } from '../helpers/emulators';
+import { useIsolatedStores } from '../helpers/emulators';
 import { newPartnerId } from '../helpers/ids';
 import { partnerSnapshot } from '../helpers/partner-snapshot';
 
 const DATE = '2026-11-20';
 
 describe('recompute worker against the Cosmos emulator', () => {
-  let stores: IsolatedStores;
-  beforeAll(async () => {
-    stores = await isolatedStores();
-  });
-  afterAll(async () => stores?.close());
+  useIsolatedStores();
 
   it('stores the same documents for the same partner and day however often it runs', async () => {
     const p = newPartnerId();

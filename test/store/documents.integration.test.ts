@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOnce, deleteDocument, patchDocument, readDocument, replaceDocument, updateDocument, upsertDocument } from '../../shared/store/documents';
 import { isPreconditionFailed } from '../../shared/store/errors';
 import { ConcurrencyExhaustedError, optimisticUpdate } from '../../shared/store/optimistic-update';
 import { RequestCharges } from '../../shared/store/request-charges';
-import { isolatedStores, type IsolatedStores } from '../helpers/emulators';
+import { useIsolatedStores } from '../helpers/emulators';
 import { newPartnerId } from '../helpers/ids';
 
 interface Counter {
@@ -17,13 +17,7 @@ const counter = (partnerId: string, n = 0): Counter => ({ id: 'counter', partner
 
 /** The document module against the real emulator: what it answers, and that concurrent writers lose nothing. */
 describe('Cosmos documents', () => {
-  let stores: IsolatedStores;
-  beforeAll(async () => {
-    stores = await isolatedStores();
-  });
-  afterAll(async () => {
-    await stores?.close();
-  });
+  useIsolatedStores();
 
   it('reads a missing document as undefined, and counts the read', async () => {
     const charges = new RequestCharges();
