@@ -4,15 +4,27 @@ import { initProfile, readStateDoc, updateStateDoc } from '../state/state-store'
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
+/** The URL, or undefined for text that is none: zod 4 runs later checks even after `.url()` failed. */
+function parseUrl(u: string): URL | undefined {
+  try {
+    return new URL(u);
+  } catch {
+    return undefined;
+  }
+}
+
 /** HTTPS only, except plain HTTP to this machine for local development. */
 export const notificationUrlSchema = z
   .url({ message: 'must be an absolute URL' })
   .max(2048)
   .refine((u) => {
-    const url = new URL(u);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+    const url = parseUrl(u);
+    return !url || url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
   }, 'must be https:// (plain http:// is accepted for localhost only)')
-  .refine((u) => !new URL(u).username && !new URL(u).password, 'must not contain credentials');
+  .refine((u) => {
+    const url = parseUrl(u);
+    return !url || (!url.username && !url.password);
+  }, 'must not contain credentials');
 
 export const notificationSettingsSchema = z.object({ url: notificationUrlSchema.nullable() }).strict();
 

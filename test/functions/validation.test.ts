@@ -141,4 +141,11 @@ describe('bodies', () => {
     expect(extra.status).toBe(400);
     expect(paths(extra)).toEqual(['(body)']);
   });
+  it('answers a notification URL that is not a URL at all with 400, not 500', async () => {
+    for (const url of ['x', 'http://[::1', 'https://', '\\ud800']) {
+      const res = await call(notificationSettings, 'partners/p1/notification', { method: 'PUT', params: p, body: JSON.stringify({ url }) });
+      expect(res.status, url).toBe(400);
+      expect(paths(res)).toContain('url');
+    }
+  });
 });
