@@ -1,0 +1,20 @@
+import { describe, expect, it, vi } from 'vitest';
+import { defaultLogger, oneEntry } from '../../tools/devhost/logger';
+
+describe('local host log lines', () => {
+  it('keeps a CR/LF from outside inside one entry, so it cannot forge a line of its own', () => {
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    const forged = 'webhook crm\r\n[2026-12-02T05:00:00.000Z] INFORMATION [apply-events] delivery crm:forged: {"applied":500}/x: refused';
+    defaultLogger('information')('information', `[webhooks-receive] ${forged}`);
+    const lines = written.join('').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\[\d{4}-\d{2}-\d{2}T[^\]]+\] INFORMATION \[webhooks-receive\] webhook crm$/);
+    expect(lines[1]).toBe('    | [2026-12-02T05:00:00.000Z] INFORMATION [apply-events] delivery crm:forged: {"applied":500}/x: refused');
+  });
+
+  it('shows other control characters as escapes and leaves ordinary text alone', () => {
+    expect(oneEntry('a\u0000b\u001bc\u2028d')).toBe('a\\u0000b\\u001bc\\u2028d');
+    expect(oneEntry('Recomputed partner p-1, 2026-12-02: stored; 59 reads')).toBe('Recomputed partner p-1, 2026-12-02: stored; 59 reads');
+  });
+});
