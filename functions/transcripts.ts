@@ -4,7 +4,8 @@ import type { CertSyncMessage } from '../shared/certsync/run';
 import { transcriptBodySchema } from '../shared/certsync/schemas';
 import { readJsonBody } from '../shared/http/request-body';
 import { badRequest, notFound, ok } from '../shared/http/responses';
-import { partnerIdParam } from '../shared/http/request';
+import { partnerIdParam, routeParam } from '../shared/http/request';
+import { professionalIdSchema } from '../shared/lib/ids';
 import { QUEUES } from '../shared/queues/names';
 
 /** A professional's Microsoft Learn transcript share link, read by the certification sync. */
@@ -22,7 +23,9 @@ export async function putTranscript(request: HttpRequest, context: InvocationCon
   const parsedId = partnerIdParam(request);
   if (!parsedId.ok) return parsedId.response;
   const partnerId = parsedId.value;
-  const professionalId = request.params.professionalId ?? '';
+  const parsedProfessional = routeParam(request, 'professionalId', professionalIdSchema);
+  if (!parsedProfessional.ok) return parsedProfessional.response;
+  const professionalId = parsedProfessional.value;
   const body = await readJsonBody(request, transcriptBodySchema);
   if (!body.ok) return body.response;
   const res = await setTranscriptLink(partnerId, professionalId, body.value.url);
@@ -42,7 +45,9 @@ export async function deleteTranscript(request: HttpRequest, context: Invocation
   const parsedId = partnerIdParam(request);
   if (!parsedId.ok) return parsedId.response;
   const partnerId = parsedId.value;
-  const professionalId = request.params.professionalId ?? '';
+  const parsedProfessional = routeParam(request, 'professionalId', professionalIdSchema);
+  if (!parsedProfessional.ok) return parsedProfessional.response;
+  const professionalId = parsedProfessional.value;
   const res = await setTranscriptLink(partnerId, professionalId, null);
   if (res.kind === 'ok') context.log(`Transcript link of professional ${professionalId} (partner ${partnerId}) removed.`);
   return respond(res);

@@ -3,6 +3,8 @@ import { readRawBody } from '../shared/http/request-body';
 import { accepted, badRequest, conflict, errorResponse, forbidden, notFound, ok, unauthorized, unprocessable } from '../shared/http/responses';
 import { receiveDelivery } from '../shared/webhooks/receive';
 import { deliveryStatus } from '../shared/webhooks/delivery-status';
+import { routeParam } from '../shared/http/request';
+import { sourceNameSchema, webhookIdSchema } from '../shared/lib/ids';
 
 /** POST /api/webhooks/{source}: a signed delivery of one event or a batch (docs/webhooks.md). */
 export async function receiveWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -46,10 +48,12 @@ export async function receiveWebhook(request: HttpRequest, context: InvocationCo
 
 /** GET /api/webhooks/{source}/deliveries/{webhookId}: whether a delivery was applied, and which events were not. */
 export async function getDeliveryStatus(request: HttpRequest): Promise<HttpResponseInit> {
-  const source = request.params.source ?? '';
-  const webhookId = request.params.webhookId ?? '';
-  const status = await deliveryStatus(source, webhookId);
-  return status ? ok(status) : notFound(`No delivery ${webhookId} from source ${source} in the last 7 days.`);
+  const source = routeParam(request, 'source', sourceNameSchema);
+  if (!source.ok) return source.response;
+  const webhookId = routeParam(request, 'webhookId', webhookIdSchema);
+  if (!webhookId.ok) return webhookId.response;
+  const status = await deliveryStatus(source.value, webhookId.value);
+  return status ? ok(status) : notFound(`No delivery ${webhookId.value} from source ${source.value} in the last 7 days.`);
 }
 
 app.http('webhooks-receive', { route: 'webhooks/{source}', methods: ['POST'], authLevel: 'anonymous', handler: receiveWebhook });

@@ -17,7 +17,7 @@ const amount = z.number().finite().min(0, 'must be zero or more');
 const envelope = {
   id: eventIdSchema.describe("The event's unique id in the sender's system; a repeated id is applied once."),
   version: z.literal(EVENT_SCHEMA_VERSION).default(EVENT_SCHEMA_VERSION).describe('Version of the event schema.'),
-  partnerId: writablePartnerIdSchema.describe('Partner id (the Partner Center PartnerID the state belongs to): 1 to 128 characters, no / \\ ? or #, not starting with _.'),
+  partnerId: writablePartnerIdSchema.describe('Partner id (the Partner Center PartnerID the state belongs to): 1 to 128 characters, no / \\ ? # or control characters, not starting with _.'),
   occurredAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T10:00:00Z' }).describe('When the change happened in the source system; an older event never overwrites newer state.'),
 };
 

@@ -1,6 +1,7 @@
 import type { ItemDefinition, PatchRequestBody, SqlQuerySpec } from '@azure/cosmos';
 import { getSettings } from '../config/settings';
-import type { ContainerKey } from './containers';
+import { isSafeDocumentId } from '../lib/ids';
+import { CONTAINERS, type ContainerKey } from './containers';
 import { getContainer } from './cosmos';
 import { isConflict, isNotFound, withThrottleRetry } from './errors';
 import { optimisticUpdate, type OptimisticUpdateOptions } from './optimistic-update';
@@ -16,21 +17,43 @@ type Doc = ItemDefinition & { id: string };
 
 const container = (key: ContainerKey) => getContainer(getSettings(), key);
 
+/** A caller passed an id that must never reach Cosmos DB; routes refuse such ids with a 400 before they get here. */
+export class UnsafeDocumentIdError extends Error {}
+
+/**
+ * The last guard before a request leaves: a `?` in a point read's id makes the emulator list the whole container,
+ * and / \ # make Cosmos DB answer 400. So no caller, even by mistake, sends one.
+ */
+/** The document's partition key value, read from the field its container is partitioned by. */
+function partitionKeyOf(key: ContainerKey, doc: Doc): string {
+  const value = (doc as Record<string, unknown>)[CONTAINERS[key].partitionKey.slice(1)];
+  return typeof value === 'string' ? value : '';
+}
+
+function guard(key: ContainerKey, partitionKey: string, id: string): void {
+  for (const [what, value] of [['partition key', partitionKey], ['id', id]] as const) {
+    if (!isSafeDocumentId(value)) throw new UnsafeDocumentIdError(`Refused a ${key} document ${what} ${JSON.stringify(value.slice(0, 200))}: it must not be empty or contain / \\ ? # or control characters.`);
+  }
+}
+
 // One request each, no retry: the exported operations and the update loop add the throttle retry around them.
 
 async function attemptRead<T extends object>(key: ContainerKey, partitionKey: string, id: string, charges?: RequestCharges): Promise<T | undefined> {
+  guard(key, partitionKey, id);
   const res = await container(key).item(id, partitionKey).read<T & ItemDefinition>();
   charges?.add('read', res.requestCharge);
   return res.statusCode === 404 ? undefined : (res.resource as T | undefined);
 }
 
 async function attemptCreate<T extends Doc>(key: ContainerKey, doc: T, charges?: RequestCharges): Promise<T> {
+  guard(key, partitionKeyOf(key, doc), doc.id);
   const res = await container(key).items.create<T>(doc);
   charges?.add('write', res.requestCharge);
   return res.resource as T;
 }
 
 async function attemptReplace<T extends Doc>(key: ContainerKey, partitionKey: string, doc: T, opts: { ifMatch?: string; charges?: RequestCharges }): Promise<T> {
+  guard(key, partitionKey, doc.id);
   const options = opts.ifMatch !== undefined ? { accessCondition: { type: 'IfMatch', condition: opts.ifMatch } } : {};
   const res = await container(key).item(doc.id, partitionKey).replace<T>(doc, options);
   opts.charges?.add('write', res.requestCharge);
@@ -53,6 +76,7 @@ export async function createOnce<T extends Doc>(key: ContainerKey, doc: T, charg
 }
 
 export async function upsertDocument<T extends Doc>(key: ContainerKey, doc: T, charges?: RequestCharges): Promise<T> {
+  guard(key, partitionKeyOf(key, doc), doc.id);
   const res = await withThrottleRetry(() => container(key).items.upsert<T>(doc));
   charges?.add('write', res.requestCharge);
   return res.resource as T;
@@ -65,6 +89,7 @@ export function replaceDocument<T extends Doc>(key: ContainerKey, partitionKey: 
 
 /** Applies patch operations (with a condition, a 412 when it does not hold: isPreconditionFailed); returns the document after them. */
 export async function patchDocument<T extends object>(key: ContainerKey, partitionKey: string, id: string, body: PatchRequestBody, charges?: RequestCharges): Promise<T> {
+  guard(key, partitionKey, id);
   const res = await withThrottleRetry(() => container(key).item(id, partitionKey).patch<T & ItemDefinition>(body));
   charges?.add('write', res.requestCharge);
   return res.resource as T;
@@ -72,6 +97,7 @@ export async function patchDocument<T extends object>(key: ContainerKey, partiti
 
 /** Deletes the document; false when there was none. */
 export async function deleteDocument(key: ContainerKey, partitionKey: string, id: string): Promise<boolean> {
+  guard(key, partitionKey, id);
   try {
     await withThrottleRetry(() => container(key).item(id, partitionKey).delete());
     return true;

@@ -265,6 +265,17 @@ describe('POST /api/webhooks/{source}', () => {
     expect((await state(partner, 'associations')).json.items[0]).toMatchObject({ lifecycle: 'declined', status: 'rejected' });
   });
 
+  it('refuses a source or webhook id that Cosmos would misread (? # \\ / and control characters) with 400, never listing receipts or failing with 500', async () => {
+    const accepted = await post(ev('e-list', 'cpor.claim.approved', uid('p'), '2026-03-01T10:00:00Z', cpor('claim-list')), { secret: openSecret, id: uid('msg-list') });
+    expect(accepted.status).toBe(202);
+    for (const [source, id, field] of [['%3F', 'x', 'source'], ['%23', 'x', 'source'], ['%5C', 'x', 'source'], ['%2F', 'x', 'source'], ['open-feed', '%3F', 'webhookId'], ['open-feed', 'a%0Ab', 'webhookId'], ['open-feed', '%5C', 'webhookId']] as const) {
+      const r = await receipt(source, id);
+      expect(r.status, `${source}/${id}`).toBe(400);
+      expect(r.json.error).toBe('BadRequest');
+      expect(r.json.details.map((d: { path: string }) => d.path)).toContain(field);
+    }
+  });
+
   it('accepts a batch of 500 events too large for one queue message and applies it', async () => {
     const partner = uid('p-bulk');
     const events = Array.from({ length: 500 }, (_, i) => ev(`b${i}`, 'telemetry.monthly', partner, '2026-05-01T00:00:00Z', { month: `2025-${String((i % 12) + 1).padStart(2, '0')}`, tenantId: `tenant-${i}`, platform: 'azure', workload: 'Virtual Machines', associationType: 'PAL', acrUsd: i }));
