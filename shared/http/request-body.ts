@@ -40,6 +40,9 @@ export async function readJsonBody<S extends z.ZodType>(request: HttpRequest, sc
 
 /** For routes whose body is optional (a POST that starts something with defaults): no body gives `undefined`. */
 export async function readOptionalJsonBody<S extends z.ZodType>(request: HttpRequest, schema: S, limit = DEFAULT_BODY_LIMIT): Promise<BodyResult<z.infer<S> | undefined>> {
-  if (!(Number(request.headers.get('content-length') ?? '0') > 0)) return { ok: true, value: undefined, raw: '' };
-  return readJsonBody(request, schema, limit);
+  // Read whatever arrived, however it was framed: a chunked body has no content-length but is a body all the same.
+  const raw = await readRawBody(request, limit);
+  if (!raw.ok) return raw;
+  if (!raw.value.trim()) return { ok: true, value: undefined, raw: raw.value };
+  return parseJson(raw.value, schema);
 }

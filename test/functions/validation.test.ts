@@ -17,8 +17,9 @@ import { deleteTranscript, putTranscript } from '../../functions/transcripts';
 type Handler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 type ErrorJson = { error: string; message: string; details: { path: string; message: string }[] };
 
-async function call(handler: Handler, path: string, init: { method?: string; params?: Record<string, string>; body?: string } = {}) {
-  const headers: Record<string, string> = init.body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(init.body)) } : {};
+async function call(handler: Handler, path: string, init: { method?: string; params?: Record<string, string>; body?: string; chunked?: boolean } = {}) {
+  const framing: Record<string, string> = init.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(Buffer.byteLength(init.body ?? '')) };
+  const headers: Record<string, string> = init.body !== undefined ? { 'content-type': 'application/json', ...framing } : {};
   const request = new HttpRequest({ method: init.method ?? 'GET', url: `http://localhost/api/${path}`, params: init.params ?? {}, headers, ...(init.body !== undefined ? { body: { string: init.body } } : {}) });
   const res = await handler(request, new InvocationContext({ logHandler: () => {} }));
   return { status: res.status, body: res.jsonBody as ErrorJson };
@@ -141,6 +142,14 @@ describe('bodies', () => {
     expect(extra.status).toBe(400);
     expect(paths(extra)).toEqual(['(body)']);
   });
+  it('reads a chunked body (no content-length) like any other on the run routes', async () => {
+    const bad = await call(startRecomputeRun, 'runs/recompute', { method: 'POST', body: '{"date":"2026-02-30"}', chunked: true });
+    expect(bad.status).toBe(400);
+    expect(paths(bad)).toEqual(['date']);
+    const certBad = await call(startCertSyncRun, 'runs/cert-sync', { method: 'POST', body: '{"day":"2026-01-01"}', chunked: true });
+    expect(certBad.status).toBe(400);
+  });
+
   it('answers a notification URL that is not a URL at all with 400, not 500', async () => {
     for (const url of ['x', 'http://[::1', 'https://', '\\ud800']) {
       const res = await call(notificationSettings, 'partners/p1/notification', { method: 'PUT', params: p, body: JSON.stringify({ url }) });
