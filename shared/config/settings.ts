@@ -16,6 +16,9 @@ const ncrontab = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** One day: a sender's clock may run ahead, an event from next year is a mistake. */
+export const DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS = 86_400;
+
 const settingsSchema = z.object({
   COSMOS_ENDPOINT: z.url({ message: 'must be the Cosmos DB account endpoint URL, e.g. https://myaccount.documents.azure.com:443/' }),
   COSMOS_KEY: z.string().min(1).optional(),
@@ -31,6 +34,8 @@ const settingsSchema = z.object({
   /** Comma-separated names of the webhook sources; each has WEBHOOK_SECRET_<NAME> and WEBHOOK_PARTNERS_<NAME>. */
   WEBHOOK_SOURCES: z.string().default(''),
   WEBHOOK_TOLERANCE_SECONDS: positiveInt(300),
+  /** How far ahead of this server's clock an event's occurredAt may be: a later one would outrank every correction. */
+  EVENT_FUTURE_TOLERANCE_SECONDS: positiveInt(DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS),
   RECOMPUTE_COALESCE_SECONDS: z.coerce.number().int().min(0).default(5),
   LEARN_BASE_URL: z.url().default('https://learn.microsoft.com'),
   CERT_SYNC_CONCURRENCY: positiveInt(8),

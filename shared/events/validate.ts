@@ -1,3 +1,4 @@
+import { DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS } from '../config/settings';
 import { zodDetails } from '../lib/validation';
 import { EVENT_SCHEMAS, EVENT_TYPES, MAX_EVENTS_PER_DELIVERY, isEventType, type WebhookEvent } from './schemas';
 
@@ -19,7 +20,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * Validates a parsed delivery body: one event, `{ "events": [...] }` or a bare array (up to 500 events).
  * Every event is checked, so one answer lists every failing field of the whole batch.
  */
-export function validateDelivery(body: unknown): DeliveryValidation {
+export function validateDelivery(body: unknown, clock: { now: Date; futureToleranceSeconds: number } = { now: new Date(), futureToleranceSeconds: DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS }): DeliveryValidation {
+  const latest = clock.now.getTime() + clock.futureToleranceSeconds * 1000;
   let items: unknown[];
   let prefix: (i: number) => string;
   if (Array.isArray(body) || (isObject(body) && 'events' in body)) {
@@ -59,6 +61,11 @@ export function validateDelivery(body: unknown): DeliveryValidation {
     const parsed = EVENT_SCHEMAS[item.type].safeParse(item);
     if (!parsed.success) {
       for (const d of zodDetails(parsed.error)) invalid.push({ path: join(p, d.path), message: d.message });
+      return;
+    }
+    // An event dated ahead of the clock would stay the newest version of its record, refusing every later correction.
+    if (Date.parse(parsed.data.occurredAt) > latest) {
+      invalid.push({ path: join(p, 'occurredAt'), message: `is more than ${clock.futureToleranceSeconds} seconds ahead of this server's clock (${clock.now.toISOString()}); send the time the change really happened` });
       return;
     }
     const first = seen.get(parsed.data.id);

@@ -76,7 +76,7 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRes
   } catch (e) {
     return { kind: 'bad-request', message: `The request body is not valid JSON: ${(e as Error).message}` };
   }
-  const validation = validateDelivery(body);
+  const validation = validateDelivery(body, { now, futureToleranceSeconds: settings.EVENT_FUTURE_TOLERANCE_SECONDS });
   if (!validation.ok) {
     const list = validation.details.slice(0, 20).map((d) => `${d.path}: ${d.message}`).join('; ');
     const more = validation.details.length > 20 ? ` (and ${validation.details.length - 20} more in details)` : '';

@@ -265,6 +265,15 @@ describe('POST /api/webhooks/{source}', () => {
     expect((await state(partner, 'associations')).json.items[0]).toMatchObject({ lifecycle: 'declined', status: 'rejected' });
   });
 
+  it('refuses an event dated far ahead of the clock with 400 naming occurredAt, so it cannot outrank the correction that follows', async () => {
+    const partner = uid('p');
+    const id = uid('msg-future');
+    const future = await post(ev('e-future', 'pal.unlinked', partner, '2099-06-01T00:00:00Z', { tenantId: 't1', objectId: 'o1' }), { secret: openSecret, id });
+    expect(future.status).toBe(400);
+    expect((future.json.details as { path: string }[]).map((d) => d.path)).toEqual(['occurredAt']);
+    await expectNothingStored('open-feed', id, partner);
+  });
+
   it('refuses a source or webhook id that Cosmos would misread (? # \\ / and control characters) with 400, never listing receipts or failing with 500', async () => {
     const accepted = await post(ev('e-list', 'cpor.claim.approved', uid('p'), '2026-03-01T10:00:00Z', cpor('claim-list')), { secret: openSecret, id: uid('msg-list') });
     expect(accepted.status).toBe(202);
