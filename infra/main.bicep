@@ -108,6 +108,10 @@ param certSyncSchedule string = '0 30 1 * * *'
 @minValue(1)
 param webhookToleranceSeconds int = 300
 
+@description('How far an event\'s occurredAt may be ahead of the server clock, in seconds (EVENT_FUTURE_TOLERANCE_SECONDS).')
+@minValue(1)
+param eventFutureToleranceSeconds int = 86400
+
 @minValue(0)
 param recomputeCoalesceSeconds int = 5
 
@@ -283,6 +287,7 @@ module functionApp 'modules/function-app.bicep' = {
       scoreRecomputeSchedule: scoreRecomputeSchedule
       certSyncSchedule: certSyncSchedule
       webhookToleranceSeconds: webhookToleranceSeconds
+      eventFutureToleranceSeconds: eventFutureToleranceSeconds
       recomputeCoalesceSeconds: recomputeCoalesceSeconds
       learnBaseUrl: learnBaseUrl
       certSyncConcurrency: certSyncConcurrency

@@ -24,6 +24,8 @@ type appConfig = {
   certSyncSchedule: string
   @minValue(1)
   webhookToleranceSeconds: int
+  @minValue(1)
+  eventFutureToleranceSeconds: int
   @minValue(0)
   recomputeCoalesceSeconds: int
   learnBaseUrl: string

@@ -171,6 +171,7 @@ var appSettings = {
   CERT_SYNC_SCHEDULE: config.certSyncSchedule
   WEBHOOK_SOURCES: join(map(webhookSources, s => s.name), ',')
   WEBHOOK_TOLERANCE_SECONDS: string(config.webhookToleranceSeconds)
+  EVENT_FUTURE_TOLERANCE_SECONDS: string(config.eventFutureToleranceSeconds)
   RECOMPUTE_COALESCE_SECONDS: string(config.recomputeCoalesceSeconds)
   LEARN_BASE_URL: config.learnBaseUrl
   CERT_SYNC_CONCURRENCY: string(config.certSyncConcurrency)
