@@ -4,7 +4,7 @@ import type { CertSyncMessage } from '../shared/certsync/run';
 import { transcriptBodySchema } from '../shared/certsync/schemas';
 import { readJsonBody } from '../shared/http/request-body';
 import { badRequest, notFound, ok } from '../shared/http/responses';
-import { partnerIdParam, routeParam } from '../shared/http/request';
+import { partnerIdParam, routeParam, type Parsed } from '../shared/http/request';
 import { professionalIdSchema } from '../shared/lib/ids';
 import { QUEUES } from '../shared/queues/names';
 
@@ -18,14 +18,20 @@ function respond<T>(o: Outcome<T>): HttpResponseInit {
   return ok(o.value);
 }
 
+/** The route's partner and professional, each checked with its id rule. */
+function personOf(request: HttpRequest): Parsed<{ partnerId: string; professionalId: string }> {
+  const partnerId = partnerIdParam(request);
+  if (!partnerId.ok) return partnerId;
+  const professionalId = routeParam(request, 'professionalId', professionalIdSchema);
+  if (!professionalId.ok) return professionalId;
+  return { ok: true, value: { partnerId: partnerId.value, professionalId: professionalId.value } };
+}
+
 /** PUT /api/partners/{partnerId}/professionals/{professionalId}/transcript with {url}. */
 export async function putTranscript(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const parsedId = partnerIdParam(request);
-  if (!parsedId.ok) return parsedId.response;
-  const partnerId = parsedId.value;
-  const parsedProfessional = routeParam(request, 'professionalId', professionalIdSchema);
-  if (!parsedProfessional.ok) return parsedProfessional.response;
-  const professionalId = parsedProfessional.value;
+  const ids = personOf(request);
+  if (!ids.ok) return ids.response;
+  const { partnerId, professionalId } = ids.value;
   const body = await readJsonBody(request, transcriptBodySchema);
   if (!body.ok) return body.response;
   const res = await setTranscriptLink(partnerId, professionalId, body.value.url);
@@ -42,12 +48,9 @@ export async function putTranscript(request: HttpRequest, context: InvocationCon
 
 /** DELETE /api/partners/{partnerId}/professionals/{professionalId}/transcript: stop reading it. */
 export async function deleteTranscript(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const parsedId = partnerIdParam(request);
-  if (!parsedId.ok) return parsedId.response;
-  const partnerId = parsedId.value;
-  const parsedProfessional = routeParam(request, 'professionalId', professionalIdSchema);
-  if (!parsedProfessional.ok) return parsedProfessional.response;
-  const professionalId = parsedProfessional.value;
+  const ids = personOf(request);
+  if (!ids.ok) return ids.response;
+  const { partnerId, professionalId } = ids.value;
   const res = await setTranscriptLink(partnerId, professionalId, null);
   if (res.kind === 'ok') context.log(`Transcript link of professional ${professionalId} (partner ${partnerId}) removed.`);
   return respond(res);

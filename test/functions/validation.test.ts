@@ -58,6 +58,18 @@ describe('route parameters', () => {
       expect(paths(res)).toContain('partnerId');
     }
   });
+
+  it('refuses a professionalId that could not be a stored key (? # \\ or a control character) on both transcript routes', async () => {
+    for (const professionalId of ['a?b', 'a#b', 'a\\b', 'a\nb']) {
+      for (const res of [
+        await call(putTranscript, 'partners/p1/professionals/x/transcript', { method: 'PUT', params: { ...p, professionalId }, body: '{"url":"https://learn.microsoft.com/"}' }),
+        await call(deleteTranscript, 'partners/p1/professionals/x/transcript', { method: 'DELETE', params: { ...p, professionalId } }),
+      ]) {
+        expect(res.status, professionalId).toBe(400);
+        expect(paths(res)).toEqual(['professionalId']);
+      }
+    }
+  });
 });
 
 describe('query strings', () => {
