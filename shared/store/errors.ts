@@ -30,9 +30,7 @@ export function retryAfterMs(e: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-export type ThrottleRetryOptions = RetryOptions;
-
 /** Retries work that Cosmos DB throttled (429) after the client's own retries gave up; any other error is rethrown at once. */
-export function withThrottleRetry<T>(fn: () => Promise<T>, opts: ThrottleRetryOptions = {}): Promise<T> {
+export function withThrottleRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
   return withRetry(fn, { retryable: isThrottled, retryAfterMs }, opts);
 }
