@@ -1,7 +1,7 @@
 import { getSettings } from '../config/settings';
 import { markStateChanged } from '../recompute/request';
 import { DOC_IDS, type AssociationsDoc, type ProfessionalsDoc, type ProfileDoc, type TelemetryDoc } from '../state/documents';
-import { initAssociations, initProfessionals, initProfile, initTelemetry, updateStateDoc } from '../state/state-store';
+import { initAssociations, initProfessionals, initProfile, initTelemetry, readStateDoc, updateStateDoc } from '../state/state-store';
 import { RequestCharges } from '../store/request-charges';
 import { readReceipt, markReceiptApplied } from './receipts';
 import {
@@ -16,6 +16,7 @@ import {
   type TelemetryEvent,
 } from '../events/apply';
 import { queueMessageSchema, type EventsMessage } from '../events/message';
+import { isRetraction, retractFromAssociations, retractFromProfessionals, retractFromTelemetry, retractionOutcomes, type RetractionEvent, type RetractionFindings } from '../events/retract';
 import type { WebhookEvent } from '../events/schemas';
 import { zodDetails } from '../lib/validation';
 
@@ -36,21 +37,27 @@ async function eventsOf(message: EventsMessage): Promise<WebhookEvent[]> {
   return receipt.events;
 }
 
-/** Runs a pure apply function inside an etag-guarded update; reports whether it changed the document. */
+/**
+ * Runs a pure apply function inside an etag-guarded update, then offers the document the delivery's retractions;
+ * reports whether it changed the document and what each retraction found in it.
+ */
 async function update<D extends AssociationsDoc | ProfessionalsDoc | TelemetryDoc>(
   partnerId: string,
   docId: string,
   init: () => D,
   apply: (doc: D) => EventOutcome[],
   charges: RequestCharges,
-): Promise<{ outcomes: EventOutcome[]; changed: boolean }> {
+  retract?: (doc: D) => RetractionFindings,
+): Promise<{ outcomes: EventOutcome[]; changed: boolean; findings?: RetractionFindings }> {
   let outcomes: EventOutcome[] = [];
+  let findings: RetractionFindings | undefined;
   const { changed } = await updateStateDoc<D>(partnerId, docId, init, (doc) => {
     const before = JSON.stringify(doc);
     outcomes = apply(doc);
+    findings = retract?.(doc);
     return JSON.stringify(doc) !== before;
   }, { charges });
-  return { outcomes, changed };
+  return { outcomes, changed, findings };
 }
 
 /** Months known to be on a partner's profile (months are never removed), to skip reading the profile for them. */
@@ -96,11 +103,19 @@ export async function applyPartnerEvents(partnerId: string, events: readonly Web
   const byMonth = new Map<string, TelemetryEvent[]>();
   for (const e of events) if (e.type === 'telemetry.monthly') byMonth.set(e.data.month, [...(byMonth.get(e.data.month) ?? []), e]);
 
-  const work: Promise<{ outcomes: EventOutcome[]; changed: boolean }>[] = [];
-  if (assoc.length) work.push(update<AssociationsDoc>(partnerId, DOC_IDS.associations, initAssociations(partnerId), (d) => applyAssociationEvents(d, assoc), charges));
-  if (prof.length) work.push(update<ProfessionalsDoc>(partnerId, DOC_IDS.professionals, initProfessionals(partnerId), (d) => applyProfessionalEvents(d, prof, source), charges));
-  for (const [month, list] of byMonth) work.push(update<TelemetryDoc>(partnerId, DOC_IDS.telemetry(month), initTelemetry(partnerId, month), (d) => applyTelemetryEvents(d, list), charges));
+  const retractions = events.filter(isRetraction) as RetractionEvent[];
+  // A retraction does not say which document holds its event: every document of the partner is offered it.
+  const offer = retractions.length > 0;
+  const retractMonths = offer ? ((await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, charges))?.telemetryMonths ?? []).filter((m) => !byMonth.has(m)) : [];
+
+  const work: Promise<{ outcomes: EventOutcome[]; changed: boolean; findings?: RetractionFindings }>[] = [];
+  if (assoc.length || offer) work.push(update<AssociationsDoc>(partnerId, DOC_IDS.associations, initAssociations(partnerId), (d) => applyAssociationEvents(d, assoc), charges, offer ? (d) => retractFromAssociations(d, retractions) : undefined));
+  if (prof.length || offer) work.push(update<ProfessionalsDoc>(partnerId, DOC_IDS.professionals, initProfessionals(partnerId), (d) => applyProfessionalEvents(d, prof, source), charges, offer ? (d) => retractFromProfessionals(d, retractions) : undefined));
+  for (const [month, list] of [...byMonth, ...retractMonths.map((m) => [m, []] as [string, TelemetryEvent[]])]) {
+    work.push(update<TelemetryDoc>(partnerId, DOC_IDS.telemetry(month), initTelemetry(partnerId, month), (d) => applyTelemetryEvents(d, list), charges, offer ? (d) => retractFromTelemetry(d, retractions) : undefined));
+  }
   const results = await Promise.all(work);
+  if (offer) results.push({ outcomes: retractionOutcomes(retractions, results.flatMap((r) => (r.findings ? [r.findings] : []))), changed: false });
   let changed = results.some((r) => r.changed);
 
   if (byMonth.size) {

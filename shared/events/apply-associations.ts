@@ -4,6 +4,7 @@ import { checkTransition, SNAPSHOT_STATUS } from './lifecycle';
 import type { WebhookEvent } from './schemas';
 import { outcome, type EventOutcome } from './outcome';
 import { byTime, chronological, utcDate } from './event-time';
+import { retractedReason } from './tombstones';
 
 // The associations reducer: CPOR claims, Partner Admin Link, DPOR and CSP relationships (see apply.ts).
 
@@ -145,6 +146,11 @@ function variantKey(v: unknown): string {
 export function applyAssociationEvents(doc: AssociationsDoc, events: readonly AssociationEvent[]): EventOutcome[] {
   const out: EventOutcome[] = [];
   for (const e of chronological(events)) {
+    const gone = retractedReason(doc, e.id);
+    if (gone) {
+      out.push(outcome(e, 'refused', gone));
+      continue;
+    }
     const c = associationChange(e);
     const rec = doc.items[c.key];
     if (rec && rec.history.some((h) => h.eventId === e.id)) {

@@ -4,6 +4,7 @@ import { isNewer } from '../state/documents';
 import type { EventOf, WebhookEvent } from './schemas';
 import { outcome, type EventOutcome } from './outcome';
 import { byTime, chronological, utcDate } from './event-time';
+import { retractedReason } from './tombstones';
 
 // The professionals reducer: link and unlink events with the program's link limits, and certifications (see apply.ts).
 
@@ -92,7 +93,9 @@ function applyLink(doc: ProfessionalsDoc, e: EventOf<'professional.linked'> | Ev
     // Links recorded before link events were kept (an import) become the start of the history.
     p.linkEvents = p.linkHistory.map((d, i) => ({ linked: true, at: `${d}T00:00:00.000Z`, eventId: `imported-${i}` }));
   }
-  p.linkEvents.push({ linked: e.type === 'professional.linked', at: e.occurredAt, eventId: e.id });
+  const contact = { ...(e.data.name !== undefined ? { name: e.data.name } : {}), ...(e.data.email !== undefined ? { email: e.data.email } : {}) };
+  // The contact is kept with its event, so a retraction can put back what the events left say.
+  p.linkEvents.push({ linked: e.type === 'professional.linked', at: e.occurredAt, eventId: e.id, ...(Object.keys(contact).length ? { contact } : {}) });
   replayLinks(p);
   if ((e.data.name !== undefined || e.data.email !== undefined) && (!p.contactAt || Date.parse(e.occurredAt) > Date.parse(p.contactAt))) {
     if (e.data.name !== undefined) p.name = e.data.name;
@@ -153,7 +156,9 @@ function applyCertification(doc: ProfessionalsDoc, e: CertEvent, source: string)
 
 export function applyProfessionalEvents(doc: ProfessionalsDoc, events: readonly ProfessionalEvent[], source: string | ((e: WebhookEvent) => string)): EventOutcome[] {
   const sourceOf = typeof source === 'string' ? () => source : source;
-  return chronological(events).map((e) =>
-    e.type === 'professional.linked' || e.type === 'professional.unlinked' ? applyLink(doc, e) : applyCertification(doc, e, sourceOf(e)),
-  );
+  return chronological(events).map((e) => {
+    const gone = retractedReason(doc, e.id);
+    if (gone) return outcome(e, 'refused', gone);
+    return e.type === 'professional.linked' || e.type === 'professional.unlinked' ? applyLink(doc, e) : applyCertification(doc, e, sourceOf(e));
+  });
 }

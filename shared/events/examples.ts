@@ -33,6 +33,7 @@ export const EVENT_EXAMPLES: Record<EventType, Record<string, unknown>> = {
   'certification.earned': { id: 'evt-0015', type: 'certification.earned', version: 1, partnerId, occurredAt: at('2026-02-03'), data: { learnProfileId: 'learn-7f3a9c', certificationId: 'AZ-104', earnedOn: '2026-02-03', expiresOn: '2027-02-03' } },
   'certification.renewed': { id: 'evt-0016', type: 'certification.renewed', version: 1, partnerId, occurredAt: at('2026-12-10'), data: { learnProfileId: 'learn-7f3a9c', certificationId: 'AZ-104', renewedOn: '2026-12-10', expiresOn: '2028-02-03' } },
   'certification.expired': { id: 'evt-0017', type: 'certification.expired', version: 1, partnerId, occurredAt: at('2028-02-04'), data: { learnProfileId: 'learn-7f3a9c', certificationId: 'AZ-104', expiredOn: '2028-02-03' } },
+  'event.retracted': { id: 'evt-0019', type: 'event.retracted', version: 1, partnerId, occurredAt: at('2026-09-02'), data: { eventId: 'evt-0008', reason: 'Unlinked by mistake in the CRM: the link was never removed' } },
   'telemetry.monthly': {
     id: 'evt-0018',
     type: 'telemetry.monthly',

@@ -120,6 +120,15 @@ export const EVENT_SCHEMAS = {
     z.object({ ...certificationBase, renewedOn: isoDateSchema, expiresOn: isoDateSchema.optional().describe('New expiry after the renewal.') }),
   ),
   'certification.expired': event('certification.expired', 'A certification expired.', z.object({ ...certificationBase, expiredOn: isoDateSchema })),
+  'event.retracted': event(
+    'event.retracted',
+    "Withdraws an event sent in error: the event named leaves its record's history, the record is replayed as if it had never arrived, and a later delivery of the same event id is refused. Retractable: association, professional link and telemetry events; send it after the event's delivery was applied.",
+    z
+      .object({
+        eventId: eventIdSchema.describe('Id of the event to withdraw (an event of the same partner).'),
+        reason: z.string().max(1000, 'must be at most 1000 characters').optional().describe('Why it is withdrawn, kept with the record.'),
+      }),
+  ).refine((e) => e.data.eventId !== e.id, { path: ['data', 'eventId'], message: 'names the retraction itself; name the event to withdraw' }),
   'telemetry.monthly': event('telemetry.monthly', 'Monthly usage figures of one workload in one customer tenant through one association type; a later report for the same key replaces the earlier one.', telemetryData),
 } as const;
 

@@ -33,6 +33,18 @@ export interface Versioned {
 
 export interface StoredCustomer extends Customer, Versioned {}
 
+/** An event withdrawn by an `event.retracted`: kept so that a late or repeated delivery of it is refused, not applied again. */
+export interface Retraction {
+  /** Id of the `event.retracted` event. */
+  by: string;
+  /** occurredAt of the retraction. */
+  at: string;
+  reason?: string;
+}
+
+/** Events retracted from a document, by event id. */
+export type Retractions = Record<string, Retraction>;
+
 export interface ProfileDoc extends BaseDoc {
   type: 'profile';
   name?: string;
@@ -72,6 +84,7 @@ export interface StoredAssociation extends Association, Versioned {
 export interface AssociationsDoc extends BaseDoc {
   type: 'associations';
   items: Record<string, StoredAssociation>;
+  retracted?: Retractions;
 }
 
 export interface StoredCertification extends CertificationHolding {
@@ -99,7 +112,7 @@ export interface StoredProfessional extends Versioned {
   /** Dates of every link to this partner, to enforce the program's limits (3 a year, 30 days apart). */
   linkHistory: string[];
   /** Link and unlink events seen (webhooks), in the order they happened; linked/linkedOn/unlinkedOn/linkHistory are a replay of them. */
-  linkEvents?: { linked: boolean; at: string; eventId: string; refused?: string }[];
+  linkEvents?: { linked: boolean; at: string; eventId: string; refused?: string; contact?: { name?: string; email?: string } }[];
   /** occurredAt of the event that last set name or email. */
   contactAt?: string;
   /** Public Microsoft Learn transcript share link registered for the certification sync. */
@@ -121,15 +134,23 @@ export interface ProfessionalsDoc extends BaseDoc {
   type: 'professionals';
   items: Record<string, StoredProfessional>;
   certSources?: CertSourceConfig;
+  retracted?: Retractions;
 }
 
-export interface StoredTelemetryRow extends TelemetryRow, Versioned {}
+export interface StoredTelemetryRow extends TelemetryRow, Versioned {
+  /**
+   * The other reports received for the row (replaced by a newer one, or older when they arrived), so that
+   * retracting the report in effect brings back the one before it. Not seen by scoring.
+   */
+  superseded?: (TelemetryRow & Versioned)[];
+}
 
 export interface TelemetryDoc extends BaseDoc {
   type: 'telemetry';
   month: string;
   /** Keyed by telemetryRowKey(): one row per tenant, workload, association type (and subscription). */
   rows: Record<string, StoredTelemetryRow>;
+  retracted?: Retractions;
 }
 
 export type StateDoc = ProfileDoc | AssociationsDoc | ProfessionalsDoc | TelemetryDoc;

@@ -99,7 +99,7 @@ export function toSnapshot(state: LoadedState): PartnerSnapshot {
         .filter((c) => !c.removed)
         .map((c) => strip(c, ['source', 'removed', 'updatedAt'])),
     })),
-    telemetry: state.telemetry.flatMap((t) => Object.values(t.rows).map((r) => strip(r, ['updatedAt', 'lastEventId']))),
+    telemetry: state.telemetry.flatMap((t) => Object.values(t.rows).map((r) => strip(r, ['updatedAt', 'lastEventId', 'superseded']))),
   });
 }
 

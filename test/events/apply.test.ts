@@ -138,7 +138,7 @@ describe('telemetry', () => {
 
 describe('delivery validation', () => {
   it('knows every event type and has a schema per type', () => {
-    expect(Object.keys(EVENT_SCHEMAS)).toHaveLength(18);
+    expect(Object.keys(EVENT_SCHEMAS)).toHaveLength(19);
   });
 
   it('separates unknown types (422) from invalid fields (400) and lists every problem', () => {
