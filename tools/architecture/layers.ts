@@ -12,7 +12,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['shared/scoring'],
   ['shared/config'],
   ['shared/store', 'shared/queues', 'shared/storage'],
-  ['shared/state', 'shared/runs', 'shared/deadletters', 'shared/health'],
+  ['shared/state', 'shared/runs', 'shared/deadletters', 'shared/health', 'shared/access'],
   ['shared/score-history', 'shared/events', 'shared/forecast'],
   ['shared/alerts'],
   ['shared/recompute'],
