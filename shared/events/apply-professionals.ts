@@ -117,17 +117,24 @@ function applyCertification(doc: ProfessionalsDoc, e: CertEvent, source: string)
   const certId = e.data.certificationId;
   const cert: StoredCertification | undefined = p.certifications[certId];
   const version = cert?.webhook ? { updatedAt: cert.webhook.at, lastEventId: cert.webhook.eventId } : undefined;
-  if (cert?.webhook && (cert.webhook.eventId === e.id || cert.webhook.earnedEventId === e.id)) return outcome(e, 'unchanged', 'already applied');
+  if ((cert?.webhook && (cert.webhook.eventId === e.id || cert.webhook.earnedEventId === e.id)) || cert?.events?.some((x) => x.id === e.id)) return outcome(e, 'unchanged', 'already applied');
   const newer = isNewer(version, e.occurredAt, e.id);
   // Provisional earning date when the first news of a certification is a renewal or expiry; an `earned` event corrects it whenever it arrives.
+  const provisional = e.type === 'certification.renewed' ? addYears(e.data.renewedOn, -1) : e.type === 'certification.expired' ? addYears(e.data.expiredOn, -1) : undefined;
   const next: StoredCertification = cert
     ? structuredClone(cert)
-    : { certificationId: certId, earnedOn: e.type === 'certification.earned' ? e.data.earnedOn : e.type === 'certification.renewed' ? addYears(e.data.renewedOn, -1) : addYears(e.data.expiredOn, -1), updatedAt: e.occurredAt };
+    : { certificationId: certId, earnedOn: e.type === 'certification.earned' ? e.data.earnedOn : provisional!, ...(provisional ? { provisionalEarnedOn: true as const } : {}), updatedAt: e.occurredAt };
   let changed = !cert;
+  // The earliest news decides a provisional date, whatever order the news arrives in.
+  if (cert && next.provisionalEarnedOn && provisional && provisional < next.earnedOn) {
+    next.earnedOn = provisional;
+    changed = true;
+  }
   if (e.type === 'certification.earned') {
     const earnedVersion = next.webhook?.earnedAt ? { updatedAt: next.webhook.earnedAt, lastEventId: next.webhook.earnedEventId ?? '' } : undefined;
     if (isNewer(earnedVersion, e.occurredAt, e.id)) {
       next.earnedOn = e.data.earnedOn;
+      delete next.provisionalEarnedOn;
       next.webhook = { ...(next.webhook ?? { at: e.occurredAt, eventId: e.id }), earnedAt: e.occurredAt, earnedEventId: e.id };
       changed = true;
     }
@@ -148,10 +155,25 @@ function applyCertification(doc: ProfessionalsDoc, e: CertEvent, source: string)
     next.webhook = { ...(next.webhook ?? {}), at: e.occurredAt, eventId: e.id };
     changed = true;
   }
-  if (!changed) return outcome(e, 'older', `certification ${certId} of ${key} already reflects a newer event`);
+  // Every event is kept, even one that changes nothing now: it may matter once a newer one is retracted.
+  next.events = [...(next.events ?? []), { id: e.id, type: e.type, at: e.occurredAt, source, data: e.data as Record<string, string> }].sort((a, b) => byTime({ at: a.at, eventId: a.id }, { at: b.at, eventId: b.id }));
   p.certifications[certId] = next;
   doc.items[key] = p;
+  if (!changed) return outcome(e, 'older', `certification ${certId} of ${key} already reflects a newer event; recorded in its history`);
   return outcome(e, newer ? 'applied' : 'older', newer ? undefined : `certification ${certId} of ${key}: kept the newer expiry, recorded the older facts`);
+}
+
+/**
+ * The certification as its remaining webhook events make it, replayed from nothing in time order (undefined when
+ * none remain). The credential number, which no event sets, is kept.
+ */
+export function replayCertification(cert: StoredCertification, partnerId: string, events: NonNullable<StoredCertification['events']>): StoredCertification | undefined {
+  const scratch: ProfessionalsDoc = { id: 'professionals', partnerId, type: 'professionals', schemaVersion: 1, items: {} };
+  const ordered = [...events].sort((a, b) => byTime({ at: a.at, eventId: a.id }, { at: b.at, eventId: b.id }));
+  for (const x of ordered) applyCertification(scratch, { id: x.id, type: x.type, version: 1, partnerId, occurredAt: x.at, data: x.data } as CertEvent, x.source);
+  const rebuilt = Object.values(scratch.items)[0]?.certifications[cert.certificationId];
+  if (rebuilt && cert.credentialNumber) rebuilt.credentialNumber = cert.credentialNumber;
+  return rebuilt;
 }
 
 export function applyProfessionalEvents(doc: ProfessionalsDoc, events: readonly ProfessionalEvent[], source: string | ((e: WebhookEvent) => string)): EventOutcome[] {

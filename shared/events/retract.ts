@@ -1,7 +1,7 @@
 import type { AssociationsDoc, ProfessionalsDoc, Retraction, Retractions, StoredProfessional, TelemetryDoc } from '../state/documents';
 export { retractedReason } from './tombstones';
 import { replayAssociation } from './apply-associations';
-import { replayLinks } from './apply-professionals';
+import { replayCertification, replayLinks } from './apply-professionals';
 import { byTime, chronological } from './event-time';
 import { outcome, type EventOutcome } from './outcome';
 import type { EventOf, WebhookEvent } from './schemas';
@@ -75,6 +75,11 @@ function replayContact(p: StoredProfessional): void {
   }
 }
 
+/** A person known only through the withdrawn event was never known. */
+function forgetIfEmpty(d: ProfessionalsDoc, p: StoredProfessional): void {
+  if (!p.linkEvents && !Object.keys(p.certifications).length && !p.transcriptUrl && !p.sync && p.name === undefined && p.email === undefined) delete d.items[p.id];
+}
+
 export function retractFromProfessionals(doc: ProfessionalsDoc, retractions: readonly RetractionEvent[]): RetractionFindings {
   return retractEach(doc, retractions, (d, eventId) => {
     for (const p of Object.values(d.items)) {
@@ -84,16 +89,19 @@ export function retractFromProfessionals(doc: ProfessionalsDoc, retractions: rea
         if (removed.contact) replayContact(p);
         if (!p.linkEvents.length) delete p.linkEvents;
         replayLinks(p);
-        // A person known only through the withdrawn event was never known.
-        if (!p.linkEvents && !Object.keys(p.certifications).length && !p.transcriptUrl && !p.sync && p.name === undefined && p.email === undefined) delete d.items[p.id];
+        forgetIfEmpty(d, p);
         return { found: 'removed' };
       }
-      const cert = Object.values(p.certifications).find((c) => c.webhook && (c.webhook.eventId === eventId || c.webhook.earnedEventId === eventId));
+      const cert = Object.values(p.certifications).find((c) => c.events?.some((x) => x.id === eventId) || (c.webhook && (c.webhook.eventId === eventId || c.webhook.earnedEventId === eventId)));
       if (cert) {
-        return {
-          found: 'not-retractable',
-          reason: `event ${eventId} is a certification event of ${p.id} (${cert.certificationId}); certification records merge webhook events with the Learn sync and imports, so they cannot be replayed without it: correct it with a newer certification event (certification.expired with the right date), or fix the person's Learn transcript`,
-        };
+        const what = `event ${eventId} is a certification event of ${p.id} (${cert.certificationId})`;
+        if (!cert.events?.some((x) => x.id === eventId)) return { found: 'not-retractable', reason: `${what} recorded before certification events were kept for replay: correct it with a newer certification event (certification.expired with the right date)` };
+        if (!cert.events.some((x) => x.source === cert.source)) return { found: 'not-retractable', reason: `${what}; the record was updated by ${cert.source ?? 'another source'} since, which keeps no events to replay: correct it there` };
+        const rebuilt = replayCertification(cert, d.partnerId, cert.events.filter((x) => x.id !== eventId));
+        if (rebuilt) p.certifications[cert.certificationId] = rebuilt;
+        else delete p.certifications[cert.certificationId];
+        forgetIfEmpty(d, p);
+        return { found: 'removed' };
       }
     }
     return { found: 'absent' };

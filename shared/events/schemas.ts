@@ -122,7 +122,7 @@ export const EVENT_SCHEMAS = {
   'certification.expired': event('certification.expired', 'A certification expired.', z.object({ ...certificationBase, expiredOn: isoDateSchema })),
   'event.retracted': event(
     'event.retracted',
-    "Withdraws an event sent in error: the event named leaves its record's history, the record is replayed as if it had never arrived, and a later delivery of the same event id is refused. Retractable: association, professional link and telemetry events; send it after the event's delivery was applied.",
+    "Withdraws an event sent in error: the event named leaves its record's history, the record is replayed as if it had never arrived, and a later delivery of the same event id is refused. Any event type can be retracted (a certification record only while the Learn sync or an import has not changed it since); send it after the event's delivery was applied.",
     z
       .object({
         eventId: eventIdSchema.describe('Id of the event to withdraw (an event of the same partner).'),

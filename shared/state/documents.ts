@@ -99,6 +99,13 @@ export interface StoredCertification extends CertificationHolding {
   updatedAt: string;
   /** Set by webhook events: occurredAt and id of the newest event that changed the record, and of the newest `earned` event. */
   webhook?: { at: string; eventId: string; earnedAt?: string; earnedEventId?: string };
+  /** earnedOn is a year before the earliest renewal or expiry heard of, until an `earned` event says the date. */
+  provisionalEarnedOn?: true;
+  /**
+   * The webhook events received for the record, with their source: what a retraction replays the record from.
+   * The Learn sync and imports change records without events, so a record one of them touched is not replayed.
+   */
+  events?: { id: string; type: 'certification.earned' | 'certification.renewed' | 'certification.expired'; at: string; source: string; data: Record<string, string> }[];
 }
 
 export interface StoredProfessional extends Versioned {

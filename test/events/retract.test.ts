@@ -76,12 +76,40 @@ describe('event.retracted', () => {
     expect(retractionOutcomes([retraction('r1', 'nope')], none)).toMatchObject([{ result: 'refused', reason: expect.stringMatching(/not in partner partner-1's state/) }]);
   });
 
-  it('refuses to retract a certification event, naming the correction to send instead', () => {
+  const cert = (id: string, type: 'earned' | 'renewed' | 'expired', at: string, data: Record<string, string>) =>
+    parse<ProfessionalEvent>({ id, type: `certification.${type}`, partnerId: P, occurredAt: at, data: { learnProfileId: 'learn-1', certificationId: 'AZ-104', ...data } });
+
+  it('certifications: retracting any webhook event replays the record from the others (property)', () => {
+    const pool = [
+      cert('k-1', 'earned', '2025-02-03T00:00:00Z', { earnedOn: '2025-02-03', expiresOn: '2026-02-03' }),
+      cert('k-2', 'renewed', '2026-01-10T00:00:00Z', { renewedOn: '2026-01-10', expiresOn: '2027-02-03' }),
+      cert('k-3', 'earned', '2025-03-01T00:00:00Z', { earnedOn: '2025-02-01' }),
+      cert('k-4', 'expired', '2027-02-04T00:00:00Z', { expiredOn: '2027-02-03' }),
+      cert('k-5', 'renewed', '2099-01-01T00:00:00Z', { renewedOn: '2099-01-01', expiresOn: '2100-01-01' }),
+    ];
+    fc.assert(
+      fc.property(fc.shuffledSubarray(pool, { minLength: 1 }), fc.nat(), (order, pick) => {
+        const target = order[pick % order.length]!;
+        const actual = emptyProfessionals(P);
+        for (const e of order) applyProfessionalEvents(actual, [e], 'crm');
+        const found = retractFromProfessionals(actual, [retraction('r', target.id)]);
+        expect(found.get('r')).toEqual({ found: 'removed' });
+        const expected = emptyProfessionals(P);
+        for (const e of order.filter((x) => x !== target)) applyProfessionalEvents(expected, [e], 'crm');
+        const view = (d: ProfessionalsDoc) => toSnapshot({ profile: emptyProfile(P, '2026-01-01T00:00:00Z'), associations: emptyAssociations(P), professionals: d, telemetry: [] }).professionals;
+        expect(view(actual)).toEqual(view(expected));
+      }),
+      { seed: 3, numRuns: 200 },
+    );
+  });
+
+  it('refuses to retract a certification event once the Learn sync or an import changed the record, naming where to correct it', () => {
     const doc = emptyProfessionals(P);
-    applyProfessionalEvents(doc, [parse<ProfessionalEvent>({ id: 'cert', type: 'certification.earned', partnerId: P, occurredAt: '2026-02-03T00:00:00Z', data: { learnProfileId: 'learn-1', certificationId: 'AZ-104', earnedOn: '2026-02-03' } })], 'crm');
+    applyProfessionalEvents(doc, [cert('k-1', 'earned', '2026-02-03T00:00:00Z', { earnedOn: '2026-02-03' })], 'crm');
+    doc.items['learn-1']!.certifications['AZ-104']!.source = 'learn';
     const before = structuredClone(doc);
-    const found = retractFromProfessionals(doc, [retraction('r1', 'cert')]);
-    expect(retractionOutcomes([retraction('r1', 'cert')], [found])).toMatchObject([{ result: 'refused', reason: expect.stringMatching(/certification\.expired/) }]);
+    const found = retractFromProfessionals(doc, [retraction('r1', 'k-1')]);
+    expect(retractionOutcomes([retraction('r1', 'k-1')], [found])).toMatchObject([{ result: 'refused', reason: expect.stringMatching(/updated by learn since/) }]);
     expect(doc).toEqual(before);
   });
 
