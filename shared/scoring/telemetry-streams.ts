@@ -1,6 +1,7 @@
 import { monthIndex } from '../lib/dates';
 import { SPAN, type Slot, type SlotPool } from './slots';
 import type { AssociationType, Platform, TelemetryRow } from './snapshot';
+import { WORKLOAD_ALIASES } from './workload-aliases';
 
 /** Rows of one tenant with the same workload, association type, subscription and offer: acceptance is decided once for all their months. */
 export interface Stream {
@@ -38,11 +39,12 @@ export interface Stream {
 const keyCache = new Map<string, string>();
 const KEY_CACHE_LIMIT = 10_000;
 
-/** Workload names from Partner Center ("Exchange Online", "Key Vault") and rule ids ("exchange-online") compare equal. */
+/** Workload names from Partner Center ("Exchange Online", "Key Vault"), the rule pages' other names for them and rule ids ("exchange-online") compare equal. */
 export function workloadKey(name: string): string {
   let k = keyCache.get(name);
   if (k === undefined) {
-    k = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    const normalised = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    k = WORKLOAD_ALIASES[normalised] ?? normalised;
     if (keyCache.size < KEY_CACHE_LIMIT) keyCache.set(name, k);
   }
   return k;

@@ -10,7 +10,7 @@ import type { AreaRulesInput as AreaRules, RuleSetInput, SourceInput as Source }
 
 const OFFERS: Source['excludedOffers'] = ['support', 'internal', 'benefit-program', 'trial'];
 const azureAll: Source = { label: 'Azure consumption', workloads: { platform: 'azure', include: 'all', exclude: [] }, associations: ['CSP', 'DPOR', 'PAL'], excludedOffers: OFFERS };
-const azureDeployable: Source = { ...azureAll, label: 'Azure services except Virtual Machines', workloads: { platform: 'azure', include: 'all', exclude: ['virtual-machines', 'virtual-machines-licenses'] } };
+const azureDeployable: Source = { ...azureAll, label: 'Azure services except Virtual Machines', workloads: { platform: 'azure', include: 'all', exclude: ['Virtual Machines', 'Virtual Machine Licenses'] } };
 
 const ADMIN = 'azure-administrator-associate';
 const ARCHITECT = 'azure-solutions-architect-expert';

@@ -12,7 +12,7 @@ const OFFERS: Source['excludedOffers'] = ['support', 'internal', 'benefit-progra
 
 // ---------- Azure ----------
 const azureAll: Source = { label: 'Azure consumption', workloads: { platform: 'azure', include: 'all', exclude: [] }, associations: ['CSP', 'DPOR', 'PAL'], excludedOffers: OFFERS };
-const azureDeployable: Source = { ...azureAll, label: 'Azure services except Virtual Machines', workloads: { platform: 'azure', include: 'all', exclude: ['virtual-machines', 'virtual-machines-licenses'] } };
+const azureDeployable: Source = { ...azureAll, label: 'Azure services except Virtual Machines', workloads: { platform: 'azure', include: 'all', exclude: ['Virtual Machines', 'Virtual Machine Licenses'] } };
 
 /** AZ26: what differs between the Azure SMB and Enterprise tracks (the same for all three Azure areas). */
 const AZURE_BY_TRACK = {
