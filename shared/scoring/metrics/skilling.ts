@@ -1,3 +1,4 @@
+import { addDays } from '../../lib/dates';
 import type { ScoringContext } from '../context';
 import { fmt, LazyLine, note, notCounted, pts } from '../explain';
 import type { RuleSet, SkillingMetric } from '../rules/schema';
@@ -34,6 +35,29 @@ const elsewhereReason = (valid: unknown, gateCerts: unknown, defs: unknown, tail
   const ids = (valid as string[]).filter((c) => !(gateCerts as Set<string>).has(c));
   return `${certNames(ids, defs as Defs)} ${ids.length > 1 ? 'do' : 'does'}${String(tail)}`;
 };
+
+/** How far ahead a suggested certification must stay earnable to be suggested without a warning. */
+export const SUGGESTION_HORIZON_DAYS = 90;
+
+/**
+ * What to add to earn more: only certifications that can still be earned on the date (a retired one counts only
+ * for those who hold it), each retiring within the horizon marked with its date.
+ */
+function suggestion(ctx: ScoringContext, certifications: readonly string[], perPerson: number, prerequisites: GapHint['prerequisites'], name: (id: string) => string): GapHint {
+  const horizon = addDays(ctx.date, SUGGESTION_HORIZON_DAYS);
+  const earnable = certifications.filter((id) => {
+    const retiredOn = ctx.certDefs.get(id)?.retiredOn;
+    return !retiredOn || retiredOn > ctx.date;
+  });
+  if (!earnable.length) {
+    return { pointsPerUnit: 0, prerequisites, unitDescription: 'certified person', blockedReason: `every certification of the metric is retired on ${ctx.date}: only people who already hold one can count` };
+  }
+  const label = (id: string) => {
+    const retiredOn = ctx.certDefs.get(id)?.retiredOn;
+    return retiredOn && retiredOn <= horizon ? `${name(id)} (retiring on ${retiredOn})` : name(id);
+  };
+  return { pointsPerUnit: perPerson, prerequisites, unitDescription: `person certified in one of: ${earnable.map(label).join(', ')}` };
+}
 
 export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Track, area: AreaId): MetricScore {
   const people = ctx.peopleCerts();
@@ -107,10 +131,6 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
     unitLabel: 'certified people',
     unitsForMax: m.peopleForMax ?? Math.ceil((m.max - m.gates.reduce((s, g) => s + g.points, 0)) / perPerson),
     explanation,
-    gapHint: {
-      pointsPerUnit: perPerson,
-      prerequisites,
-      unitDescription: `person certified in one of: ${m.certifications.map(name).join(', ')}`,
-    },
+    gapHint: suggestion(ctx, m.certifications, perPerson, prerequisites, name),
   });
 }
