@@ -107,6 +107,7 @@ export class ScoringContext {
     if (at < 0 && !rates) {
       // The common case shares the stream's values: nothing is copied per source.
       data.keys.push(st.key);
+      data.names.push(st.workload);
       data.slots.push(st.values);
       return;
     }
@@ -119,6 +120,7 @@ export class ScoringContext {
       if (at >= 0) data.slots[at] = target;
       else {
         data.keys.push(st.key);
+        data.names.push(st.workload);
         data.slots.push(target);
       }
     }

@@ -18,6 +18,8 @@ export function gapToQualify(area: Pick<AreaScore, 'metrics' | 'total'>, setting
   const state = new Map<string, { m: MetricScore; points: number; prereqDone: boolean }>();
   for (const m of area.metrics) state.set(m.id, { m, points: m.points, prereqDone: m.gapHint.prerequisites.length === 0 });
   const steps: GapStep[] = [];
+  /** Steps that add units of a metric (not its gate steps), which a later addition to the same metric extends. */
+  const unitSteps = new Set<GapStep>();
   const notes: string[] = [];
   let reachable = true;
   const zeroMetrics = area.metrics.filter((m) => !passes(m.points, test)).map((m) => m.id);
@@ -38,11 +40,17 @@ export function gapToQualify(area: Pick<AreaScore, 'metrics' | 'total'>, setting
     if (gain <= EPS) return 0;
     const n = Math.ceil(gain / ppu - EPS);
     const gained = Math.min(room, n * ppu);
-    const last = steps[steps.length - 1];
-    if (last && last.metricId === s.m.id && last.what === s.m.gapHint.unitDescription) {
+    const last = steps.find((st) => st.metricId === s.m.id && unitSteps.has(st));
+    const what = (count: number) => (count === 1 ? s.m.gapHint.unitDescription : s.m.gapHint.unitDescriptionPlural);
+    if (last) {
       last.add += n;
+      last.what = what(last.add);
       last.pointsGained = Math.round((last.pointsGained + gained) * 100) / 100;
-    } else steps.push({ metricId: s.m.id, metricName: s.m.name, add: n, what: s.m.gapHint.unitDescription, pointsGained: Math.round(gained * 100) / 100 });
+    } else {
+      const step = { metricId: s.m.id, metricName: s.m.name, add: n, what: what(n), pointsGained: Math.round(gained * 100) / 100 };
+      unitSteps.add(step);
+      steps.push(step);
+    }
     s.points += gained;
     return gained;
   };

@@ -23,6 +23,8 @@ export class SourceData {
   readonly ids: string[] = [];
   readonly start: number[] = [];
   readonly keys: string[] = [];
+  /** The workload name as the telemetry spelt it, for explanations (keys[i] is its normalised key). */
+  readonly names: string[] = [];
   readonly slots: Slot[] = [];
   /** Earliest start (month index) of the associations that let tenant i's rows count; -1 when not tracked. */
   readonly associationStart: number[] = [];

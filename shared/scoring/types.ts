@@ -59,6 +59,8 @@ export interface GapHint {
   prerequisites: { add: number; what: string; points: number }[];
   /** What one unit is, in words ("net new customer", "certified person", "percentage point of growth"). */
   unitDescription: string;
+  /** The same for several units ("net new customers", "people certified in one of: ..."). */
+  unitDescriptionPlural: string;
   /** Why the metric cannot be improved by additions, when pointsPerUnit is 0. */
   blockedReason?: string;
 }

@@ -90,6 +90,7 @@ export function scoreGrowthPercent(ctx: ScoringContext, m: GrowthPercentMetric, 
       pointsPerUnit: blockedReason ? 0 : m.pointsPerPercent,
       prerequisites: [],
       unitDescription: `percentage point of growth (about ${fmt(base / 100)} ${words} more last month)`,
+      unitDescriptionPlural: `percentage points of growth (each about ${fmt(base / 100)} ${words} more last month)`,
       ...(blockedReason ? { blockedReason } : {}),
     },
   };
@@ -168,6 +169,6 @@ export function scoreGrowthAbsolute(ctx: ScoringContext, m: GrowthAbsoluteMetric
     unitLabel,
     unitsForMax,
     explanation,
-    gapHint: { pointsPerUnit: m.max / cheapest.unitsForMax, prerequisites: [], unitDescription: `${cheapest.unitLabel.replace(/ growth$/, '')} of growth (${cheapest.label})` },
+    gapHint: { pointsPerUnit: m.max / cheapest.unitsForMax, prerequisites: [], unitDescription: `${cheapest.unitLabel.replace(/ growth$/, '')} of growth (${cheapest.label})`, unitDescriptionPlural: `${cheapest.unitLabel.replace(/ growth$/, '')} of growth (${cheapest.label})` },
   });
 }

@@ -89,7 +89,7 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
     explanation.push(
       note(
         `${part.label}`,
-        `${now} eligible ${when} - ${base} eligible ${whenBase} = ${net} ${part.unitLabel}${net < 0 && units === 0 ? ' (counted as 0)' : ''}; ${fmt(part.unitsForMax)} earn the maximum ${pts(m.max)}`,
+        `${now} eligible ${when} - ${base} eligible ${whenBase} = ${net} ${Math.abs(net) === 1 ? singular(part.unitLabel) : part.unitLabel}${net < 0 && units === 0 ? ' (counted as 0)' : ''}; ${fmt(part.unitsForMax)} earn the maximum ${pts(m.max)}`,
       ),
     );
   }
@@ -121,7 +121,7 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
     unitLabel,
     unitsForMax,
     explanation,
-    gapHint: { pointsPerUnit, prerequisites: [], unitDescription: singular(unitLabel) },
+    gapHint: { pointsPerUnit, prerequisites: [], unitDescription: singular(unitLabel), unitDescriptionPlural: unitLabel },
   });
 }
 

@@ -50,13 +50,14 @@ function suggestion(ctx: ScoringContext, certifications: readonly string[], perP
     return !retiredOn || retiredOn > ctx.date;
   });
   if (!earnable.length) {
-    return { pointsPerUnit: 0, prerequisites, unitDescription: 'certified person', blockedReason: `every certification of the metric is retired on ${ctx.date}: only people who already hold one can count` };
+    return { pointsPerUnit: 0, prerequisites, unitDescription: 'certified person', unitDescriptionPlural: 'certified people', blockedReason: `every certification of the metric is retired on ${ctx.date}: only people who already hold one can count` };
   }
   const label = (id: string) => {
     const retiredOn = ctx.certDefs.get(id)?.retiredOn;
     return retiredOn && retiredOn <= horizon ? `${name(id)} (retiring on ${retiredOn})` : name(id);
   };
-  return { pointsPerUnit: perPerson, prerequisites, unitDescription: `person certified in one of: ${earnable.map(label).join(', ')}` };
+  const list = earnable.map(label).join(', ');
+  return { pointsPerUnit: perPerson, prerequisites, unitDescription: `person certified in one of: ${list}`, unitDescriptionPlural: `people certified in one of: ${list}` };
 }
 
 export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Track, area: AreaId): MetricScore {
