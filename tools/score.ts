@@ -7,6 +7,8 @@ import {
   parseSnapshot,
   RULE_VERSIONS,
   scorePartner,
+  scoreQualificationWindow,
+  withEligibility,
   SnapshotError,
   type AreaId,
   type AreaScore,
@@ -95,6 +97,7 @@ export function renderArea(a: AreaScore, all: boolean): string {
   const out: string[] = [];
   const status = a.status.replace(/-/g, ' ');
   out.push(`${a.name}: ${fmt(a.total)} / ${a.max}, ${status}${a.qualifiesToday && a.status !== 'qualified' ? ' (qualifies today)' : ''}`);
+  if (a.eligibility) out.push(`  qualified on ${a.eligibility.qualifiedOn}: eligible to enrol until ${a.eligibility.eligibleUntil} although below 70 today`);
   out.push(`  rules ${a.ruleVersion}; ${a.track === 'smb' ? 'SMB' : 'Enterprise'} track: ${a.trackReason}`);
   if (a.tracks) out.push(`  tracks: ${a.tracks.map((t) => `${t.track === 'smb' ? 'SMB' : 'Enterprise'} ${fmt(t.total)}${t.qualifies ? ' (qualifies)' : ''}`).join(', ')}`);
   out.push(...metricRows(a.metrics));
@@ -145,7 +148,12 @@ export function main(argv: readonly string[], io: { out: (s: string) => void; er
     throw e;
   }
   const metricTest = args.metricTest ?? (process.env.QUALIFY_METRIC_TEST === 'gte1' ? 'gte1' : undefined);
-  const result = scorePartner(snapshot, { date: args.date, ...(args.rules ? { ruleVersion: args.rules } : {}), settings: metricTest ? { qualifyMetricTest: metricTest } : {} });
+  const options = { date: args.date, ...(args.rules ? { ruleVersion: args.rules } : {}), settings: metricTest ? { qualifyMetricTest: metricTest } : {} };
+  const scored = scorePartner(snapshot, options);
+  // An area below 70 today may still be eligible from a day of its qualification window: score the window for those.
+  const below = scored.areas.filter((a) => a.status === 'in-progress' || a.status === 'not-started').map((a) => a.area);
+  const windows = below.length ? scoreQualificationWindow(snapshot, { ...options, areas: below }) : [];
+  const result = { ...scored, areas: scored.areas.map((a) => withEligibility(a, windows.find((w) => w.area === a.area)?.lastQualifiedOn, args.date)) };
   const areas = args.area ? result.areas.filter((a) => a.area === args.area) : result.areas;
   if (args.json) {
     io.out(JSON.stringify({ ...result, areas }, null, 2));

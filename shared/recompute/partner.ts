@@ -2,9 +2,10 @@ import { appScoringSettings } from '../config/scoring';
 import { clearRecomputePending } from './request';
 import { loadPartnerState, type LoadedState } from '../state/state-store';
 import { RequestCharges } from '../store/request-charges';
-import { monthOf } from '../lib/dates';
+import { monthIndex, monthLabel, monthOf } from '../lib/dates';
+import type { HistoryDoc } from '../score-history/documents';
 import { readHistory, readScoreStatus } from '../score-history/score-store';
-import { planRecompute, type StatusChange } from './plan';
+import { lastQualifiedFromHistory, planRecompute, type StatusChange } from './plan';
 import { commitRecompute } from './commit';
 
 export interface RecomputeResult {
@@ -37,6 +38,13 @@ async function loadFresh(partnerId: string, charges: RequestCharges): Promise<Lo
   return state;
 }
 
+/** Once per partner whose status predates lastQualifiedOn: the window's history documents say when each area qualified. */
+async function qualifyingDaysFromHistory(partnerId: string, date: string, current: HistoryDoc | undefined, charges: RequestCharges) {
+  const m = monthIndex(date);
+  const earlier = await Promise.all([1, 2, 3, 4, 5].map((k) => readHistory(partnerId, monthLabel(m - k), charges)));
+  return lastQualifiedFromHistory([current, ...earlier], date);
+}
+
 /**
  * Recomputes all six areas of one partner for `date` and stores the day's score document, the month's
  * history entry and the current status. Idempotent: the same state on the same day yields the same
@@ -49,7 +57,8 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
   const [state, status, history] = await Promise.all([loadFresh(partnerId, charges), readScoreStatus(partnerId, charges), readHistory(partnerId, monthOf(date), charges)]);
   if (!state) return { outcome: 'unknown-partner', date, changed: false, statusChanges: [], notify: [], charges };
 
-  const plan = planRecompute({ partnerId, state, status, date, settings: appScoringSettings(), now, reason: opts.reason, runId: opts.runId });
+  const lastQualifiedOn = status?.lastQualifiedOn ?? (status ? await qualifyingDaysFromHistory(partnerId, date, history, charges) : undefined);
+  const plan = planRecompute({ partnerId, state, status, lastQualifiedOn, date, settings: appScoringSettings(), now, reason: opts.reason, runId: opts.runId });
   if (plan.kind === 'nothing-changed') return { outcome: 'done', date, changed: false, statusChanges: [], notify: [], charges };
   const notify = await commitRecompute(plan, { partnerId, status, history, now, charges });
   return { outcome: 'done', date, changed: true, statusChanges: plan.statusChanges, notify, charges };

@@ -1,4 +1,4 @@
-import { scorePartner, type AreaId, type AreaScore, type ScoringSettings } from '../scoring';
+import { scorePartner, withEligibility, type AreaId, type AreaScore, type ScoringSettings } from '../scoring';
 import { toSnapshot, type LoadedState } from '../state/state-store';
 import { forecastScores } from '../forecast/forecast';
 import type { NewAlert } from '../alerts/alert-store';
@@ -26,6 +26,11 @@ export interface PlanInput {
   state: LoadedState;
   /** The stored status as read before scoring; undefined before the partner's first result. */
   status: ScoreStatusDoc | undefined;
+  /**
+   * The latest day each area qualified before this one, from the stored daily history (the status carries it;
+   * history documents seed it when an older status lacks it).
+   */
+  lastQualifiedOn?: Partial<Record<AreaId, string>>;
   date: string;
   settings: Partial<ScoringSettings>;
   now: Date;
@@ -43,6 +48,7 @@ export interface StatusUpdate {
   reason: string;
   lastRunId?: string;
   projectedLosses: ProjectedLoss[];
+  lastQualifiedOn: Partial<Record<AreaId, string>>;
 }
 
 export type RecomputePlan =
@@ -72,7 +78,10 @@ export function planRecompute(input: PlanInput): RecomputePlan {
   const { partnerId, state, status, date, settings } = input;
   const stateVersion = state.profile.stateVersion;
   const snapshot = toSnapshot(state);
-  const score = scorePartner(snapshot, { date, settings });
+  const scored = scorePartner(snapshot, { date, settings });
+  const lastQualifiedOn = latestQualifyingDays(input.lastQualifiedOn ?? {}, scored.areas, date);
+  // Below 70 today but qualified within the window: eligible to enrol (the engine alone sees only today).
+  const score = { ...scored, areas: scored.areas.map((a) => withEligibility(a, lastQualifiedOn[a.area], date)) };
   const hash = contentHash(date, stateVersion, score);
   if (status && status.latestDate === date && status.contentHash === hash) return { kind: 'nothing-changed', why: 'same-result' };
   // Two recomputes of one partner at once: one that read an older state than the stored result writes nothing.
@@ -108,11 +117,31 @@ export function planRecompute(input: PlanInput): RecomputePlan {
             reason: input.reason,
             lastRunId: input.runId,
             projectedLosses,
+            lastQualifiedOn,
           },
         }
       : {}),
     statusChanges,
   };
+}
+
+/** The latest qualifying day of each area on or before `date`: the stored ones, and `date` for areas qualifying on it. */
+function latestQualifyingDays(before: Partial<Record<AreaId, string>>, areas: readonly AreaScore[], date: string): Partial<Record<AreaId, string>> {
+  const out = { ...before };
+  for (const a of areas) if (a.qualifiesToday && !(out[a.area] && out[a.area]! >= date)) out[a.area] = date;
+  return out;
+}
+
+/** The latest qualifying day of each area in stored history documents, for a status written before it kept them. */
+export function lastQualifiedFromHistory(docs: readonly (HistoryDoc | undefined)[], before: string): Partial<Record<AreaId, string>> {
+  const out: Partial<Record<AreaId, string>> = {};
+  for (const doc of docs) {
+    for (const [day, entry] of Object.entries(doc?.days ?? {})) {
+      if (day >= before) continue;
+      for (const [area, e] of Object.entries(entry) as [AreaId, DayEntry][]) if (e.q && !(out[area] && out[area]! >= day)) out[area] = day;
+    }
+  }
+  return out;
 }
 
 function statusChangesOf(status: ScoreStatusDoc, areas: readonly AreaScore[]): StatusChange[] {
@@ -181,5 +210,6 @@ export function mergeStatus(doc: ScoreStatusDoc, update: StatusUpdate): boolean 
   if (update.lastRunId) doc.lastRunId = update.lastRunId;
   else delete doc.lastRunId;
   doc.projectedLosses = update.projectedLosses;
+  doc.lastQualifiedOn = update.lastQualifiedOn;
   return true;
 }

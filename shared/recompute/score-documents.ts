@@ -43,6 +43,7 @@ export function summarize(a: AreaScore): AreaSummary {
     name: a.name,
     total: a.total,
     status: a.status,
+    ...(a.eligibility ? { eligibility: a.eligibility } : {}),
     qualifiesToday: a.qualifiesToday,
     track: a.track,
     ruleVersion: a.ruleVersion,

@@ -1,4 +1,4 @@
-import type { AreaId, AreaScore, AreaStatus, MetricId } from '../scoring';
+import type { AreaId, AreaScore, AreaStatus, Eligibility, MetricId } from '../scoring';
 
 /**
  * Score documents in the `partners` container, beside the partner's state (same partition, point reads only).
@@ -32,6 +32,8 @@ export interface AreaSummary {
   name: string;
   total: number;
   status: AreaStatus;
+  /** With status `eligible-to-enroll`: the day it qualified and the last day that keeps it eligible. */
+  eligibility?: Eligibility;
   qualifiesToday: boolean;
   track: string;
   ruleVersion: string;
@@ -91,6 +93,11 @@ export interface ScoreStatusDoc {
   lastRunId?: string;
   reason: string;
   projectedLosses: ProjectedLoss[];
+  /**
+   * The latest day each area qualified, from the daily history: an area below 70 that qualified within its window
+   * is eligible to enrol. Absent on documents written before it existed (seeded from the history then).
+   */
+  lastQualifiedOn?: Partial<Record<AreaId, string>>;
   _etag?: string;
 }
 

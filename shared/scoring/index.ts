@@ -51,6 +51,7 @@ export type {
   ScoreOptions,
   ScoringSettings,
   TrackScore,
+  Eligibility,
 } from './types';
 export { AREA_STATUSES } from './types';
 export { scorePartner, scoreArea, metricPasses, QUALIFYING_TOTAL } from './engine';
@@ -59,6 +60,8 @@ export {
   qualificationWindow,
   evaluateQualificationWindow,
   scoreQualificationWindow,
+  withEligibility,
+  eligibleUntilAfter,
   type WindowBounds,
   type DailyQualification,
   type WindowResult,

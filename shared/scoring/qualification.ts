@@ -5,7 +5,7 @@ import { resolveRules } from './engine';
 import { resolveSettings } from './settings';
 import { eligibleUntilOf } from './certifications';
 import { AREAS, type AreaId, type PartnerSnapshot, type PartnerSnapshotInput } from './snapshot';
-import type { ScoreOptions } from './types';
+import type { AreaStatus, Eligibility, ScoreOptions } from './types';
 
 /**
  * The qualification window (ANN2309, PCS24, §14 B1): a partner not enrolled in an area is eligible if it qualified on
@@ -25,6 +25,27 @@ export function qualificationWindow(date: string, enrollment?: { anniversaryDate
     return { start: firstDayOfMonth(a - 5), end: lastDayOfMonth(a), kind: 'renewal' };
   }
   return { start: firstDayOfMonth(monthIndex(date) - 5), end: date, kind: 'new' };
+}
+
+/**
+ * The last day a qualifying day keeps a partner that is not enrolled eligible: the window of a later date starts on
+ * the 1st of the month five full months back, so a day stays in it to the end of the fifth month after its own.
+ */
+export function eligibleUntilAfter(qualifiedOn: string): string {
+  return lastDayOfMonth(monthIndex(qualifiedOn) + 5);
+}
+
+/**
+ * The area's status once the qualification window is known: below 70 today, not enrolled, but qualified on a day
+ * of the window, it is `eligible-to-enroll`. `lastQualifiedOn` is the latest qualifying day on or before the date
+ * (from the stored daily history in the service, from scoreQualificationWindow in the CLI).
+ */
+export function withEligibility<A extends { status: AreaStatus; eligibility?: Eligibility }>(area: A, lastQualifiedOn: string | undefined, date: string): A {
+  if (area.status !== 'in-progress' && area.status !== 'not-started') return area;
+  if (!lastQualifiedOn || lastQualifiedOn > date) return area;
+  const eligibleUntil = eligibleUntilAfter(lastQualifiedOn);
+  if (date > eligibleUntil) return area;
+  return { ...area, status: 'eligible-to-enroll', eligibility: { qualifiedOn: lastQualifiedOn, eligibleUntil } };
 }
 
 export interface DailyQualification {

@@ -23,9 +23,19 @@ export interface ScoringSettings {
 export type Family = 'performance' | 'skilling' | 'customer-success';
 export type MetricId = 'net-customer-adds' | 'intermediate-certifications' | 'advanced-certifications' | 'usage-growth' | 'deployments';
 
-/** Designation status of an area: the first two come from the score, the enrolled ones from the snapshot's enrollments. */
-export type AreaStatus = 'not-started' | 'in-progress' | 'qualified' | 'enrolled' | 'enrolled-renewal-due';
-export const AREA_STATUSES: readonly AreaStatus[] = ['not-started', 'in-progress', 'qualified', 'enrolled', 'enrolled-renewal-due'];
+/**
+ * Designation status of an area: `not-started`, `in-progress` and `qualified` come from the day's score, the enrolled
+ * ones from the snapshot's enrollments, and `eligible-to-enroll` from the qualification window: a partner not
+ * enrolled that qualified on a day of the window may enrol although it is below 70 today (see withEligibility).
+ */
+export type AreaStatus = 'not-started' | 'in-progress' | 'qualified' | 'eligible-to-enroll' | 'enrolled' | 'enrolled-renewal-due';
+export const AREA_STATUSES: readonly AreaStatus[] = ['not-started', 'in-progress', 'qualified', 'eligible-to-enroll', 'enrolled', 'enrolled-renewal-due'];
+
+/** Why an area that does not qualify today may still enrol: the last day it qualified, and the last day that counts. */
+export interface Eligibility {
+  qualifiedOn: string;
+  eligibleUntil: string;
+}
 
 export interface ExplanationLine {
   kind: 'counted' | 'not-counted' | 'note';
@@ -106,6 +116,8 @@ export interface AreaScore {
   tracks?: TrackScore[];
   qualifiesToday: boolean;
   status: AreaStatus;
+  /** Set with status `eligible-to-enroll`. */
+  eligibility?: Eligibility;
   zeroMetrics: MetricId[];
   gap?: Gap;
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { generateSnapshot } from '../../tools/fixtures/snapshot-generate';
 import { snapshotToStateDocs } from '../../tools/fixtures/snapshot-import';
-import { mergeDay, mergeHistoryDay, mergeStatus, planRecompute, type PlanInput, type RecomputePlan } from '../../shared/recompute/plan';
+import { lastQualifiedFromHistory, mergeDay, mergeHistoryDay, mergeStatus, planRecompute, type PlanInput, type RecomputePlan } from '../../shared/recompute/plan';
 import { emptyHistory, emptyStatus } from '../../shared/recompute/score-documents';
 import type { LoadedState } from '../../shared/state/state-store';
 import type { AssociationsDoc, ProfessionalsDoc, ProfileDoc, TelemetryDoc } from '../../shared/state/documents';
-import type { ScoreStatusDoc } from '../../shared/score-history/documents';
+import type { HistoryDoc, ScoreStatusDoc } from '../../shared/score-history/documents';
 import type { AreaStatus } from '../../shared/scoring';
 
 // The plan is pure: these tests need no emulator.
@@ -88,6 +88,38 @@ describe('the recompute plan (pure)', () => {
     expect(plan.status).toBeUndefined();
     expect(plan.statusChanges).toEqual([]);
     expect(plan.day.date).toBe('2026-11-10');
+  });
+});
+
+describe('eligible to enrol from the stored daily history', () => {
+  it('an area that qualified earlier in its window and is below 70 today is eligible-to-enroll, and the status keeps the day', () => {
+    const state = loadedState('plan-elig');
+    const first = writePlan(planRecompute(input(state, undefined)));
+    const below = first.day.areas.find((a) => !a.qualifiesToday && a.status === 'in-progress');
+    if (!below) throw new Error('the generated partner has no area below 70');
+    const plan = writePlan(planRecompute(input(state, committedStatus(first), { lastQualifiedOn: { [below.area]: '2026-08-14' } })));
+    const area = plan.day.areas.find((a) => a.area === below.area)!;
+    expect(area).toMatchObject({ status: 'eligible-to-enroll', eligibility: { qualifiedOn: '2026-08-14', eligibleUntil: '2027-01-31' } });
+    expect(plan.status!.lastQualifiedOn[below.area]).toBe('2026-08-14');
+    expect(plan.statusChanges).toContainEqual({ area: below.area, from: 'in-progress', to: 'eligible-to-enroll' });
+    // Outside the window it is in progress again.
+    const late = writePlan(planRecompute(input(state, undefined, { lastQualifiedOn: { [below.area]: '2026-05-31' } })));
+    expect(late.day.areas.find((a) => a.area === below.area)!.status).toBe('in-progress');
+  });
+
+  it('records today for an area that qualifies today', () => {
+    const state = loadedState('plan-elig2');
+    const plan = writePlan(planRecompute(input(state, undefined)));
+    for (const a of plan.day.areas.filter((x) => x.qualifiesToday)) expect(plan.status!.lastQualifiedOn[a.area]).toBe(DATE);
+  });
+
+  it('reads the latest qualifying day of each area from history documents', () => {
+    const docs: (HistoryDoc | undefined)[] = [
+      { ...emptyHistory('p', '2026-11'), days: { '2026-11-02': { security: { t: 71, q: true, s: 'qualified' as AreaStatus } }, '2026-11-20': { security: { t: 75, q: true, s: 'qualified' as AreaStatus } } } },
+      { ...emptyHistory('p', '2026-09'), days: { '2026-09-30': { security: { t: 60, q: false, s: 'in-progress' as AreaStatus }, 'modern-work': { t: 80, q: true, s: 'qualified' as AreaStatus } } } },
+      undefined,
+    ];
+    expect(lastQualifiedFromHistory(docs, '2026-11-20')).toEqual({ security: '2026-11-02', 'modern-work': '2026-09-30' });
   });
 });
 

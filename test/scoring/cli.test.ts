@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../tools/score';
+import { qualifyingInfrastructure } from './helpers';
 
 function run(argv: string[]) {
   const out: string[] = [];
@@ -20,6 +21,15 @@ const file = (name: string, body: unknown) => {
 const example = path.join(__dirname, '..', '..', 'docs', 'examples', 'small-partner.json');
 
 describe('npm run score', () => {
+  it('says an area below 70 that qualified within its window is eligible to enrol, and until when', () => {
+    const snap = qualifyingInfrastructure();
+    for (const p of snap.professionals) for (const c of p.certifications) c.expiresOn = '2026-03-20';
+    const r = run([file('lapsed.json', snap), '--date', '2026-04-05', '--area', 'Infrastructure']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Infrastructure\s+\S+\s+eligible-to-enroll/);
+    expect(r.out).toMatch(/qualified on 2026-03-20: eligible to enrol until 2026-08-31 although below 70 today/);
+  });
+
   it('prints a table per area with explanations and the gap', () => {
     const r = run([example, '--date', '2026-11-20', '--area', 'Infrastructure']);
     expect(r.code).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gapToQualify, parseSnapshot, scorePartner, scoreQualificationWindow, SnapshotError } from '../../shared/scoring';
-import { area, assoc, lines, metric, people, person, row, snapshot, trackMetric } from './helpers';
+import { gapToQualify, parseSnapshot, scorePartner, scoreQualificationWindow, SnapshotError, withEligibility } from '../../shared/scoring';
+import { area, assoc, lines, metric, people, person, qualifyingInfrastructure as qualifying, row, snapshot, trackMetric } from './helpers';
 
 const D = '2026-03-10'; // last month = 2026-02, the month before = 2026-01, a year earlier = 2025-02 / 2025-01
 
@@ -181,19 +181,6 @@ describe('Modern Work and Security compute both tracks and take the higher total
 });
 
 describe('designation', () => {
-  const qualifying = () => {
-    const tenants = ['a', 'b', 'c'];
-    return snapshot({
-      trackOverrides: { infrastructure: 'enterprise' },
-      associations: tenants.map((t) => assoc('PAL', t)),
-      telemetry: tenants.flatMap((t, i) => [
-        row(t, '2026-02', 'azure', ['Storage', 'App Service', 'Key Vault'][i]!, 'PAL', { acrUsd: 3000 }),
-        row(t, '2026-02', 'azure', 'Azure Monitor', 'PAL', { acrUsd: 1000 }),
-        row(t, '2025-02', 'azure', 'Azure Monitor', 'PAL', { acrUsd: 800 }),
-      ]),
-      professionals: [...people(2, ['azure-administrator-associate', 'azure-solutions-architect-expert']), ...people(2, ['azure-network-engineer-associate']), ...people(1, ['azure-virtual-desktop-specialty'])],
-    });
-  };
   it('qualifies with at least 70 points and points in every metric', () => {
     const a = area(qualifying(), 'infrastructure', D);
     // 30 + 8 + 4 + 20 + 8
@@ -242,6 +229,19 @@ describe('designation', () => {
     expect(w!.lastQualifiedOn).toBe('2026-03-20');
     expect(w!.days.find((d) => d.date === '2026-03-21')?.qualified).toBe(false);
     expect(w!.days).toHaveLength(156);
+  });
+  it('an area below 70 that qualified on a day of its window is eligible to enrol, until the window leaves that day', () => {
+    const snap = qualifying();
+    for (const p of snap.professionals) for (const c of p.certifications) c.expiresOn = '2026-03-20';
+    const [w] = scoreQualificationWindow(snap, { date: '2026-04-05', areas: ['infrastructure'] });
+    const today = area(snap, 'infrastructure', '2026-04-05');
+    expect(today.status).toBe('in-progress');
+    expect(withEligibility(today, w!.lastQualifiedOn, '2026-04-05')).toMatchObject({ status: 'eligible-to-enroll', eligibility: { qualifiedOn: '2026-03-20', eligibleUntil: '2026-08-31' } });
+    expect(withEligibility(area(snap, 'infrastructure', '2026-08-31'), '2026-03-20', '2026-08-31').status).toBe('eligible-to-enroll');
+    expect(withEligibility(area(snap, 'infrastructure', '2026-09-01'), '2026-03-20', '2026-09-01').status).toBe('in-progress');
+    // Qualified and enrolled areas keep their own status.
+    const ok = area(qualifying(), 'infrastructure', D);
+    expect(withEligibility(ok, '2026-03-01', D).status).toBe('qualified');
   });
 });
 

@@ -56,3 +56,18 @@ export function trackMetric(a: AreaScore, track: 'enterprise' | 'smb', id: Metri
 export function lines(m: MetricScore): string[] {
   return m.explanation.map((l) => `${l.kind}|${l.subject}|${l.reason}`);
 }
+
+/** Infrastructure (Enterprise) at exactly 70 on 2026-03-10: three PAL customers, five certified people. */
+export function qualifyingInfrastructure(): ReturnType<typeof parseSnapshot> {
+  const tenants = ['a', 'b', 'c'];
+  return snapshot({
+    trackOverrides: { infrastructure: 'enterprise' },
+    associations: tenants.map((t) => assoc('PAL', t)),
+    telemetry: tenants.flatMap((t, i) => [
+      row(t, '2026-02', 'azure', ['Storage', 'App Service', 'Key Vault'][i]!, 'PAL', { acrUsd: 3000 }),
+      row(t, '2026-02', 'azure', 'Azure Monitor', 'PAL', { acrUsd: 1000 }),
+      row(t, '2025-02', 'azure', 'Azure Monitor', 'PAL', { acrUsd: 800 }),
+    ]),
+    professionals: [...people(2, ['azure-administrator-associate', 'azure-solutions-architect-expert']), ...people(2, ['azure-network-engineer-associate']), ...people(1, ['azure-virtual-desktop-specialty'])],
+  });
+}

@@ -1,5 +1,5 @@
 import { notificationSettingsSchema } from '../../alerts/notification-url';
-import { AREAS } from '../../scoring';
+import { AREA_STATUSES, AREAS } from '../../scoring';
 import { breakdownQuerySchema, forecastQuerySchema, historyQuerySchema } from '../../score-history/http-schemas';
 import { simulationRequestSchema } from '../../simulation/changes';
 import { errorResponses, jsonContent, jsonSchema, pathParameter, queryParameters, type FeaturePaths, type Operation } from '../openapi-helpers';
@@ -14,10 +14,11 @@ const str = { type: 'string' };
 const num = { type: 'number' };
 const bool = { type: 'boolean' };
 const arr = (items: Record<string, unknown>) => ({ type: 'array', items });
-const status = { type: 'string', enum: ['not-started', 'in-progress', 'qualified', 'enrolled', 'enrolled-renewal-due'] };
+const status = { type: 'string', enum: [...AREA_STATUSES] };
+const eligibility = obj({ qualifiedOn: str, eligibleUntil: str }, ['qualifiedOn', 'eligibleUntil']);
 
 const metricSummary = obj({ id: str, name: str, points: num, max: num });
-const areaSummary = obj({ area: str, name: str, total: num, status, qualifiesToday: bool, track: str, ruleVersion: str, zeroMetrics: arr(str), metrics: arr(metricSummary) });
+const areaSummary = obj({ area: str, name: str, total: num, status, eligibility, qualifiesToday: bool, track: str, ruleVersion: str, zeroMetrics: arr(str), metrics: arr(metricSummary) });
 const loss = obj({ area: str, lossDate: str, reason: str });
 const explanation = obj({ kind: { type: 'string', enum: ['counted', 'not-counted', 'note'] }, subject: str, reason: str });
 const breakdown = obj({
@@ -30,6 +31,7 @@ const breakdown = obj({
   max: num,
   qualifiesToday: bool,
   status,
+  eligibility,
   zeroMetrics: arr(str),
   metrics: arr(obj({ id: str, name: str, family: str, track: str, points: num, max: num, units: num, unitLabel: str, unitsForMax: num, explanation: arr(explanation) })),
   tracks: arr(obj({ track: str, total: num, qualifies: bool, metrics: arr(metricSummary) })),
