@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CosmosClient } from '@azure/cosmos';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RunDoc } from '../../shared/runs/run-store';
 import { generateSecret } from '../../shared/lib/signing';
 import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
 import { getJson } from '../helpers/http';
@@ -99,4 +101,66 @@ describe('local data kept across a SIGKILL of the local host', () => {
     expect((await send(fresh.url, delivery)).status).toBe(202);
     await fresh.stop('SIGTERM');
   }, 90_000);
+});
+
+describe('a nightly run interrupted by a SIGKILL of the local host', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pcs-local-runs-'));
+  const secret = generateSecret();
+  const env = { LOCAL_DATA_DIR: dataDir, WEBHOOK_SOURCES: 'crm', WEBHOOK_SECRET_CRM: secret, WEBHOOK_PARTNERS_CRM: '*', RECOMPUTE_COALESCE_SECONDS: '0', SCORE_RECOMPUTE_SCHEDULE: '0 0 0 1 1 *' };
+  const hosts: HostProcess[] = [];
+  afterAll(async () => {
+    for (const h of hosts) await h.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const start = async () => {
+    const h = await startHostProcess({ embedded: true, env });
+    hosts.push(h);
+    return h;
+  };
+  const runs = (h: HostProcess) => {
+    const endpoint = /Cosmos DB: (http:\/\/\S+\/)/.exec(h.output())![1]!;
+    return new CosmosClient({ endpoint, key: 'local-emulator', connectionPolicy: { enableEndpointDiscovery: false } }).database('pcs').container('runs');
+  };
+  /** A run as the store leaves it when the host dies at `total` (undefined: before its start message was sent). */
+  const writeRun = async (h: HostProcess, date: string, total?: number) => {
+    const id = `recompute-${date}`;
+    const run: RunDoc = { id, type: 'run', schemaVersion: 1, kind: 'recompute', date, status: 'running', ...(total !== undefined ? { total } : {}), done: 0, failed: 0, stale: 0, startedAt: new Date().toISOString(), trigger: 'timer', failures: [] };
+    await runs(h).items.create(run);
+    await runs(h).items.upsert({ id: 'latest-recompute', type: 'run-pointer', kind: 'recompute', runId: id });
+    return id;
+  };
+  const finished = (h: HostProcess, id: string) =>
+    eventually(async () => {
+      const r = await getJson(`${h.url}/api/runs/${id}`);
+      return r.json.status === 'finished' ? (r.json as RunDoc) : undefined;
+    }, 30_000, `run ${id} finished`);
+
+  it('resumes a run killed before its fan-out and one whose partner messages were lost, each partner counted once', async () => {
+    const partner = uid('p-run');
+    const first = await start();
+    const delivery = { id: uid('msg'), body: ev(uid('e'), 'cpor.claim.approved', partner, '2026-03-01T10:00:00Z', cpor('claim-1')) };
+    expect((await postSigned(first.url, 'crm', delivery.body, { secret, id: delivery.id })).status).toBe(202);
+    await eventually(async () => ((await getJson(`${first.url}/api/partners/${partner}/scores`)).status === 200 ? true : undefined), 30_000, 'the partner scored');
+
+    const beforeFanOut = await writeRun(first, '2026-11-30');
+    await new Promise((r) => setTimeout(r, 1200));
+    await first.stop('SIGKILL');
+    const second = await start();
+    expect(second.output()).toContain(`Run ${beforeFanOut}: interrupted (none of its work was queued any more); it had not fanned out: its start message was sent again.`);
+    const resumed = await finished(second, beforeFanOut);
+    expect(resumed).toMatchObject({ total: 1, done: 1, failed: 0, stale: 0 });
+    expect(resumed.interruptions).toEqual([expect.objectContaining({ requeued: 1, detail: 'it had not fanned out: its start message was sent again' })]);
+
+    const afterFanOut = await writeRun(second, '2026-12-01', 1);
+    await new Promise((r) => setTimeout(r, 1200));
+    await second.stop('SIGKILL');
+    const third = await start();
+    expect(third.output()).toContain(`Run ${afterFanOut}: interrupted (none of its work was queued any more); 0 of 1 partners accounted for: sent again for the 1 partners not counted yet.`);
+    expect(await finished(third, afterFanOut)).toMatchObject({ total: 1, done: 1, interruptions: [expect.objectContaining({ requeued: 1 })] });
+    // The latest run is finished now: a clean restart finds nothing to resume.
+    await third.stop('SIGTERM');
+    const fourth = await start();
+    expect(fourth.output()).not.toContain('interrupted');
+    await fourth.stop('SIGTERM');
+  }, 150_000);
 });

@@ -12,6 +12,7 @@ import { defaultLogger } from './logger';
 import { resolveSettingTokens } from './ncrontab';
 import { QueueTriggers } from './queue-triggers';
 import { QueueGateway } from './queues';
+import { checkInterruptedRuns } from './interrupted-runs';
 import { applySettings, startMissingEmulators, type LocalData } from './start-up';
 import { registrationSummary } from './summary';
 import { TimerTriggers } from './timers';
@@ -76,6 +77,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const timers = new TimerTriggers(invocations, log, options.disableTimers === true);
   const queues = new QueueTriggers(gateway, config, invocations, log);
   await registerTriggers(functions, { timers, queues, gateway, env, log });
+  // Only over the host's own saved data: shared or external stores may hold runs another process is driving.
+  const interrupted = emulators.localData.dir && emulators.embedded.cosmos && emulators.embedded.azurite ? await checkInterruptedRuns(getQueueService(settings)).catch((e: unknown) => [`Runs: could not check for interrupted runs: ${(e as Error).message}`]) : [];
+  for (const line of interrupted) log('warning', line);
   queues.start();
 
   const maxBodyBytes = Number(merged.LOCAL_HOST_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
@@ -115,6 +119,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         settings,
         embedded: emulators.embedded,
         localData: emulators.localData,
+        runs: interrupted,
       }),
     stop() {
       // In-flight work finishes before the app's appTerminate hooks run and the emulators it writes to go away.

@@ -19,6 +19,8 @@ export function registrationSummary(h: {
   settings: Settings;
   embedded: { cosmos: boolean; azurite: boolean };
   localData: LocalData;
+  /** What the start-up found of runs a kill interrupted. */
+  runs?: string[];
 }): string {
   const { url, settings, embedded } = h;
   const cosmosFile = h.localData.cosmos?.file;
@@ -43,6 +45,7 @@ export function registrationSummary(h: {
   const queueUrl = settings.AzureWebJobsStorage ? /QueueEndpoint=([^;]+)/.exec(settings.AzureWebJobsStorage)?.[1] ?? 'from AzureWebJobsStorage' : settings.AzureWebJobsStorage__queueServiceUri;
   lines.push(`Storage queues: ${queueUrl}${embedded.azurite ? (h.localData.azuriteOnDisk ? ' (Azurite, on disk)' : ' (Azurite, in memory)') : ''}`);
   if (embedded.cosmos || embedded.azurite) lines.push(localDataLine(h.localData));
+  lines.push(...(h.runs ?? []));
   return lines.join('\n');
 }
 
