@@ -1,69 +1,128 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { ChangeTracker, replayJournal } from './cosmos-journal';
 import type { CosmosServer } from './cosmos-server';
-import { countsOf, readSnapshotFile, restoreAccount, serializeAccount, writeFileAtomically, type RestoredSnapshot, type SnapshotCounts } from './cosmos-snapshot';
+import { countsOf, readDataFile, restoreAccount, serializeAccount, writeFileAtomically, type SnapshotCounts } from './cosmos-snapshot';
 
-/** How often changed data is saved: a SIGKILL loses at most the writes of this interval and of a save under way. */
+/** How often changes are saved: a SIGKILL loses at most the writes of this interval and of a save under way. */
 export const COSMOS_SAVE_INTERVAL_MS = 500;
+/** The journal is folded into a new snapshot once it outgrows the snapshot (and this), so replay stays short. */
+const MIN_COMPACT_BYTES = 4 * 1024 * 1024;
 
-export interface SaveStats extends SnapshotCounts {
+export interface SaveStats {
+  kind: 'snapshot' | 'journal';
+  documents: number;
   bytes: number;
   ms: number;
 }
 
+export interface RestoredData extends SnapshotCounts {
+  /** When the last save before the restart was made. */
+  savedAt: string;
+}
+
 export interface CosmosPersistence {
+  /** The snapshot file; the journal is beside it (`<file>.journal`). */
   file: string;
-  /** What the file held at start (undefined: there was no file). */
-  restored: RestoredSnapshot | undefined;
-  /** Saves now if anything changed since the last save (waiting for one under way). */
+  /** What the files held at start (undefined: there were none). */
+  readonly restored: RestoredData | undefined;
+  /** Saves what changed since the last save, now (after any save under way). */
   flush(): Promise<SaveStats | undefined>;
-  /** Stops the timer and saves what is left. */
+  /** Stops the timer, saves what is left and folds the journal into the snapshot. */
   stop(): Promise<void>;
   lastSave(): SaveStats | undefined;
 }
 
 /**
- * Restores `file` into the server's (empty) account, then saves the account to it whenever requests changed it,
- * at most every `intervalMs`. Call `restore` from the server's listening callback, before any request is served.
+ * Keeps the embedded emulator's account in `file`: a snapshot of everything (written atomically: temporary file,
+ * fsync, rename) plus a journal of the documents changed since (one line per save, fsync'd), so a save costs what
+ * changed, not the whole data. `restore` must run in the server's listening callback, before any request.
  */
 export function persistCosmos(server: CosmosServer, file: string, opts: { intervalMs?: number; onError?: (e: Error) => void } = {}) {
-  let restored: RestoredSnapshot | undefined;
-  let savedMutations = 0;
+  const journalFile = `${file}.journal`;
+  let restored: RestoredData | undefined;
+  let tracker: ChangeTracker | undefined;
+  let journal: fsp.FileHandle | undefined;
+  let generation = 0;
+  let snapshotBytes = 0;
+  let journalBytes = 0;
+  /** After a failed save (its changes taken but maybe not written) or a restore from a journal (whose last line may be torn): the next save writes a whole snapshot. */
+  let needSnapshot = false;
   let saving: Promise<SaveStats | undefined> | undefined;
   let last: SaveStats | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  const saveOnce = async (): Promise<SaveStats | undefined> => {
-    const seen = server.mutations();
-    if (seen === savedMutations) return undefined;
-    const started = performance.now();
+  const writeSnapshot = async (started: number): Promise<SaveStats> => {
     const account = server.account();
-    const text = serializeAccount(account);
+    tracker!.clear();
+    const text = serializeAccount(account, generation + 1);
     await writeFileAtomically(file, text);
-    savedMutations = seen;
-    last = { ...countsOf(account), bytes: Buffer.byteLength(text), ms: Math.round(performance.now() - started) };
-    return last;
+    generation++;
+    snapshotBytes = Buffer.byteLength(text);
+    // Entries of the previous generation are in the snapshot now; were the truncation lost, replay skips them.
+    journal ??= await fsp.open(journalFile, 'a');
+    await journal.truncate(0);
+    await journal.sync();
+    journalBytes = 0;
+    return { kind: 'snapshot', documents: countsOf(account).documents, bytes: snapshotBytes, ms: Math.round(performance.now() - started) };
   };
-  const flush = async (): Promise<SaveStats | undefined> => {
+
+  const saveOnce = async (compact: boolean): Promise<SaveStats | undefined> => {
+    const started = performance.now();
+    const entry = tracker!.take(generation);
+    let lineBytes = 0;
+    if (entry === undefined && !(compact && journalBytes > 0) && !needSnapshot) return undefined;
+    try {
+      if (entry === undefined || entry === 'snapshot' || compact || needSnapshot || journalBytes > Math.max(snapshotBytes, MIN_COMPACT_BYTES)) {
+        const stats = await writeSnapshot(started);
+        needSnapshot = false;
+        return stats;
+      }
+      const line = `${JSON.stringify(entry)}\n`;
+      journal ??= await fsp.open(journalFile, 'a');
+      lineBytes = Buffer.byteLength(line);
+      journalBytes += lineBytes;
+      await journal.write(line);
+      await journal.datasync();
+    } catch (e) {
+      needSnapshot = true;
+      throw e;
+    }
+    return { kind: 'journal', documents: entry.docs.length, bytes: lineBytes, ms: Math.round(performance.now() - started) };
+  };
+
+  const save = async (compact = false): Promise<SaveStats | undefined> => {
     while (saving) await saving.catch(() => undefined);
-    saving = saveOnce().finally(() => (saving = undefined));
-    return saving;
+    saving = saveOnce(compact).finally(() => (saving = undefined));
+    const stats = await saving;
+    if (stats) last = stats;
+    return stats;
   };
 
   return {
     restore(): void {
       mkdirSync(path.dirname(file), { recursive: true });
-      const text = readSnapshotFile(file);
-      if (text !== undefined) {
-        try {
-          restored = restoreAccount(server.account(), text);
-        } catch (e) {
-          throw new Error(`The saved Cosmos DB data in ${file} cannot be read (${(e as Error).message}). Move it away, or start with --fresh to discard it.`);
+      const account = server.account();
+      try {
+        const snapshot = readDataFile(file);
+        if (snapshot !== undefined) {
+          const base = restoreAccount(account, snapshot);
+          generation = base.generation;
+          snapshotBytes = Buffer.byteLength(snapshot);
+          const text = readDataFile(journalFile) ?? '';
+          const replayed = replayJournal(account, text, generation);
+          journalBytes = Buffer.byteLength(text);
+          needSnapshot = journalBytes > 0;
+          const { databases, containers, documents } = countsOf(account);
+          restored = { databases, containers, documents, savedAt: replayed.lastAt ?? base.savedAt };
         }
+      } catch (e) {
+        throw new Error(`The saved Cosmos DB data in ${file} cannot be read (${(e as Error).message}). Move it away, or start with --fresh to discard it.`);
       }
+      tracker = new ChangeTracker(account);
       timer = setInterval(() => {
-        if (saving || server.mutations() === savedMutations) return;
-        flush().catch((e: unknown) => opts.onError?.(e as Error));
+        if (saving || !(tracker!.pending || needSnapshot)) return;
+        save().catch((e: unknown) => opts.onError?.(e as Error));
       }, opts.intervalMs ?? COSMOS_SAVE_INTERVAL_MS);
       timer.unref();
     },
@@ -72,12 +131,14 @@ export function persistCosmos(server: CosmosServer, file: string, opts: { interv
       get restored() {
         return restored;
       },
-      flush,
+      flush: () => save(),
       lastSave: () => last,
       async stop() {
         if (timer) clearInterval(timer);
         timer = undefined;
-        await flush();
+        if (tracker) await save(true);
+        await journal?.close();
+        journal = undefined;
       },
     } satisfies CosmosPersistence,
   };

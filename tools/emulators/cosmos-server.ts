@@ -7,37 +7,22 @@ import routes from '@vercel/cosmosdb-server/lib/routes';
  * The Cosmos DB emulator's HTTP server, built from @vercel/cosmosdb-server's own account and routes.
  *
  * The package's createHttpServer keeps its account in a closure, so nothing outside can read or restore the data;
- * this server holds the account itself (for snapshots, cosmos-snapshot.ts) and counts the requests that may have
- * changed it. The response handling is that of the package's request handler (lib/index.js, 1.0.1), keep-alive on.
+ * this server holds the account itself (for saving it, cosmos-persistence.ts). The response handling is that of the
+ * package's request handler (lib/index.js, 1.0.1), with keep-alive on.
  */
 export interface CosmosServer {
   server: http.Server;
   /** The account once the server listens (created then, because it advertises the listening address). */
   account(): Account;
-  /** Requests that may have changed the data so far (every one but reads and queries). */
-  mutations(): number;
 }
 
 type Handler = (account: Account, req: http.IncomingMessage, res: http.ServerResponse, params: Record<string, string>) => Promise<Record<string, unknown> | undefined>;
 const route = routes as unknown as (req: http.IncomingMessage) => [Record<string, string>, Handler] | undefined;
 
-const isTrue = (req: http.IncomingMessage, name: string) => String(req.headers[name] ?? '').toLowerCase() === 'true';
-
-/** Reads and queries: the only requests that cannot change the data. */
-function isRead(req: http.IncomingMessage): boolean {
-  if (req.method === 'GET' || req.method === 'HEAD') return true;
-  return req.method === 'POST' && (isTrue(req, 'x-ms-documentdb-isquery') || req.headers['content-type'] === 'application/query+json');
-}
-
 export function createCosmosServer(): CosmosServer {
   let account: Account | undefined;
-  let mutations = 0;
   const server = http.createServer({ keepAlive: true }, (req, res) => {
-    // Counted once the handler has applied the change, so a snapshot that has seen the count has seen the change.
-    const changes = !isRead(req);
-    void respond(account!, req, res, () => {
-      if (changes) mutations++;
-    }).catch((err: unknown) => {
+    void respond(account!, req, res).catch((err: unknown) => {
       console.error(err);
       if (!res.writableEnded) {
         res.statusCode = 500;
@@ -57,11 +42,10 @@ export function createCosmosServer(): CosmosServer {
       if (!account) throw new Error('The Cosmos emulator is not listening yet.');
       return account;
     },
-    mutations: () => mutations,
   };
 }
 
-async function respond(account: Account, req: http.IncomingMessage, res: http.ServerResponse, handled: () => void): Promise<void> {
+async function respond(account: Account, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const found = route(req);
   let body: Record<string, unknown> | undefined;
   if (found) {
@@ -72,8 +56,6 @@ async function respond(account: Account, req: http.IncomingMessage, res: http.Se
       console.error(err);
       body = { message: (err as Error).message };
       res.statusCode = 500;
-    } finally {
-      handled();
     }
     if (res.statusCode > 399 && body && !body.message) body.message = '';
   } else {

@@ -27,6 +27,8 @@ interface SnapshotDatabase {
 interface Snapshot {
   format: typeof SNAPSHOT_FORMAT;
   version: typeof SNAPSHOT_VERSION;
+  /** Counts the snapshots written to the file; journal entries name the one they follow. */
+  generation: number;
   savedAt: string;
   databasesRidCount: number;
   databases: SnapshotDatabase[];
@@ -40,6 +42,7 @@ export interface SnapshotCounts {
 
 export interface RestoredSnapshot extends SnapshotCounts {
   savedAt: string;
+  generation: number;
 }
 
 export function countsOf(account: Account): SnapshotCounts {
@@ -55,10 +58,11 @@ export function countsOf(account: Account): SnapshotCounts {
 }
 
 /** The account as snapshot text. Synchronous, so it is one consistent moment of the data. */
-export function serializeAccount(account: Account, now = new Date()): string {
+export function serializeAccount(account: Account, generation: number, now = new Date()): string {
   const snapshot: Snapshot = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
+    generation,
     savedAt: now.toISOString(),
     databasesRidCount: account.databases._ridCount,
     databases: [...account.databases._data.values()].map((db) => ({
@@ -97,11 +101,11 @@ export function restoreAccount(account: Account, text: string): RestoredSnapshot
     counts.databases++;
   }
   account.databases._ridCount = snapshot.databasesRidCount ?? snapshot.databases.length;
-  return { ...counts, savedAt: snapshot.savedAt ?? 'unknown' };
+  return { ...counts, savedAt: snapshot.savedAt ?? 'unknown', generation: snapshot.generation ?? 0 };
 }
 
-/** Reads a snapshot file; undefined when there is none yet. */
-export function readSnapshotFile(file: string): string | undefined {
+/** Reads a file of saved data; undefined when there is none yet. */
+export function readDataFile(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
