@@ -69,21 +69,31 @@ describe('Cosmos emulator data kept in a file', () => {
     expect((await b.container.item('d3', 'p0').read()).statusCode).toBe(404);
   });
 
-  it('ignores a journal line torn by a kill, and folds the journal into a snapshot at the next save', async () => {
+  it('ignores a journal line torn by a kill and cuts it off, so what is appended next is read back', async () => {
     killCopy('a', 'c');
     const journal = path.join(dir, 'c', 'cosmos.json.journal');
-    expect(statSync(journal).size).toBeGreaterThan(0);
+    const whole = statSync(journal).size;
+    expect(whole).toBeGreaterThan(0);
     appendFileSync(journal, '{"generation":1,"at":"2026-12-02T00:00:00.000Z","docs":[["db","items","x"');
     const c = await start('c');
     expect(await all(c.container)).toEqual(before);
+    expect(statSync(journal).size).toBe(whole);
     await c.container.items.create({ id: 'after', partnerId: 'p0', externalRef: 'after' });
-    expect((await c.e.persistence!.flush())?.kind).toBe('snapshot');
-    expect(statSync(journal).size).toBe(0);
-    await c.e.close();
-    emulators.splice(emulators.indexOf(c.e), 1);
+    expect((await c.e.persistence!.flush())?.kind).toBe('journal');
+    killCopy('c', 'd');
 
-    const d = await start('c');
+    const d = await start('d');
     expect(d.e.persistence!.restored).toMatchObject({ documents: before.length + 1 });
     expect((await d.container.item('after', 'p0').read()).statusCode).toBe(200);
+  });
+
+  it('folds the journal into the snapshot on a clean stop', async () => {
+    const d = emulators.at(-1)!;
+    const dir_d = path.dirname(d.persistence!.file);
+    await d.close();
+    emulators.pop();
+    expect(statSync(path.join(dir_d, 'cosmos.json.journal')).size).toBe(0);
+    const e = await start('d');
+    expect(e.e.persistence!.restored).toMatchObject({ documents: before.length + 1 });
   });
 });

@@ -68,10 +68,14 @@ export interface JournalEntry {
   ridCounts: [db: string, coll: string, ridCount: number][];
 }
 
-/** Applies journal lines written after the snapshot of `generation`; a torn last line (a kill mid-write) ends it. */
-export function replayJournal(account: Account, text: string, generation: number): { entries: number; lastAt?: string } {
+/**
+ * Applies journal lines written after the snapshot of `generation`. A torn last line (a kill mid-write) ends it:
+ * `validBytes` is where the whole lines end, for the journal to be cut there before anything is appended.
+ */
+export function replayJournal(account: Account, text: string, generation: number): { entries: number; lastAt?: string; validBytes: number } {
   let entries = 0;
   let lastAt: string | undefined;
+  let validBytes = 0;
   for (const line of text.split('\n')) {
     if (!line) continue;
     let entry: JournalEntry;
@@ -80,6 +84,7 @@ export function replayJournal(account: Account, text: string, generation: number
     } catch {
       break;
     }
+    validBytes += Buffer.byteLength(line) + 1;
     if (entry.generation !== generation) continue;
     for (const [db, coll, rid, doc] of entry.docs) {
       const documents = account.database(db).collection(coll).documents;
@@ -90,7 +95,7 @@ export function replayJournal(account: Account, text: string, generation: number
     entries++;
     lastAt = entry.at;
   }
-  return { entries, ...(lastAt ? { lastAt } : {}) };
+  return { entries, validBytes, ...(lastAt ? { lastAt } : {}) };
 }
 
 /** Removes a document and its unique-key index entries, as the emulator's own replace does before it writes. */

@@ -1,10 +1,10 @@
-import { mkdirSync, promises as fsp } from 'node:fs';
+import { mkdirSync, promises as fsp, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { ChangeTracker, replayJournal } from './cosmos-journal';
 import type { CosmosServer } from './cosmos-server';
 import { countsOf, readDataFile, restoreAccount, serializeAccount, writeFileAtomically, type SnapshotCounts } from './cosmos-snapshot';
 
-/** How often changes are saved: a SIGKILL loses at most the writes of this interval and of a save under way. */
+/** How often changes are saved: a SIGKILL loses at most the writes of this interval and of the journal write under way. */
 export const COSMOS_SAVE_INTERVAL_MS = 500;
 /** The journal is folded into a new snapshot once it outgrows the snapshot (and this), so replay stays short. */
 const MIN_COMPACT_BYTES = 4 * 1024 * 1024;
@@ -46,7 +46,7 @@ export function persistCosmos(server: CosmosServer, file: string, opts: { interv
   let generation = 0;
   let snapshotBytes = 0;
   let journalBytes = 0;
-  /** After a failed save (its changes taken but maybe not written) or a restore from a journal (whose last line may be torn): the next save writes a whole snapshot. */
+  /** After a failed save (its changes taken but maybe not written): the next save writes a whole snapshot. */
   let needSnapshot = false;
   let saving: Promise<SaveStats | undefined> | undefined;
   let last: SaveStats | undefined;
@@ -70,25 +70,26 @@ export function persistCosmos(server: CosmosServer, file: string, opts: { interv
   const saveOnce = async (compact: boolean): Promise<SaveStats | undefined> => {
     const started = performance.now();
     const entry = tracker!.take(generation);
-    let lineBytes = 0;
-    if (entry === undefined && !(compact && journalBytes > 0) && !needSnapshot) return undefined;
+    if (entry === undefined && !needSnapshot && !(compact && journalBytes > 0)) return undefined;
     try {
-      if (entry === undefined || entry === 'snapshot' || compact || needSnapshot || journalBytes > Math.max(snapshotBytes, MIN_COMPACT_BYTES)) {
-        const stats = await writeSnapshot(started);
-        needSnapshot = false;
-        return stats;
+      if (entry === 'snapshot' || needSnapshot) return await writeSnapshot(started);
+      let stats: SaveStats | undefined;
+      // The changes are on disk (journal) before any snapshot starts: a kill during a long snapshot loses none of them.
+      if (entry) {
+        const line = `${JSON.stringify(entry)}\n`;
+        journal ??= await fsp.open(journalFile, 'a');
+        await journal.write(line);
+        await journal.datasync();
+        journalBytes += Buffer.byteLength(line);
+        stats = { kind: 'journal', documents: entry.docs.length, bytes: Buffer.byteLength(line), ms: Math.round(performance.now() - started) };
       }
-      const line = `${JSON.stringify(entry)}\n`;
-      journal ??= await fsp.open(journalFile, 'a');
-      lineBytes = Buffer.byteLength(line);
-      journalBytes += lineBytes;
-      await journal.write(line);
-      await journal.datasync();
+      if (compact || journalBytes > Math.max(snapshotBytes, MIN_COMPACT_BYTES)) return await writeSnapshot(started);
+      return stats;
     } catch (e) {
+      // Its changes were taken and may be half written: only a whole snapshot is sure to hold them.
       needSnapshot = true;
       throw e;
     }
-    return { kind: 'journal', documents: entry.docs.length, bytes: lineBytes, ms: Math.round(performance.now() - started) };
   };
 
   const save = async (compact = false): Promise<SaveStats | undefined> => {
@@ -111,8 +112,9 @@ export function persistCosmos(server: CosmosServer, file: string, opts: { interv
           snapshotBytes = Buffer.byteLength(snapshot);
           const text = readDataFile(journalFile) ?? '';
           const replayed = replayJournal(account, text, generation);
-          journalBytes = Buffer.byteLength(text);
-          needSnapshot = journalBytes > 0;
+          // A torn last line is cut off, so that lines appended from now on are read back.
+          if (replayed.validBytes < Buffer.byteLength(text)) truncateSync(journalFile, replayed.validBytes);
+          journalBytes = replayed.validBytes;
           const { databases, containers, documents } = countsOf(account);
           restored = { databases, containers, documents, savedAt: replayed.lastAt ?? base.savedAt };
         }
