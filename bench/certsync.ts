@@ -61,7 +61,7 @@ export async function run(args: string[]): Promise<void> {
     cosmosPort: 0,
     azuritePorts: { blob: 0, queue: 0, table: 0 },
     disableTimers: true,
-    env: { LEARN_BASE_URL: learn.url, CERT_SYNC_CONCURRENCY: String(concurrency), LOCAL_HOST_LOG_LEVEL: 'warning' },
+    env: { LOCAL_DATA_DIR: 'none', LEARN_BASE_URL: learn.url, CERT_SYNC_CONCURRENCY: String(concurrency), LOCAL_HOST_LOG_LEVEL: 'warning' },
     log: (level, message) => {
       if (level === 'error' || level === 'warning' || level === 'warn') logs.push(`${level}: ${message.slice(0, 300)}`);
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getRun, setRunTotal, startRun, type RunDoc } from '../runs/run-store';
+import { getRun, readCountedRunId, setRunTotal, startRun, type RunDoc } from '../runs/run-store';
 import { listPartnerIds } from '../state/state-store';
 import { QUEUES } from '../queues/names';
 import { sendMessages } from '../queues/send';
@@ -78,4 +78,31 @@ export async function fanOutRun(message: Extract<RunMessage, { kind: 'start' }>)
 
 export function partnerMessages(message: Extract<RunMessage, { kind: 'page' }>): RecomputeMessage[] {
   return message.partnerIds.map((partnerId) => ({ partnerId, reason: 'nightly', runId: message.runId, date: message.date }));
+}
+
+/** Partners whose run markers are read at once while looking for the ones a run has not counted. */
+const MARKER_READS_AT_ONCE = 50;
+
+/**
+ * Sends again what a running run still needs, for when none of its messages is queued any more (its host was
+ * killed and the queue lost them, or the run document was written but its start message never sent): the start
+ * message if it has not fanned out, otherwise one message for each partner it has not counted yet. Duplicates of
+ * anything still in flight are absorbed as usual (fan-out skips a run with a total; markers count a partner once).
+ */
+export async function requeueUnfinishedRun(run: RunDoc): Promise<{ step: 'start' | 'partners'; requeued: number }> {
+  if (run.status !== 'running') return { step: 'partners', requeued: 0 };
+  if (run.total === undefined) {
+    await sendMessages(QUEUES.recomputeRun, [{ kind: 'start', runId: run.id, date: run.date } satisfies RunMessage]);
+    return { step: 'start', requeued: 1 };
+  }
+  const ids = await runPartnerIds();
+  const uncounted: string[] = [];
+  for (let i = 0; i < ids.length; i += MARKER_READS_AT_ONCE) {
+    const slice = ids.slice(i, i + MARKER_READS_AT_ONCE);
+    const counted = await Promise.all(slice.map((id) => readCountedRunId(run.id, id)));
+    slice.forEach((id, j) => counted[j] !== run.id && uncounted.push(id));
+  }
+  const messages: RecomputeMessage[] = uncounted.map((partnerId) => ({ partnerId, reason: 'nightly', runId: run.id, date: run.date }));
+  if (messages.length) await sendMessages(QUEUES.recompute, messages);
+  return { step: 'partners', requeued: messages.length };
 }

@@ -24,6 +24,14 @@ export interface RunFailure {
   at: string;
 }
 
+/** A restart that found the run's queued work gone (a host killed mid-run), and what was sent again. */
+export interface RunInterruption {
+  at: string;
+  detail: string;
+  /** Messages sent again to finish the run; 0 when nothing could be. */
+  requeued: number;
+}
+
 export interface RunDoc {
   id: string;
   type: 'run';
@@ -41,6 +49,7 @@ export interface RunDoc {
   /** What started it (timer, past-due timer, http, seed...). */
   trigger?: string;
   failures: RunFailure[];
+  interruptions?: RunInterruption[];
   _etag?: string;
 }
 
@@ -127,6 +136,13 @@ async function finishIfComplete(run: RunDoc | undefined, now: Date): Promise<Run
     { op: 'set', path: '/finishedAt', value: now.toISOString() },
   ], "FROM c WHERE c.status = 'running'");
   return finished ?? (await getRun(run.id));
+}
+
+/** Notes on the run that it was interrupted (shown by GET /api/runs), keeping earlier notes. */
+export async function recordRunInterruption(runId: string, note: RunInterruption): Promise<RunDoc | undefined> {
+  const run = await getRun(runId);
+  if (!run) return undefined;
+  return patchRun(runId, [{ op: 'set', path: '/interruptions', value: [...(run.interruptions ?? []), note] }]);
 }
 
 /** The run of the same kind in which the partner was last counted (null if never). */

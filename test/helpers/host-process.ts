@@ -15,15 +15,16 @@ export interface HostProcess {
 
 /**
  * Starts the local host (compiled, as `npm start` runs it) as a child process on a free port.
- * By default it shares the test run's emulators; pass `embedded: true` to let it start its own.
+ * By default it shares the test run's emulators; pass `embedded: true` to let it start its own, in memory unless
+ * `env` names a LOCAL_DATA_DIR (tests never write into the project's data folder).
  */
-export async function startHostProcess(opts: { appDir?: string; env?: Record<string, string>; embedded?: boolean; timeoutMs?: number } = {}): Promise<HostProcess> {
+export async function startHostProcess(opts: { appDir?: string; env?: Record<string, string>; embedded?: boolean; timeoutMs?: number; args?: string[] } = {}): Promise<HostProcess> {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     LOCAL_HTTP_PORT: '0',
     LOCAL_HOST_LOG_LEVEL: 'information',
     ...(opts.embedded
-      ? { LOCAL_COSMOS_PORT: '0', LOCAL_AZURITE_PORT: '0' }
+      ? { LOCAL_COSMOS_PORT: '0', LOCAL_AZURITE_PORT: '0', LOCAL_DATA_DIR: 'none' }
       : {
           ...emulatorEnv(),
           COSMOS_CREATE_CONTAINERS: 'true',
@@ -36,6 +37,7 @@ export async function startHostProcess(opts: { appDir?: string; env?: Record<str
   }
   const args = [MAIN];
   if (opts.appDir) args.push('--app-dir', opts.appDir);
+  args.push(...(opts.args ?? []));
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));

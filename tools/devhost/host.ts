@@ -12,7 +12,8 @@ import { defaultLogger } from './logger';
 import { resolveSettingTokens } from './ncrontab';
 import { QueueTriggers } from './queue-triggers';
 import { QueueGateway } from './queues';
-import { applySettings, startMissingEmulators } from './start-up';
+import { checkInterruptedRuns } from './interrupted-runs';
+import { applySettings, startMissingEmulators, type LocalData } from './start-up';
 import { registrationSummary } from './summary';
 import { TimerTriggers } from './timers';
 
@@ -28,6 +29,8 @@ export interface HostOptions {
   env?: Record<string, string>;
   /** Disable timer schedules (functions still run on demand). */
   disableTimers?: boolean;
+  /** Start the embedded emulators empty, discarding what they saved in the local data folder (`--fresh`). */
+  fresh?: boolean;
   log?: (level: string, message: string) => void;
 }
 
@@ -39,6 +42,7 @@ export interface RunningHost {
   cosmosEndpoint: string;
   storageConnection: string | undefined;
   embedded: { cosmos: boolean; azurite: boolean };
+  localData: LocalData;
   summary(): string;
   stop(): Promise<void>;
 }
@@ -54,7 +58,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const log = options.log ?? defaultLogger(merged.LOCAL_HOST_LOG_LEVEL ?? 'information');
   const config: HostConfig = loadHostConfig(appDir);
 
-  const emulators = await startMissingEmulators(merged, options);
+  const emulators = await startMissingEmulators(merged, options, { appDir, fresh: options.fresh, log });
   let settings: Settings;
   let loaded: ReturnType<typeof loadFunctions>;
   try {
@@ -73,6 +77,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const timers = new TimerTriggers(invocations, log, options.disableTimers === true);
   const queues = new QueueTriggers(gateway, config, invocations, log);
   await registerTriggers(functions, { timers, queues, gateway, env, log });
+  // Only over the host's own saved data: shared or external stores may hold runs another process is driving.
+  const interrupted = emulators.localData.dir && emulators.embedded.cosmos && emulators.embedded.azurite ? await checkInterruptedRuns(getQueueService(settings)).catch((e: unknown) => [`Runs: could not check for interrupted runs: ${(e as Error).message}`]) : [];
+  for (const line of interrupted) log('warning', line);
   queues.start();
 
   const maxBodyBytes = Number(merged.LOCAL_HOST_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
@@ -99,6 +106,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     cosmosEndpoint: settings.COSMOS_ENDPOINT,
     storageConnection: settings.AzureWebJobsStorage,
     embedded: emulators.embedded,
+    localData: emulators.localData,
     summary: () =>
       registrationSummary({
         url,
@@ -110,6 +118,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         env,
         settings,
         embedded: emulators.embedded,
+        localData: emulators.localData,
+        runs: interrupted,
       }),
     stop() {
       // In-flight work finishes before the app's appTerminate hooks run and the emulators it writes to go away.

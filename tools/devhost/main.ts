@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   seed?.prepareDemoSource(process.env, appDir);
   let host;
   try {
-    host = await startHost({ appDir, port: args.port !== undefined ? Number(args.port) : undefined, disableTimers: args['no-timers'] === 'true' });
+    host = await startHost({ appDir, port: args.port !== undefined ? Number(args.port) : undefined, disableTimers: args['no-timers'] === 'true', fresh: args.fresh === 'true' });
   } catch (e) {
     const message = e instanceof SettingsError ? e.message : `The app could not start: ${(e as Error).message}`;
     process.stderr.write(`${message}\n`);

@@ -4,6 +4,8 @@ import type { LocalHttpServer } from './http-server';
 import { triggerOf } from './invoker';
 import { resolveSettingTokens } from './ncrontab';
 import type { ScheduledTimer } from './timers';
+import { IN_MEMORY, type LocalData } from './start-up';
+import { COSMOS_SAVE_INTERVAL_MS } from '../emulators/cosmos-persistence';
 
 /** What `npm start` prints before "Ready": every function with its route, schedule or queue, and the stores in use. */
 export function registrationSummary(h: {
@@ -16,8 +18,12 @@ export function registrationSummary(h: {
   env: Record<string, string | undefined>;
   settings: Settings;
   embedded: { cosmos: boolean; azurite: boolean };
+  localData: LocalData;
+  /** What the start-up found of runs a kill interrupted. */
+  runs?: string[];
 }): string {
   const { url, settings, embedded } = h;
+  const cosmosFile = h.localData.cosmos?.file;
   const lines = [`Functions (${h.functions.length}):`];
   const routes = new Map(h.routes.map((r) => [r.name, r]));
   for (const fn of [...h.functions].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
@@ -34,8 +40,28 @@ export function registrationSummary(h: {
     } else what = t.type;
     lines.push(`  ${fn.metadata.name.padEnd(28)} ${what}`);
   }
-  lines.push('', `Cosmos DB: ${settings.COSMOS_ENDPOINT}${embedded.cosmos ? ' (embedded emulator, in memory)' : ''}, database "${settings.COSMOS_DATABASE}"`);
+  const cosmosKept = cosmosFile ? ` (embedded emulator, saved to ${cosmosFile})` : ' (embedded emulator, in memory)';
+  lines.push('', `Cosmos DB: ${settings.COSMOS_ENDPOINT}${embedded.cosmos ? cosmosKept : ''}, database "${settings.COSMOS_DATABASE}"`);
   const queueUrl = settings.AzureWebJobsStorage ? /QueueEndpoint=([^;]+)/.exec(settings.AzureWebJobsStorage)?.[1] ?? 'from AzureWebJobsStorage' : settings.AzureWebJobsStorage__queueServiceUri;
-  lines.push(`Storage queues: ${queueUrl}${embedded.azurite ? ' (Azurite, in memory)' : ''}`);
+  lines.push(`Storage queues: ${queueUrl}${embedded.azurite ? (h.localData.azuriteOnDisk ? ' (Azurite, on disk)' : ' (Azurite, in memory)') : ''}`);
+  if (embedded.cosmos || embedded.azurite) lines.push(localDataLine(h.localData));
+  lines.push(...(h.runs ?? []));
   return lines.join('\n');
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** What the embedded emulators kept and restored, and how much a kill can lose. */
+export function localDataLine(data: LocalData): string {
+  if (!data.dir) return `Local data: in memory (LOCAL_DATA_DIR=${IN_MEMORY}); everything is lost when the host stops`;
+  const parts: string[] = [];
+  if (data.cosmos) {
+    const r = data.cosmos.restored;
+    if (data.discarded) parts.push('fresh: saved data discarded');
+    else if (!r) parts.push('fresh: nothing saved yet');
+    else parts.push(`restored ${count(r.documents)} documents in ${count(r.containers)} containers, saved ${r.savedAt}`);
+    parts.push(`Cosmos DB saved within ${COSMOS_SAVE_INTERVAL_MS / 1000} s of each change, so a kill loses at most the last 1 s of writes`);
+  } else if (data.discarded) parts.push('fresh: saved data discarded');
+  if (data.azuriteOnDisk) parts.push('Azurite queues and blobs kept on disk');
+  return `Local data: ${data.dir} (${parts.join('; ')})`;
 }

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHttpServer } from '@vercel/cosmosdb-server';
+import { persistCosmos, type CosmosPersistence } from './cosmos-persistence';
+import { createCosmosServer } from './cosmos-server';
 
 /** The well-known Azurite development account. It is public and only ever valid against a local emulator. */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
@@ -15,38 +16,79 @@ export interface RunningEmulator {
 
 export interface CosmosEmulator extends RunningEmulator {
   endpoint: string;
+  /** Set when the emulator keeps its data in a file. */
+  persistence?: CosmosPersistence;
 }
 
-/** Starts the embedded Cosmos DB emulator in this process, over plain HTTP with keep-alive. */
-export async function startCosmosEmulator(port = 0, host = '127.0.0.1'): Promise<CosmosEmulator> {
-  const server = createHttpServer({ keepAlive: true } as Parameters<typeof createHttpServer>[0]);
+/**
+ * Starts the embedded Cosmos DB emulator in this process, over plain HTTP with keep-alive. With `dataFile`, the data
+ * saved there is restored before the first request is served, and changes are saved to it as they happen and on close.
+ */
+export async function startCosmosEmulator(port = 0, host = '127.0.0.1', opts: { dataFile?: string; saveIntervalMs?: number; onSaveError?: (e: Error) => void } = {}): Promise<CosmosEmulator> {
+  const cosmos = createCosmosServer();
+  const saver = opts.dataFile ? persistCosmos(cosmos, opts.dataFile, { intervalMs: opts.saveIntervalMs, onError: opts.onSaveError }) : undefined;
+  const { server } = cosmos;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen(port, host, () => {
+      // Synchronously in the listening callback: no connection is handled before the data is back.
+      try {
+        saver?.restore();
+        resolve();
+      } catch (e) {
+        server.close();
+        reject(e as Error);
+      }
+    });
   });
   const { port: actual } = server.address() as AddressInfo;
   return {
     endpoint: `http://${host}:${actual}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
+    ...(saver ? { persistence: saver.persistence } : {}),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await saver?.persistence.stop();
+    },
   };
 }
 
 /**
  * Azurite runs in a child that exits as soon as its parent goes away (its stdin closes),
  * so a crashed or killed parent never leaves an orphaned Azurite behind.
+ *
+ * On disk, Azurite keeps its queue and blob metadata in LokiJS databases that it saves every 5 s (fixed in its
+ * code); the child shortens that to AZURITE_SAVE_INTERVAL_MS, so a SIGKILL loses as little as the Cosmos data does.
+ * A SIGTERM then lets Azurite's own handler close (and save) its databases before the child exits.
  */
 const AZURITE_CHILD = `
+const persistent = Boolean(process.env.AZURITE_SAVE_INTERVAL_MS);
+if (persistent) {
+  const Loki = require(require.resolve('lokijs', { paths: [require('path').dirname(process.env.AZURITE_MAIN)] }));
+  const configure = Loki.prototype.configureOptions;
+  Loki.prototype.configureOptions = function (options, initialConfig) {
+    if (options && options.autosave) options = { ...options, autosaveInterval: Number(process.env.AZURITE_SAVE_INTERVAL_MS) };
+    return configure.call(this, options, initialConfig);
+  };
+}
 process.stdin.resume();
 process.stdin.on('close', () => process.exit(0));
-process.on('SIGTERM', () => process.exit(0));
-process.on('SIGINT', () => process.exit(0));
+const stop = () => {
+  if (!persistent) process.exit(0);
+  process.stdin.pause();
+  process.stdin.unref();
+  setTimeout(() => process.exit(0), 4000).unref();
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
 process.argv = [process.argv[0], 'azurite', ...JSON.parse(process.env.AZURITE_ARGS)];
 require(process.env.AZURITE_MAIN);
 `;
+
+/** How often Azurite saves its metadata when it keeps it on disk. */
+export const AZURITE_SAVE_INTERVAL_MS = 500;
 
 export interface AzuriteEmulator extends RunningEmulator {
   connectionString: string;
@@ -56,20 +98,29 @@ export interface AzuriteEmulator extends RunningEmulator {
   pid: number | undefined;
 }
 
-/** Starts Azurite in memory in a child process on the given ports (0 = any free port). */
-export async function startAzurite(ports: { blob?: number; queue?: number; table?: number } = {}, host = '127.0.0.1'): Promise<AzuriteEmulator> {
+/**
+ * Starts Azurite in a child process on the given ports (0 = any free port): in memory, or with `location`, keeping
+ * its queues and blobs in that folder across restarts.
+ */
+export async function startAzurite(ports: { blob?: number; queue?: number; table?: number } = {}, host = '127.0.0.1', opts: { location?: string } = {}): Promise<AzuriteEmulator> {
   // Azurite in memory refuses --location, and would otherwise write its debug files into cwd: give it an empty one.
-  const cwd = mkdtempSync(path.join(tmpdir(), 'azurite-'));
+  const cwd = opts.location ?? mkdtempSync(path.join(tmpdir(), 'azurite-'));
+  if (opts.location) mkdirSync(opts.location, { recursive: true });
+  const storage = opts.location ? ['--location', opts.location] : ['--inMemoryPersistence', '--extentMemoryLimit', '256'];
   const args = [
-    '--inMemoryPersistence', '--silent', '--skipApiVersionCheck', '--disableTelemetry', '--loose',
-    '--extentMemoryLimit', '256',
+    ...storage, '--silent', '--skipApiVersionCheck', '--disableTelemetry', '--loose',
     '--blobHost', host, '--queueHost', host, '--tableHost', host,
     '--blobPort', String(ports.blob ?? 0), '--queuePort', String(ports.queue ?? 0), '--tablePort', String(ports.table ?? 0),
   ];
   const child: ChildProcess = spawn(process.execPath, ['-e', AZURITE_CHILD], {
     cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, AZURITE_MAIN: require.resolve('azurite/dist/src/azurite.js'), AZURITE_ARGS: JSON.stringify(args) },
+    env: {
+      ...process.env,
+      AZURITE_MAIN: require.resolve('azurite/dist/src/azurite.js'),
+      AZURITE_ARGS: JSON.stringify(args),
+      AZURITE_SAVE_INTERVAL_MS: opts.location ? String(AZURITE_SAVE_INTERVAL_MS) : '',
+    },
   });
   const found: Record<string, string> = {};
   let output = '';
@@ -110,13 +161,13 @@ export async function startAzurite(ports: { blob?: number; queue?: number; table
     close: () =>
       new Promise<void>((resolve) => {
         const done = () => {
-          rmSync(cwd, { recursive: true, force: true });
+          if (!opts.location) rmSync(cwd, { recursive: true, force: true });
           resolve();
         };
         if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', done);
         child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       }),
   };
 }

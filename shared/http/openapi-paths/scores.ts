@@ -52,6 +52,7 @@ const run = obj(
     finishedAt: str,
     trigger: str,
     failures: arr(obj({ partnerId: str, reason: str, at: str })),
+    interruptions: { ...arr(obj({ at: str, detail: str, requeued: { type: 'integer' } })), description: 'Restarts of the local host that found the run\'s queued work gone, and what they sent again.' },
   },
   ['id', 'kind', 'date', 'status', 'done', 'failed', 'stale', 'startedAt'],
 );
