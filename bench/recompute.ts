@@ -108,7 +108,7 @@ export async function run(args: string[]): Promise<void> {
   const main = path.join(__dirname, '..', 'tools', 'devhost', 'main.js');
   // BENCH_HOST_NODE_ARGS (e.g. "--cpu-prof") profiles the host child.
   const hostArgs = (process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...hostArgs, main], { env: { ...process.env, ...env, LOCAL_HTTP_PORT: '0', LOCAL_HOST_LOG_LEVEL: process.env.BENCH_HOST_LOG_LEVEL ?? 'warning' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...hostArgs, main], { env: { ...process.env, ...env, LOCAL_HTTP_PORT: '0', LOCAL_DATA_DIR: 'none', LOCAL_PRINCIPAL: 'bench-operator roles=operator', LOCAL_HOST_LOG_LEVEL: process.env.BENCH_HOST_LOG_LEVEL ?? 'warning' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));

@@ -53,6 +53,6 @@ export async function putSources(request: HttpRequest, context: InvocationContex
   return ok(res.value);
 }
 
-app.http('cert-imports-post', { route: 'partners/{partnerId}/cert-imports', methods: ['POST'], authLevel: 'function', extraOutputs: [partnerQueue], handler: postCertImport });
-app.http('cert-sources-get', { route: 'partners/{partnerId}/cert-sources', methods: ['GET'], authLevel: 'function', handler: getSources });
-app.http('cert-sources-put', { route: 'partners/{partnerId}/cert-sources', methods: ['PUT'], authLevel: 'function', handler: putSources });
+app.http('cert-imports-post', { route: 'partners/{partnerId}/cert-imports', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [partnerQueue], handler: postCertImport });
+app.http('cert-sources-get', { route: 'partners/{partnerId}/cert-sources', methods: ['GET'], authLevel: 'anonymous', handler: getSources });
+app.http('cert-sources-put', { route: 'partners/{partnerId}/cert-sources', methods: ['PUT'], authLevel: 'anonymous', handler: putSources });

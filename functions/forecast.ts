@@ -19,4 +19,4 @@ export async function getForecast(request: HttpRequest, context: InvocationConte
   return ok(forecast);
 }
 
-app.http('forecast', { route: 'partners/{partnerId}/forecast', methods: ['GET'], authLevel: 'function', handler: getForecast });
+app.http('forecast', { route: 'partners/{partnerId}/forecast', methods: ['GET'], authLevel: 'anonymous', handler: getForecast });

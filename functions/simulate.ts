@@ -19,4 +19,4 @@ export async function simulatePartner(request: HttpRequest, context: InvocationC
   return ok(res.value);
 }
 
-app.http('simulate', { route: 'partners/{partnerId}/simulate', methods: ['POST'], authLevel: 'function', handler: simulatePartner });
+app.http('simulate', { route: 'partners/{partnerId}/simulate', methods: ['POST'], authLevel: 'anonymous', handler: simulatePartner });

@@ -57,4 +57,4 @@ export async function getDeliveryStatus(request: HttpRequest): Promise<HttpRespo
 }
 
 app.http('webhooks-receive', { route: 'webhooks/{source}', methods: ['POST'], authLevel: 'anonymous', handler: receiveWebhook });
-app.http('webhooks-delivery-status', { route: 'webhooks/{source}/deliveries/{webhookId}', methods: ['GET'], authLevel: 'function', handler: getDeliveryStatus });
+app.http('webhooks-delivery-status', { route: 'webhooks/{source}/deliveries/{webhookId}', methods: ['GET'], authLevel: 'anonymous', handler: getDeliveryStatus });

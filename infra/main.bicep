@@ -160,6 +160,8 @@ var cosmosContainers = [
   { name: 'receipts', partitionKey: '/id', defaultTtl: 604800 }
   { name: 'runs', partitionKey: '/id' }
   { name: 'deadletters', partitionKey: '/id', defaultTtl: 2592000 }
+  { name: 'access', partitionKey: '/id' }
+  { name: 'audit', partitionKey: '/scope', defaultTtl: 34560000 }
 ]
 
 // shared/queues/names.ts, checked the same way.

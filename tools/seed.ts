@@ -9,6 +9,7 @@ import { addDays, todayUtc } from '../shared/lib/dates';
 import { signedHeaders } from '../shared/lib/signing';
 import { sourceSettingSuffix } from '../shared/webhooks/sources';
 import { loadLocalSettings } from './devhost/host-config';
+import { savedFunctionKey } from './devhost/local-auth';
 
 /**
  * `npm run seed [-- --url http://localhost:7071 --source NAME]`: loads three demo partners into a running app
@@ -157,6 +158,8 @@ export interface SeedOptions {
   date?: string;
   log?: Log;
   timeoutMs?: number;
+  /** A host key, for the routes behind access control (runs, scores). */
+  key?: string;
 }
 
 export interface SeedResult {
@@ -190,6 +193,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const base = opts.url.replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? 120_000;
+  const keyed: Record<string, string> = opts.key ? { 'x-functions-key': opts.key } : {};
   const listed = (process.env.WEBHOOK_SOURCES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const source = opts.source ?? listed.find((s) => s.toLowerCase() === DEMO_SOURCE) ?? listed[0];
   if (!source) throw new Error('No webhook source: set WEBHOOK_SOURCES, WEBHOOK_SECRET_<NAME> and WEBHOOK_PARTNERS_<NAME> (local.settings.json), pass --source, or start the app with SEED_DEMO=true.');
@@ -211,7 +215,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   }
   await until('the deliveries to be applied', timeoutMs, async () => {
     for (const id of deliveries) {
-      const r = await json(await fetch(`${base}/api/webhooks/${encodeURIComponent(source)}/deliveries/${id}`));
+      const r = await json(await fetch(`${base}/api/webhooks/${encodeURIComponent(source)}/deliveries/${id}`, { headers: keyed }));
       if (r.status !== 'applied') return undefined;
     }
     return true;
@@ -221,20 +225,20 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   // A partner joins the nightly run's directory with its first recompute, which its first state change asks for
   // a few seconds later; starting the run before that would leave the partner out of it.
   const scoresOf = async (partnerId: string) => {
-    const res = await fetch(`${base}/api/partners/${partnerId}/scores`);
+    const res = await fetch(`${base}/api/partners/${partnerId}/scores`, { headers: keyed });
     return res.status === 200 ? ((await res.json()) as { areas: { area: string; total: number; status: string }[] }) : undefined;
   };
   for (const p of partners) await until(`the first score of ${p.partnerId}`, timeoutMs, () => scoresOf(p.partnerId));
   log('  every partner has a first score; starting the nightly recompute');
 
-  const start = await fetch(`${base}/api/runs/recompute`, { method: 'POST' });
+  const start = await fetch(`${base}/api/runs/recompute`, { method: 'POST', headers: keyed });
   const started = (await json(start)) as { run?: { id: string }; created?: boolean };
   const runId = started.run?.id;
   if (runId && started.created) {
     // The run reads each partner's state after every delivery was applied, so once it has finished every stored
     // score is the score of the whole seeded state (a partner it found unchanged already had that score).
     const run = await until(`run ${runId} to finish`, timeoutMs, async () => {
-      const r = (await json(await fetch(`${base}/api/runs/${runId}`))) as { status?: string; done?: number; total?: number };
+      const r = (await json(await fetch(`${base}/api/runs/${runId}`, { headers: keyed }))) as { status?: string; done?: number; total?: number };
       return r.status === 'finished' ? r : undefined;
     });
     log(`  run ${runId} finished: ${run.done} of ${run.total} partners`);
@@ -272,7 +276,7 @@ async function main(argv: string[]): Promise<number> {
   const url = args.url ?? `http://localhost:${local.port ?? 7071}`;
   console.log(`Seeding demo partners into ${url} ...`);
   try {
-    const result = await seedDemo({ url, source: args.source, secret: args.secret });
+    const result = await seedDemo({ url, source: args.source, secret: args.secret, key: args.key ?? process.env.FUNCTIONS_KEY ?? savedFunctionKey(process.env.LOCAL_DATA_DIR) });
     console.log(formatSeedResult(result, url));
     return 0;
   } catch (e) {

@@ -65,7 +65,8 @@ export function principalFromEasyAuth(header: string | undefined): Principal | u
     name: first([...(parsed.name_typ ? [parsed.name_typ] : []), ...NAME]) ?? id,
     roles: [...new Set(values([...(parsed.role_typ ? [parsed.role_typ] : []), ...ROLE]))],
     groups: [...new Set(values(GROUP))],
-    via: 'easy-auth',
+    // The local host, standing in for Easy Auth, marks what it signs in (see tools/devhost/local-auth.ts).
+    via: parsed.auth_typ === 'local' ? 'local-principal' : 'easy-auth',
   };
 }
 

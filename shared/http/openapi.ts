@@ -1,5 +1,20 @@
+import { describeRule, routeAccessByPath } from '../access/route-access';
 import { OPENAPI_PATHS } from './openapi-paths';
-import { errorBodySchema, type PathItem } from './openapi-helpers';
+import { errorBodySchema, errorResponses, type Operation, type PathItem } from './openapi-helpers';
+
+/** Each operation says who may call it, from the route access table, so the description cannot drift from the check. */
+function withAccess(path: string, method: string, op: Operation): Operation {
+  const found = routeAccessByPath(path, method);
+  if (!found) return op;
+  const { rule } = found;
+  const open = rule.kind === 'public' || rule.kind === 'signed';
+  return {
+    ...op,
+    'x-access': describeRule(rule),
+    security: rule.kind === 'public' ? [] : rule.kind === 'signed' ? [{ standardWebhooks: [] }] : [{ entra: [] }],
+    responses: open ? op.responses : { ...op.responses, ...errorResponses(401, 403) },
+  };
+}
 
 /**
  * The OpenAPI 3.1 document of the whole HTTP API, served at /api/openapi.json. Each feature describes
@@ -11,7 +26,8 @@ export function buildOpenApiDocument(opts: { version?: string; serverUrl?: strin
   const paths: Record<string, PathItem> = {};
   for (const feature of OPENAPI_PATHS) {
     for (const [path, item] of Object.entries(feature)) {
-      paths[path] = { ...(paths[path] ?? {}), ...item };
+      const decorated = Object.fromEntries(Object.entries(item).map(([method, op]) => [method, method === 'parameters' ? op : withAccess(path, method, op as Operation)]));
+      paths[path] = { ...(paths[path] ?? {}), ...decorated };
     }
   }
   return {
@@ -26,7 +42,13 @@ export function buildOpenApiDocument(opts: { version?: string; serverUrl?: strin
     components: {
       schemas: { Error: errorBodySchema },
       securitySchemes: {
-        functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key', description: 'Function key (Azure); not checked by the local host.' },
+        entra: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A Microsoft Entra ID token for the app registration, checked by App Service Authentication in front of the app; what the caller may do follows its grants and app roles (docs/security.md). Locally: the local function key in x-functions-key, or LOCAL_PRINCIPAL.',
+        },
         standardWebhooks: { type: 'apiKey', in: 'header', name: 'webhook-signature', description: 'Standard Webhooks HMAC-SHA256 signature with webhook-id and webhook-timestamp; see docs/webhooks.md.' },
       },
     },

@@ -35,6 +35,17 @@ export const CONTAINERS = {
     defaultTtl: 60 * 60 * 24 * 30,
     purpose: 'Messages that kept failing, with the reason, for an operator to list and replay (kept 30 days).',
   },
+  access: {
+    name: 'access',
+    partitionKey: '/id',
+    purpose: 'Who may do what: grants of partner roles to Entra users, apps, groups and app roles, and partner groups.',
+  },
+  audit: {
+    name: 'audit',
+    partitionKey: '/scope',
+    defaultTtl: 60 * 60 * 24 * 400,
+    purpose: 'Who changed what through the API and when, per partner (scope = partner id) or for the service (kept 400 days).',
+  },
 } as const satisfies Record<string, ContainerSpec>;
 
 export type ContainerKey = keyof typeof CONTAINERS;

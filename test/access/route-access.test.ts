@@ -1,34 +1,37 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROUTE_ACCESS, routeAccess } from '../../shared/access/route-access';
+import { registeredHttpRoutes, type HttpRoute } from '../functions/routes';
+import { ROUTE_ACCESS, routeAccess, routeAccessByPath, routeAccessRows } from '../../shared/access/route-access';
+import { buildOpenApiDocument } from '../../shared/http/openapi';
 
-/** Every HTTP function and method the app registers, read from functions/*.ts. */
-function registeredRoutes(): { name: string; method: string }[] {
-  const dir = path.join(__dirname, '..', '..', 'functions');
-  const out: { name: string; method: string }[] = [];
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-    const src = fs.readFileSync(path.join(dir, file), 'utf8');
-    const calls = src.match(/app\.http\(/g)?.length ?? 0;
-    const found = [...src.matchAll(/app\.http\('([^']+)',\s*\{[^\n]*?methods:\s*\[([^\]]+)\]/g)];
-    expect(found.length, `${file}: every app.http call is read (name first, methods as a literal list)`).toBe(calls);
-    for (const m of found) for (const method of m[2]!.match(/'([A-Z]+)'/g)!) out.push({ name: m[1]!, method: method.replace(/'/g, '') });
-  }
-  return out;
-}
+let routes: HttpRoute[];
 
 describe('the route access table', () => {
-  it('has a rule for every HTTP function and method the app registers, and none for routes that do not exist', () => {
-    const routes = registeredRoutes();
-    expect(routes.length).toBeGreaterThanOrEqual(29);
-    expect(routes.filter((r) => !routeAccess(r.name, r.method)).map((r) => `${r.method} ${r.name}`)).toEqual([]);
-    const registered = new Set(routes.map((r) => `${r.method} ${r.name}`));
-    const stale = Object.entries(ROUTE_ACCESS).flatMap(([name, methods]) => Object.keys(methods).map((m) => `${m} ${name}`)).filter((k) => !registered.has(k));
-    expect(stale).toEqual([]);
+  it('has a rule for every HTTP function and method the app registers, at its route, and none for routes that do not exist', async () => {
+    routes = await registeredHttpRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(37);
+    const registered = routes.flatMap((r) => r.methods.map((m) => `${m} ${r.name} ${r.route}`)).sort();
+    const table = routeAccessRows().map((r) => `${r.method} ${r.functionName} ${r.route}`).sort();
+    expect(table).toEqual(registered);
+    for (const r of routes) for (const m of r.methods) expect(routeAccess(r.name, m), `${m} ${r.name}`).toBeDefined();
   });
 
   it('leaves only health, the API description and the signed webhook endpoint open', () => {
-    const open = Object.entries(ROUTE_ACCESS).filter(([, methods]) => Object.values(methods).some((r) => r.kind === 'public' || r.kind === 'signed')).map(([n]) => n);
+    const open = routeAccessRows().filter((r) => r.rule.kind === 'public' || r.rule.kind === 'signed').map((r) => r.functionName);
     expect(open.sort()).toEqual(['health', 'openapi', 'webhooks-receive']);
+  });
+
+  it('finds a rule for every operation of the API description, and the description states it', () => {
+    const doc = buildOpenApiDocument() as { paths: Record<string, Record<string, { 'x-access'?: string; security?: unknown[] }>> };
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (method === 'parameters') continue;
+        const found = routeAccessByPath(path, method);
+        if (!found) missing.push(`${method.toUpperCase()} ${path}`);
+        else expect(op['x-access'], `${method} ${path}`).toBeTruthy();
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(Object.keys(ROUTE_ACCESS).length).toBeGreaterThan(30);
   });
 });

@@ -30,12 +30,38 @@ describe('local Functions host, end to end over real sockets and Azurite', () =>
 
   it('prints a start-up summary with every function, its trigger and the emulator URLs', () => {
     const out = host.output();
-    expect(out).toMatch(/Functions \(8\):/);
+    expect(out).toMatch(/Functions \(9\):/);
     expect(out).toMatch(/ping\s+\[GET\] http:\/\/127\.0\.0\.1:\d+\/api\/ping\/\{name\?\}/);
     expect(out).toMatch(/tick\s+timer "0 0 0 13 \* 5" \(UTC\)/);
     expect(out).toMatch(/flaky\s+queue "fixture-flaky"/);
     expect(out).toContain('Cosmos DB: http://127.0.0.1');
     expect(out).toContain('Storage queues: http://127.0.0.1');
+  });
+
+  it('checks authLevel as the Functions host does: a function route needs a key, /admin/* the master key', async () => {
+    expect((await fetch(`${host.url}/api/keyed`)).status).toBe(401);
+    expect((await fetch(`${host.url}/api/keyed`, { headers: { 'x-functions-key': 'wrong' } })).status).toBe(401);
+    expect((await fetch(`${host.url}/api/keyed`, { headers: { 'x-functions-key': host.keys.functionKey } })).status).toBe(200);
+    expect((await fetch(`${host.url}/api/keyed?code=${encodeURIComponent(host.keys.masterKey)}`)).status).toBe(200);
+    const noKey = await fetch(`${host.url}/admin/functions/tick`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(noKey.status).toBe(401);
+    expect(((await noKey.json()) as { message: string }).message).toMatch(/master key/);
+    const functionKey = await fetch(`${host.url}/admin/functions/tick`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-functions-key': host.keys.functionKey } });
+    expect(functionKey.status).toBe(401);
+    expect(host.output()).toMatch(/Function key: \S{40,}/);
+  });
+
+  it('refuses form and plain-text bodies on the admin API, and cross-origin changes without a key, so no web page can post here', async () => {
+    const plain = await fetch(`${host.url}/admin/functions/tick`, { method: 'POST', body: '{}', headers: { ...host.adminHeaders, 'content-type': 'text/plain' } });
+    expect(plain.status).toBe(415);
+    const form = await fetch(`${host.url}/admin/functions/tick`, { method: 'POST', body: 'input=x', headers: { ...host.adminHeaders, 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(415);
+    const crossSite = await fetch(`${host.url}/api/echo`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json', origin: 'https://evil.example' } });
+    expect(crossSite.status).toBe(403);
+    expect(((await crossSite.json()) as { message: string }).message).toMatch(/Cross-origin POST from https:\/\/evil\.example refused/);
+    // With a key the request gets past the check to the route (a GET-only one, so it writes nothing: 405).
+    const withKey = await fetch(`${host.url}/api/ping/x`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json', origin: 'https://tool.example', 'x-functions-key': host.keys.functionKey } });
+    expect(withKey.status).toBe(405);
   });
 
   it('runs an HTTP function with route parameters and query through the library request model', async () => {
@@ -97,14 +123,14 @@ describe('local Functions host, end to end over real sockets and Azurite', () =>
   });
 
   it('runs a timer on demand with POST /admin/functions/{name} and a camel-cased timer object', async () => {
-    const res = await fetch(`${host.url}/admin/functions/tick`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const res = await fetch(`${host.url}/admin/functions/tick`, { method: 'POST', body: '{}', headers: host.adminHeaders });
     expect(res.status).toBe(202);
     const msg = await eventually(async () => {
       const got = await q(tickQueue).receiveMessages();
       return got.receivedMessageItems[0];
     }, 30_000, 'the tick message');
     expect(decode(msg.messageText)).toEqual({ isPastDue: false, hasStatus: true });
-    expect((await fetch(`${host.url}/admin/functions/nope`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${host.url}/admin/functions/nope`, { method: 'POST', headers: host.adminHeaders })).status).toBe(404);
   });
 
   it('moves a message already past maxDequeueCount to <queue>-poison without running the function', async () => {
@@ -155,7 +181,7 @@ describe('local host lifecycle', () => {
   it('turns a function off with AzureWebJobs.<name>.Disabled, as Azure does', async () => {
     const host = await startHostProcess({ appDir: FIXTURE, env: { TICK_SCHEDULE: '0 0 0 1 1 *', TICK_QUEUE: 'fixture-ticks-disabled', 'AzureWebJobs.ping.Disabled': 'true' } });
     try {
-      expect(host.output()).toMatch(/Functions \(7\):/);
+      expect(host.output()).toMatch(/Functions \(8\):/);
       expect(host.output()).toContain('Disabled by AzureWebJobs.<name>.Disabled: ping');
       expect((await fetch(`${host.url}/api/ping/x`)).status).toBe(404);
       expect((await fetch(`${host.url}/api/items/special`)).status).toBe(200);

@@ -7,6 +7,10 @@ const MAIN = path.join(REPO_ROOT, 'dist', 'tools', 'devhost', 'main.js');
 
 export interface HostProcess {
   url: string;
+  /** The host keys it printed at start-up. */
+  keys: { functionKey: string; masterKey: string };
+  /** Headers that carry the master key, for /admin/* (as Core Tools' admin API needs). */
+  adminHeaders: Record<string, string>;
   child: ChildProcess;
   output(): string;
   /** Sends the signal and resolves with the exit code once the process is gone. */
@@ -23,6 +27,11 @@ export async function startHostProcess(opts: { appDir?: string; env?: Record<str
     ...(process.env as Record<string, string>),
     LOCAL_HTTP_PORT: '0',
     LOCAL_HOST_LOG_LEVEL: 'information',
+    // Requests without a key are this operator, as a signed-in operator behind Easy Auth would be; tests of access
+    // control set their own.
+    LOCAL_PRINCIPAL: 'test-operator roles=operator',
+    // Keys and data stay in memory unless a test names a folder: tests never write into the project.
+    LOCAL_DATA_DIR: 'none',
     ...(opts.embedded
       ? { LOCAL_COSMOS_PORT: '0', LOCAL_AZURITE_PORT: '0', LOCAL_DATA_DIR: 'none' }
       : {
@@ -58,8 +67,12 @@ export async function startHostProcess(opts: { appDir?: string; env?: Record<str
       reject(new Error(`host exited with code ${code} before it was ready:\n${out}`));
     });
   });
+  const functionKey = /Function key: (\S+)/.exec(out)?.[1] ?? '';
+  const masterKey = /Master key:\s+(\S+)/.exec(out)?.[1] ?? '';
   return {
     url,
+    keys: { functionKey, masterKey },
+    adminHeaders: { 'x-functions-key': masterKey, 'content-type': 'application/json' },
     child,
     output: () => out,
     stop: async (signal = 'SIGTERM') => {

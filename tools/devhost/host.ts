@@ -13,7 +13,10 @@ import { resolveSettingTokens } from './ncrontab';
 import { QueueTriggers } from './queue-triggers';
 import { QueueGateway } from './queues';
 import { checkInterruptedRuns } from './interrupted-runs';
-import { applySettings, startMissingEmulators, type LocalData } from './start-up';
+import { applySettings, localDataDir, startMissingEmulators, type LocalData } from './start-up';
+import { loadOrCreateKeys, type LocalKeys } from './local-auth';
+import { LocalPrincipalError, parseLocalPrincipal } from '../../shared/access/principal';
+import { SettingsError } from '../../shared/config/settings';
 import { registrationSummary } from './summary';
 import { TimerTriggers } from './timers';
 
@@ -43,6 +46,7 @@ export interface RunningHost {
   storageConnection: string | undefined;
   embedded: { cosmos: boolean; azurite: boolean };
   localData: LocalData;
+  keys: LocalKeys;
   summary(): string;
   stop(): Promise<void>;
 }
@@ -58,6 +62,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const log = options.log ?? defaultLogger(merged.LOCAL_HOST_LOG_LEVEL ?? 'information');
   const config: HostConfig = loadHostConfig(appDir);
 
+  let localPrincipal;
+  try {
+    localPrincipal = parseLocalPrincipal(merged.LOCAL_PRINCIPAL);
+  } catch (e) {
+    if (e instanceof LocalPrincipalError) throw new SettingsError([e.message]);
+    throw e;
+  }
+  const keys = loadOrCreateKeys(localDataDir(merged.LOCAL_DATA_DIR, appDir));
+  // The host stands in for App Service Authentication: it sets x-ms-client-principal itself (local-auth.ts).
+  merged.WEBSITE_AUTH_ENABLED = 'true';
   const emulators = await startMissingEmulators(merged, options, { appDir, fresh: options.fresh, log });
   let settings: Settings;
   let loaded: ReturnType<typeof loadFunctions>;
@@ -83,7 +97,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   queues.start();
 
   const maxBodyBytes = Number(merged.LOCAL_HOST_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
-  const httpServer = createHttpFront(config, functions, { invocations, timers, log, maxBodyBytes });
+  const httpServer = createHttpFront(config, functions, { invocations, timers, log, maxBodyBytes, signIn: { keys, localPrincipal } });
   const requestedPort = options.port ?? (merged.LOCAL_HTTP_PORT ? Number(merged.LOCAL_HTTP_PORT) : local.port ?? 7071);
   const hostName = options.host ?? '127.0.0.1';
   let port: number;
@@ -107,6 +121,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     storageConnection: settings.AzureWebJobsStorage,
     embedded: emulators.embedded,
     localData: emulators.localData,
+    keys,
     summary: () =>
       registrationSummary({
         url,
@@ -120,6 +135,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         embedded: emulators.embedded,
         localData: emulators.localData,
         runs: interrupted,
+        keys,
+        localPrincipal,
       }),
     stop() {
       // In-flight work finishes before the app's appTerminate hooks run and the emulators it writes to go away.

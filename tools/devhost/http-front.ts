@@ -1,6 +1,6 @@
 import type { RegisteredFunction } from './core-api';
 import type { HostConfig } from './host-config';
-import { LocalHttpServer } from './http-server';
+import { LocalHttpServer, type LocalSignIn } from './http-server';
 import { triggerOf, type Logger } from './invoker';
 import type { Invocations } from './invocations';
 import type { TimerTriggers } from './timers';
@@ -12,7 +12,7 @@ import type { TimerTriggers } from './timers';
 export function createHttpFront(
   config: HostConfig,
   functions: RegisteredFunction[],
-  deps: { invocations: Invocations; timers: TimerTriggers; log: Logger; maxBodyBytes: number },
+  deps: { invocations: Invocations; timers: TimerTriggers; log: Logger; maxBodyBytes: number; signIn: LocalSignIn },
 ): LocalHttpServer {
   const { invocations, timers, log } = deps;
   return new LocalHttpServer(config.routePrefix, functions, {
@@ -33,5 +33,5 @@ export function createHttpFront(
       }
       return { accepted: true };
     },
-  }, deps.maxBodyBytes);
+  }, deps.maxBodyBytes, deps.signIn);
 }

@@ -1,6 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Principal } from '../../shared/access/principal';
 import type { RegisteredFunction, RpcTypedData } from './core-api';
+import { applySignIn, authLevelAdmits, crossSiteRefusal, KEY_PRINCIPAL, keyLevelOf, type KeyLevel, type LocalKeys } from './local-auth';
 import { compileRoute, matchRoute, sortRoutes, type CompiledRoute } from './routes';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -8,6 +10,13 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export interface HttpRoute {
   fn: RegisteredFunction;
   methods: string[] | undefined;
+  authLevel: string | undefined;
+}
+
+/** The host keys and the development principal the local host signs requests in with (see local-auth.ts). */
+export interface LocalSignIn {
+  keys: LocalKeys;
+  localPrincipal: Principal | undefined;
 }
 
 export interface HttpDispatcher {
@@ -23,6 +32,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 }
 
 class BodyTooLarge extends Error {}
+
+const hasBody = (req: IncomingMessage): boolean => (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
 
 function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -58,13 +69,14 @@ export class LocalHttpServer {
     functions: RegisteredFunction[],
     private readonly dispatcher: HttpDispatcher,
     private readonly maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+    private readonly signIn?: LocalSignIn,
   ) {
     const compiled: CompiledRoute<HttpRoute>[] = [];
     for (const fn of functions) {
       const trigger = Object.values(fn.metadata.bindings).find((b) => b.type === 'httpTrigger');
       if (!trigger) continue;
       const methods = (trigger.methods as string[] | undefined)?.map((m) => m.toUpperCase());
-      compiled.push(compileRoute((trigger.route as string | undefined) ?? fn.metadata.name, { fn, methods }));
+      compiled.push(compileRoute((trigger.route as string | undefined) ?? fn.metadata.name, { fn, methods, authLevel: trigger.authLevel as string | undefined }));
     }
     this.routes = sortRoutes(compiled);
     this.server = http.createServer({ keepAlive: true }, (req, res) => {
@@ -110,7 +122,15 @@ export class LocalHttpServer {
       return sendJson(res, 400, { error: 'BadRequest', message: `The path "${url.pathname}" is not validly percent-encoded.` });
     }
 
-    if (segments[0]?.toLowerCase() === 'admin') return this.handleAdmin(req, res, method, segments.slice(1));
+    const key = this.signIn ? keyLevelOf(this.signIn.keys, req.headers, url.searchParams) : undefined;
+    if (segments[0]?.toLowerCase() === 'admin') {
+      if (this.signIn && key !== 'master') {
+        return sendJson(res, 401, { error: 'Unauthorized', message: 'The admin API needs the master key (x-functions-key or ?code=; printed at start-up and kept in the local data folder).' });
+      }
+      const refusal = crossSiteRefusal(method, req.headers, key, hasBody(req), true);
+      if (refusal) return sendJson(res, refusal.status, { error: refusal.error, message: refusal.message });
+      return this.handleAdmin(req, res, method, segments.slice(1));
+    }
 
     const prefix = this.routePrefix ? this.routePrefix.split('/') : [];
     const underPrefix = prefix.every((p, i) => segments[i]?.toLowerCase() === p.toLowerCase());
@@ -126,7 +146,15 @@ export class LocalHttpServer {
         route.target.methods.forEach((m) => allowed!.add(m));
         continue;
       }
-      return this.dispatch(req, res, route.target.fn, url, method, params);
+      if (this.signIn) {
+        if (!authLevelAdmits(route.target.authLevel, key)) {
+          const needs = route.target.authLevel === 'admin' ? 'the master key' : 'a function key or the master key';
+          return sendJson(res, 401, { error: 'Unauthorized', message: `${method} ${url.pathname} needs ${needs} (x-functions-key or ?code=; printed at start-up).` });
+        }
+        const refusal = crossSiteRefusal(method, req.headers, key, hasBody(req), false);
+        if (refusal) return sendJson(res, refusal.status, { error: refusal.error, message: refusal.message });
+      }
+      return this.dispatch(req, res, route.target.fn, url, method, params, key);
     }
     if (allowed) {
       const list = [...allowed].sort();
@@ -139,7 +167,7 @@ export class LocalHttpServer {
     sendJson(res, 404, { error: 'NotFound', message: `No function is registered at ${path}. See GET /${this.routePrefix}/openapi.json for the API.` });
   }
 
-  private async dispatch(req: IncomingMessage, res: ServerResponse, fn: RegisteredFunction, url: URL, method: string, params: Record<string, string>): Promise<void> {
+  private async dispatch(req: IncomingMessage, res: ServerResponse, fn: RegisteredFunction, url: URL, method: string, params: Record<string, string>, key: KeyLevel | undefined): Promise<void> {
     let body: Buffer;
     try {
       body = await readBody(req, this.maxBodyBytes);
@@ -153,8 +181,13 @@ export class LocalHttpServer {
     for (const [k, v] of Object.entries(req.headers)) {
       if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     }
+    if (this.signIn) applySignIn(headers, key ? KEY_PRINCIPAL : this.signIn.localPrincipal);
     const query: Record<string, string> = {};
-    for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+    for (const [k, v] of url.searchParams) {
+      // A key given as ?code= is the host's, not the route's: the routes' query schemas never see it.
+      if (key && k === 'code') continue;
+      query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+    }
     const started = Date.now();
     let response: RpcTypedData | null | undefined;
     try {

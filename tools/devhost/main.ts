@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${host.summary()}\n\nReady in ${((Date.now() - started) / 1000).toFixed(1)} s: ${host.url}/api/health  (Ctrl-C to stop)\n\n`);
   if (seed) {
     const url = host.url;
-    seed.seedDemo({ url, log: (l) => process.stdout.write(`[seed] ${l}\n`) }).then(
+    seed.seedDemo({ url, key: host.keys.functionKey, log: (l) => process.stdout.write(`[seed] ${l}\n`) }).then(
       (r) => process.stdout.write(`[seed] demo partners loaded:${seed.formatSeedResult(r, url)}\n\n`),
       (e: unknown) => process.stderr.write(`[seed] failed: ${(e as Error).message}\n`),
     );

@@ -6,6 +6,8 @@ import { resolveSettingTokens } from './ncrontab';
 import type { ScheduledTimer } from './timers';
 import { IN_MEMORY, type LocalData } from './start-up';
 import { COSMOS_SAVE_INTERVAL_MS } from '../emulators/cosmos-persistence';
+import type { Principal } from '../../shared/access/principal';
+import type { LocalKeys } from './local-auth';
 
 /** What `npm start` prints before "Ready": every function with its route, schedule or queue, and the stores in use. */
 export function registrationSummary(h: {
@@ -21,6 +23,8 @@ export function registrationSummary(h: {
   localData: LocalData;
   /** What the start-up found of runs a kill interrupted. */
   runs?: string[];
+  keys?: LocalKeys;
+  localPrincipal?: Principal;
 }): string {
   const { url, settings, embedded } = h;
   const cosmosFile = h.localData.cosmos?.file;
@@ -46,6 +50,7 @@ export function registrationSummary(h: {
   lines.push(`Storage queues: ${queueUrl}${embedded.azurite ? (h.localData.azuriteOnDisk ? ' (Azurite, on disk)' : ' (Azurite, in memory)') : ''}`);
   if (embedded.cosmos || embedded.azurite) lines.push(localDataLine(h.localData));
   lines.push(...(h.runs ?? []));
+  if (h.keys) lines.push('', ...accessLines(h.keys, h.localPrincipal));
   return lines.join('\n');
 }
 
@@ -64,4 +69,16 @@ export function localDataLine(data: LocalData): string {
   } else if (data.discarded) parts.push('fresh: saved data discarded');
   if (data.azuriteOnDisk) parts.push('Azurite queues and blobs kept on disk');
   return `Local data: ${data.dir} (${parts.join('; ')})`;
+}
+
+/** How to call the API: the keys (as the Functions host has them) and who a request without a key is. */
+export function accessLines(keys: LocalKeys, localPrincipal: Principal | undefined): string[] {
+  const kept = keys.file ? `${keys.created ? 'generated, ' : ''}kept in ${keys.file}` : 'new each start (local data in memory)';
+  return [
+    `Function key: ${keys.functionKey}`,
+    `Master key:   ${keys.masterKey}  (${kept}; /admin/* needs the master key)`,
+    localPrincipal
+      ? `Caller without a key: ${localPrincipal.name} (LOCAL_PRINCIPAL${localPrincipal.roles.length ? `, roles ${localPrincipal.roles.join(', ')}` : ', no roles'}); with a key: the operator "function key"`
+      : 'Caller without a key: nobody (set LOCAL_PRINCIPAL to sign in as someone); send x-functions-key: <function key> to call the API as the operator',
+  ];
 }

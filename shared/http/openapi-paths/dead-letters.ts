@@ -8,7 +8,6 @@ export const deadLetterPaths: FeaturePaths = {
       summary: 'List messages that kept failing on any queue',
       operationId: 'listDeadLetters',
       tags: ['operations'],
-      security: [{ functionKey: [] }],
       parameters: queryParameters(deadLetterQuerySchema),
       responses: {
         '200': { description: 'A page of dead letters.', content: jsonContent(jsonSchema(z.object({ items: z.array(deadLetterSchema), continuationToken: z.string().optional() }))) },
@@ -21,7 +20,6 @@ export const deadLetterPaths: FeaturePaths = {
       summary: 'Send a dead letter back to its queue',
       operationId: 'replayDeadLetter',
       tags: ['operations'],
-      security: [{ functionKey: [] }],
       parameters: [pathParameter('id', 'Dead letter id.'), ...queryParameters(replayQuerySchema)],
       responses: {
         '200': { description: 'Sent back to its queue.', content: jsonContent(jsonSchema(z.object({ status: z.literal('replayed'), deadLetter: deadLetterSchema }))) },

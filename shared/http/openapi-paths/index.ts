@@ -1,4 +1,5 @@
 import type { FeaturePaths } from '../openapi-helpers';
+import { accessPaths } from './access';
 import { certSyncPaths } from './certsync';
 import { deadLetterPaths } from './dead-letters';
 import { healthPaths, openApiPaths } from './health';
@@ -7,4 +8,4 @@ import { scorePaths } from './scores';
 import { webhookPaths } from './webhooks';
 
 /** Every feature's routes. To document a new route: add a file here and one entry to this list. */
-export const OPENAPI_PATHS: FeaturePaths[] = [healthPaths, openApiPaths, webhookPaths, deadLetterPaths, partnerStatePaths, certSyncPaths, scorePaths];
+export const OPENAPI_PATHS: FeaturePaths[] = [healthPaths, openApiPaths, webhookPaths, deadLetterPaths, partnerStatePaths, certSyncPaths, scorePaths, accessPaths];

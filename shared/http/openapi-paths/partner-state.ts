@@ -21,7 +21,6 @@ function reader(what: string, operationId: string, filter: z.ZodObject, body: Re
       summary: `A partner's ${what}, filtered and paged`,
       operationId,
       tags: ['partner state'],
-      security: [{ functionKey: [] }],
       parameters: [pathParameter('partnerId', 'Partner id.'), ...queryParameters(filter)],
       responses: { '200': { description: `A page of ${what}.`, content: jsonContent(body) }, ...errorResponses(400, 404) },
     },

@@ -34,7 +34,6 @@ export const webhookPaths: FeaturePaths = {
       summary: 'Processing status of a delivery (kept 7 days), with the events not applied and why',
       operationId: 'getWebhookDelivery',
       tags: ['webhooks'],
-      security: [{ functionKey: [] }],
       parameters: [pathParameter('source', 'Source name.'), pathParameter('webhookId', 'The webhook-id of the delivery.')],
       responses: {
         '200': {
