@@ -3,12 +3,13 @@
  * front of the Function App, checked on the compiled ARM JSON of every environment. Every registered HTTP route
  * is tried against the excluded paths as Easy Auth matches them, so a new route cannot slip out of sign-in.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_ACCESS } from '../../shared/access/route-access';
 import { DEFAULT_CONTEXT, evaluate, TemplateFailure, type DeployedResource, type Deployment } from './arm';
-import { BICEP_TIMEOUT_MS, buildAllParams, buildTemplate, infraDir, repoRoot } from './bicep';
+import { registeredHttpRoutes, routePrefix, type HttpRoute } from '../helpers/http-routes';
+import { BICEP_TIMEOUT_MS, buildAllParams, buildTemplate, infraDir } from './bicep';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -45,35 +46,6 @@ const settingsOf = (d: Deployment): Record<string, Json> => configOf(d, 'appsett
 function excludedByEasyAuth(requestPath: string, excluded: readonly string[]): boolean {
   return excluded.some((p) => (p.endsWith('/*') ? requestPath.startsWith(p.slice(0, -1)) : requestPath === p));
 }
-
-interface HttpRoute {
-  name: string;
-  route: string;
-  methods: string[];
-}
-
-/** Every app.http registration in functions/*.ts, with its route template. */
-function registeredRoutes(): HttpRoute[] {
-  const dir = path.join(repoRoot, 'functions');
-  const out: HttpRoute[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-    const src = readFileSync(path.join(dir, file), 'utf8');
-    const calls = src.match(/app\.http\(/g)?.length ?? 0;
-    const found = [...src.matchAll(/app\.http\(\s*'([^']+)',\s*\{([^\n]*)/g)].map((m) => {
-      const route = /route:\s*'([^']+)'/.exec(m[2]!)?.[1];
-      const methods = /methods:\s*\[([^\]]+)\]/.exec(m[2]!)?.[1]?.match(/[A-Z]+/g);
-      return route && methods ? { name: m[1]!, route, methods } : undefined;
-    });
-    expect(found.filter(Boolean).length, `${file}: every app.http call is read (name, literal route and methods)`).toBe(calls);
-    out.push(...(found as HttpRoute[]));
-  }
-  return out;
-}
-
-const routePrefix = (): string => {
-  const host = JSON.parse(readFileSync(path.join(repoRoot, 'host.json'), 'utf8')) as Json;
-  return host.extensions?.http?.routePrefix ?? 'api';
-};
 
 /** Request paths that reach a route: each {param} filled, {source} once with every configured source. */
 function samplePaths(route: HttpRoute, sources: readonly string[]): string[] {
@@ -120,7 +92,7 @@ describe.each(ENVIRONMENTS)('%s: App Service Authentication', (env) => {
   it('requires sign-in for every registered route but health and the signed webhook endpoint', () => {
     const excluded = authOf(deployments[env]).globalValidation.excludedPaths as string[];
     const sources = (params[env].webhookSources as { name: string }[]).map((s) => s.name);
-    const routes = registeredRoutes();
+    const routes = registeredHttpRoutes();
     expect(routes.length).toBeGreaterThanOrEqual(29);
     const open = new Set<string>();
     for (const route of routes) {
