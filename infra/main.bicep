@@ -148,6 +148,17 @@ param notificationRetryBaseSeconds int = 30
 
 param appVersion string = ''
 
+// Sign-in (docs/security.md)
+
+@description('Application (client) id of the Microsoft Entra app registration that callers get tokens for (docs/security.md). Empty: no app registration, so authentication is off unless enableAuthentication says otherwise.')
+param entraClientId string = ''
+
+@description('Tenant of the app registration, which issues the tokens.')
+param entraTenantId string = tenant().tenantId
+
+@description('App Service Authentication (Easy Auth) with Entra ID in front of the Function App; on whenever entraClientId is given. Off, no caller has a principal, so the app answers 401 to every API call but health and the signed webhooks (it fails closed).')
+param enableAuthentication bool = !empty(entraClientId)
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var allTags = union(tags, { 'azd-env-name': environmentName })
@@ -285,6 +296,14 @@ module functionApp 'modules/function-app.bicep' = {
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
     webhookSources: webhookSources
     notificationsEnabled: notificationsEnabled
+    authentication: {
+      enabled: enableAuthentication
+      // A deployment that asks for sign-in without saying whose tokens to accept stops here, before any resource.
+      clientId: enableAuthentication && empty(entraClientId)
+        ? fail('enableAuthentication needs entraClientId, the app registration\'s client id (docs/security.md)')
+        : entraClientId
+      tenantId: entraTenantId
+    }
     config: {
       scoreRecomputeSchedule: scoreRecomputeSchedule
       certSyncSchedule: certSyncSchedule
@@ -335,3 +354,6 @@ output AzureWebJobsStorage__queueServiceUri string = storage.outputs.queueEndpoi
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.appInsightsName
+output AUTHENTICATION_ENABLED bool = enableAuthentication
+// Callers ask for tokens with the scope api://<ENTRA_CLIENT_ID>/.default (docs/security.md).
+output ENTRA_CLIENT_ID string = entraClientId

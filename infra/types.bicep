@@ -49,3 +49,15 @@ type appConfig = {
   @description('Shown by the app in its responses and logs; empty to leave unset.')
   appVersion: string
 }
+
+@export()
+@description('App Service Authentication (Easy Auth) with Microsoft Entra ID in front of the Function App (docs/security.md).')
+@sealed()
+type entraAuthentication = {
+  @description('Easy Auth on: every request but the excluded paths needs an Entra token for the app registration.')
+  enabled: bool
+  @description('Application (client) id of the app registration callers get tokens for; empty only when enabled is false.')
+  clientId: string
+  @description('Tenant that issues the tokens.')
+  tenantId: string
+}

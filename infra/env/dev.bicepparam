@@ -17,3 +17,6 @@ param alwaysReadyHttpInstances = 0
 param webhookSources = [
   { name: 'crm', partners: '*' }
 ]
+// Sign-in: with ENTRA_CLIENT_ID (the app registration's client id, docs/security.md) Easy Auth is on; without
+// it, off, and the app answers 401 to every API call but health and the signed webhooks.
+param entraClientId = readEnvironmentVariable('ENTRA_CLIENT_ID', '')

@@ -18,3 +18,7 @@ param webhookSources = [
   { name: 'crm', partners: '*' }
   { name: 'partner-center', partners: '*' }
 ]
+// Sign-in is required: a deployment without ENTRA_CLIENT_ID (the app registration's client id,
+// docs/security.md) stops with that message instead of deploying with sign-in off.
+param entraClientId = readEnvironmentVariable('ENTRA_CLIENT_ID', '')
+param enableAuthentication = true

@@ -3,7 +3,7 @@
 // FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION, WEBSITE_RUN_FROM_PACKAGE and WEBSITE_TIME_ZONE
 // are not set (Flex rejects or ignores them; timers run in UTC).
 
-import { appConfig, webhookSource } from '../types.bicep'
+import { appConfig, entraAuthentication, webhookSource } from '../types.bicep'
 
 param planName string
 param appName string
@@ -59,6 +59,8 @@ param webhookSources webhookSource[]
 param notificationsEnabled bool
 
 param config appConfig
+
+param authentication entraAuthentication
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
@@ -217,6 +219,74 @@ resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
     webhookPartnerSettings,
     notificationSettings
   )
+}
+
+// Sign-in: App Service Authentication (Easy Auth v2) validates the caller's Entra token before the host sees the
+// request, and passes the caller on in x-ms-client-principal; the app authorises each route from it
+// (shared/access). Only the bearer-token flow is used: no client secret, no token store, no login redirect.
+//
+// Easy Auth matches an excluded path exactly, or by prefix when it ends in /* (the only wildcard it has; no
+// wildcard inside a path). So each webhook source's receive route is listed by its name, exactly: the routes
+// under it (GET /api/webhooks/{source}/deliveries/{id}) still need a token. Anything spelled differently
+// (another case, a trailing slash) is not excluded and is answered 401: the mismatch fails closed.
+var routePrefix = '/api'
+var anonymousPaths = concat(
+  // Signature-authenticated (shared/webhooks): the sender has a webhook secret, not an Entra identity.
+  map(webhookSources, s => '${routePrefix}/webhooks/${s.name}'),
+  // Liveness for probes and monitors; it says nothing about any partner.
+  ['${routePrefix}/health'],
+  // The Functions admin API checks the host's master key itself: the break-glass path that still works when
+  // sign-in does not (an expired app registration, a broken tenant setting).
+  ['/admin/*']
+)
+
+resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = {
+  parent: app
+  name: 'authsettingsV2'
+  // Two configuration writes to one site at once can fail with a conflict; one after the other they do not.
+  dependsOn: [settings]
+  properties: {
+    // Deployed off as well as on, so that turning it off is a deployment too, not a leftover of an earlier one.
+    platform: {
+      enabled: authentication.enabled
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      excludedPaths: anonymousPaths
+    }
+    httpSettings: {
+      requireHttps: true
+      forwardProxy: {
+        convention: 'NoProxy'
+      }
+    }
+    login: {
+      // Callers send their own bearer token on every request; nothing is kept for them.
+      tokenStore: {
+        enabled: false
+      }
+    }
+    // With authentication off there is no app registration to name (and nothing is validated).
+    identityProviders: authentication.enabled
+      ? {
+          azureActiveDirectory: {
+            enabled: true
+            registration: {
+              clientId: authentication.clientId
+              openIdIssuer: '${environment().authentication.loginEndpoint}${authentication.tenantId}/v2.0'
+            }
+            validation: {
+              // v1 access tokens carry the application id URI, v2 tokens the client id.
+              allowedAudiences: [
+                'api://${authentication.clientId}'
+                authentication.clientId
+              ]
+            }
+          }
+        }
+      : {}
+  }
 }
 
 output id string = app.id

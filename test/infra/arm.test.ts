@@ -1,6 +1,6 @@
 /** The ARM evaluator the infra tests rely on: it must compute what ARM would, or fail loudly. */
 import { describe, expect, it } from 'vitest';
-import { evaluate, parseExpression, RuntimeValue } from './arm';
+import { evaluate, parseExpression, RuntimeValue, TemplateFailure } from './arm';
 
 const tpl = (over: Record<string, unknown>) => ({ $schema: 'x', contentVersion: '1.0.0.0', resources: [], ...over });
 
@@ -59,5 +59,19 @@ describe('ARM evaluator', () => {
     expect(() => evaluate(tpl({}), { extra: 1 })).toThrow(/not declared/);
     expect(() => evaluate(tpl({ outputs: { k: { type: 'object', value: "[listKeys('x', '2020-01-01')]" } } }))).toThrow(/listkeys/);
     expect(() => parseExpression("concat('a'")).toThrow();
+  });
+
+  it("stops at a template's fail() only on the branch taken, and knows the public cloud's login endpoint", () => {
+    const t = tpl({
+      parameters: { id: { type: 'string', defaultValue: '' }, on: { type: 'bool', defaultValue: "[not(empty(parameters('id')))]" } },
+      outputs: {
+        issuer: { type: 'string', value: "[format('{0}t/v2.0', environment().authentication.loginEndpoint)]" },
+        id: { type: 'string', value: "[if(and(parameters('on'), empty(parameters('id'))), fail('needs an id'), parameters('id'))]" },
+      },
+    });
+    expect(evaluate(t).outputs).toEqual({ issuer: 'https://login.microsoftonline.com/t/v2.0', id: '' });
+    expect(evaluate(t, { id: 'a' }).outputs.id).toBe('a');
+    expect(() => evaluate(t, { on: true })).toThrow(TemplateFailure);
+    expect(() => evaluate(t, { on: true })).toThrow('needs an id');
   });
 });

@@ -25,6 +25,9 @@ export class RuntimeValue {
   }
 }
 
+/** A template's own fail('...'): the deployment would stop with this message. */
+export class TemplateFailure extends Error {}
+
 export interface DeployedResource {
   /** Symbolic name in its template (with [i] for a copy loop). */
   symbol: string;
@@ -321,6 +324,15 @@ const FUNCTIONS: Record<string, (args: Json[], s: Scope) => Json> = {
     tenantId: s.tpl.ctx.tenantId,
   }),
   tenant: (_a, s) => ({ tenantId: s.tpl.ctx.tenantId }),
+  // The public cloud's endpoints, the part templates here read.
+  environment: () => ({
+    name: 'AzureCloud',
+    authentication: { loginEndpoint: 'https://login.microsoftonline.com/', audiences: ['https://management.core.windows.net/'] },
+  }),
+  // A deployment stops at fail() with its message; so does the evaluation.
+  fail: ([message]) => {
+    throw new TemplateFailure(armString(message));
+  },
   deployment: (_a, s) => ({ name: s.tpl.ctx.deploymentName }),
   resourcegroup: (_a, s) => {
     if (!s.tpl.ctx.resourceGroup) throw new Error('resourceGroup() at subscription scope');

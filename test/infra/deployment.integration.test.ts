@@ -19,10 +19,10 @@ const ENVIRONMENTS = ['dev', 'test', 'prod'] as const;
 type Env = (typeof ENVIRONMENTS)[number];
 
 // What the parameter files read from the environment: a developer's object id (dev and test grant it
-// data access; prod ignores it) and an alert address (test and prod), so the optional branches are
-// exercised too.
+// data access; prod ignores it), an alert address (test and prod), so the optional branches are
+// exercised too, and the app registration that test and prod require (authentication.integration.test.ts).
 const DEVELOPER_ID = 'dddddddd-dddd-dddd-dddd-dddddddddddd';
-const PARAM_ENV = { AZURE_PRINCIPAL_ID: DEVELOPER_ID, AZURE_LOCATION: undefined, ALERT_EMAIL: 'ops@example.com' };
+const PARAM_ENV = { AZURE_PRINCIPAL_ID: DEVELOPER_ID, AZURE_LOCATION: undefined, ALERT_EMAIL: 'ops@example.com', ENTRA_CLIENT_ID: 'cccccccc-cccc-4ccc-8ccc-cccccccccccc' };
 
 const ROLE = {
   blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
