@@ -192,7 +192,13 @@ export class ScoringContext {
           }
           const keep = (activeNow ? CURRENT_YEAR_MONTHS : 0) | yearAgo;
           // Usually a stream has no rows in the months no association covered, and then nothing needs copying.
-          if ((st.dataMonths & ~keep) !== 0) st.acceptedValues = this.maskedCopy(st, keep);
+          const dropped = st.dataMonths & ~keep;
+          if (dropped !== 0) {
+            st.acceptedValues = this.maskedCopy(st, keep);
+            // By tenant, and by tenant and workload for per-workload units.
+            if (dropped & YEAR_AGO_MONTHS) data.unassociatedYearAgo.add(tenant).add(`${tenant}/${st.key}`);
+            if (dropped & CURRENT_YEAR_MONTHS) data.unassociatedNow.add(tenant).add(`${tenant}/${st.key}`);
+          }
         }
       }
       st.acceptedStart = start;

@@ -31,7 +31,7 @@ describe('net customer adds: a lost customer offsets an add (issue 14, defect 4)
     expect(m.units).toBe(0);
     expect(m.points).toBe(0);
     const text = lines(m).join('\n');
-    expect(text).toMatch(/not-counted\|tenant gone \(Azure customers\)\|lost: eligible in 2025-02 or 2025-01 but not in 2026-02 or 2026-01, so it offsets one add/);
+    expect(text).toMatch(/not-counted\|tenant gone \(Azure customers\)\|lost: eligible in 2025-02 or 2025-01 but not in 2026-02 or 2026-01: usage without an accepted association in place on 2026-03-10 does not count; it offsets one add/);
     expect(text).toMatch(/1 eligible in 2026-02 or 2026-01 - 1 eligible in 2025-02 or 2025-01 = 0 net new customers/);
   });
 
@@ -59,8 +59,20 @@ describe('net customer adds: a lost customer offsets an add (issue 14, defect 4)
       associations: [assoc('CSP', 'recent', { startDate: '2025-10-01' })],
       telemetry: [row('recent', '2026-02', 'azure', 'Storage', 'CSP', { acrUsd: 2000 }), row('recent', '2025-02', 'azure', 'Storage', 'CSP', { acrUsd: 2000 })],
     });
-    expect(metric(area(snap, 'infrastructure', D), 'net-customer-adds').units).toBe(1);
+    const m = metric(area(snap, 'infrastructure', D), 'net-customer-adds');
+    expect(m.units).toBe(1);
+    expect(lines(m).join('\n')).toMatch(/counted\|tenant recent \(Azure customers\)\|ACR USD 2,000 in 2026-02 or 2026-01 meets at least 1,000; not eligible in 2025-02 or 2025-01: usage then without an accepted association in place does not count/);
     expect(metric(area(snap, 'infrastructure', D, legacy), 'net-customer-adds').units).toBe(0);
+  });
+
+  it('a lost customer still consuming says its usage no longer counts for want of an association', () => {
+    const snap = snapshot({
+      ...lostAndNew(),
+      telemetry: [...lostAndNew().telemetry, row('gone', '2026-02', 'azure', 'Storage', 'PAL', { acrUsd: 3000 })],
+    });
+    const m = metric(area(snap, 'infrastructure', D), 'net-customer-adds');
+    expect(m.units).toBe(0);
+    expect(lines(m).join('\n')).toMatch(/not-counted\|tenant gone \(Azure customers\)\|lost: eligible in 2025-02 or 2025-01 but not in 2026-02 or 2026-01: usage without an accepted association in place on 2026-03-10 does not count; it offsets one add/);
   });
 
   it('per-workload units (Business Applications): a lost CPOR claim offsets a new workload add', () => {
