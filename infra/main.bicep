@@ -135,6 +135,13 @@ param certSyncBackoffMs int = 1000
 ])
 param qualifyMetricTest string = 'gt0'
 
+@description('Which associations decide the year-ago side of net customer adds and growth baselines: those in place in that month (in-effect-then) or those in place today (evaluation-date, the reading before issue 14).')
+@allowed([
+  'in-effect-then'
+  'evaluation-date'
+])
+param yearAgoAssociations string = 'in-effect-then'
+
 @description('Sends alert notifications to partners, signed with NOTIFICATION_SECRET: a Key Vault reference to secret notification-secret. Create that secret first (docs/deploy.md): an unresolved reference leaves its own text in the setting, which the app rejects at start-up. false leaves NOTIFICATION_SECRET unset: alerts are stored but not sent.')
 param notificationsEnabled bool = false
 
@@ -316,6 +323,7 @@ module functionApp 'modules/function-app.bicep' = {
       certSyncMaxAttempts: certSyncMaxAttempts
       certSyncBackoffMs: certSyncBackoffMs
       qualifyMetricTest: qualifyMetricTest
+      yearAgoAssociations: yearAgoAssociations
       notificationMaxAttempts: notificationMaxAttempts
       notificationRetryBaseSeconds: notificationRetryBaseSeconds
       appVersion: appVersion

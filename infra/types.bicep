@@ -40,6 +40,7 @@ type appConfig = {
   @minValue(1)
   certSyncBackoffMs: int
   qualifyMetricTest: 'gt0' | 'gte1'
+  yearAgoAssociations: 'in-effect-then' | 'evaluation-date'
   @description('Attempts per alert notification, the first included.')
   @minValue(1)
   notificationMaxAttempts: int

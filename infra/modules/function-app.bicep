@@ -182,6 +182,7 @@ var appSettings = {
   CERT_SYNC_BACKOFF_MS: string(config.certSyncBackoffMs)
   CERT_IMPORTS_CONTAINER: certImportsContainerName
   QUALIFY_METRIC_TEST: config.qualifyMetricTest
+  YEAR_AGO_ASSOCIATIONS: config.yearAgoAssociations
   NOTIFICATION_MAX_ATTEMPTS: string(config.notificationMaxAttempts)
   NOTIFICATION_RETRY_BASE_SECONDS: string(config.notificationRetryBaseSeconds)
   APP_VERSION: config.appVersion

@@ -48,6 +48,11 @@ const settingsSchema = z.object({
   CERT_IMPORTS_CONTAINER: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a blob container name: 3-63 lowercase letters, digits and single hyphens').default('cert-imports'),
   /** How "points in every metric" is read: 'gt0' (PCS page, default) or 'gte1' (area pages: "at least one point"). */
   QUALIFY_METRIC_TEST: z.enum(['gt0', 'gte1']).default('gt0'),
+  /**
+   * Which associations decide the year-ago side of net customer adds and growth baselines: those in place in that
+   * month ('in-effect-then', default: a customer lost since offsets an add) or those in place today ('evaluation-date').
+   */
+  YEAR_AGO_ASSOCIATIONS: z.enum(['in-effect-then', 'evaluation-date']).default('in-effect-then'),
   /** Signs alert notifications to partners (Standard Webhooks, whsec_<base64>); without it alerts are stored but not sent. */
   NOTIFICATION_SECRET: z
     .string()

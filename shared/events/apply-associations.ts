@@ -95,6 +95,10 @@ export function replayAssociation(rec: StoredAssociation): void {
   let end: string | undefined;
   let newest: HistoryEntry | undefined;
   const effective: HistoryEntry[] = [];
+  // Periods the association was in place (active), so the year-ago side of scoring can see a relationship that
+  // ended and started again.
+  const inPlace: { startDate: string; endDate: string }[] = [];
+  let activeSince: string | undefined;
   for (const h of rec.history) {
     const check = checkTransition(rec.type, lifecycle, h.state, effective, h.at);
     if (!check.ok) {
@@ -107,6 +111,11 @@ export function replayAssociation(rec: StoredAssociation): void {
     const closed = (s: typeof status) => s === 'ended' || s === 'rejected';
     lifecycle = h.state;
     status = SNAPSHOT_STATUS[h.state];
+    if (status === 'active' && prev !== 'active') activeSince = date;
+    else if (status !== 'active' && prev === 'active' && activeSince !== undefined) {
+      if (date > activeSince) inPlace.push({ startDate: activeSince, endDate: date });
+      activeSince = undefined;
+    }
     if (status === 'active') {
       if (prev !== 'active') start = date;
       end = undefined;
@@ -126,6 +135,10 @@ export function replayAssociation(rec: StoredAssociation): void {
   rec.startDate = start;
   if (end) rec.endDate = end;
   else delete rec.endDate;
+  // The current period is startDate..endDate itself; only periods that ended before it started are earlier ones.
+  const earlier = inPlace.filter((p) => p.endDate <= start! && !(p.startDate === rec.startDate && p.endDate === rec.endDate));
+  if (earlier.length > 0) rec.earlierPeriods = earlier;
+  else delete rec.earlierPeriods;
   rec.updatedAt = newest.at;
   rec.lastEventId = newest.eventId;
   const variant = newest.v ? rec.variants?.[newest.v] : undefined;

@@ -1,10 +1,10 @@
 import { monthIndex } from '../lib/dates';
 import { certificationsOfPeople, type PersonCerts } from './people-certs';
 import type { CertificationDef, RuleSet, Source } from './rules/schema';
-import { mergeInto, SLOT_LENGTH, SlotPool } from './slots';
+import { mergeInto, SLOT_LENGTH, SlotPool, SPAN, type Slot } from './slots';
 import type { PartnerSnapshot, Platform } from './snapshot';
 import { SourceData } from './source-data';
-import { activeAssociationsByTenant, compileSource, matchAssociations, sourceKey, type ActiveAssociation, type CompiledSource } from './source-match';
+import { activeAssociationsByTenant, compileSource, CURRENT_YEAR_MONTHS, matchAssociations, sourceKey, YEAR_AGO_MONTHS, type ActiveAssociation, type CompiledSource } from './source-match';
 import { indexTelemetry, type Stream } from './telemetry-streams';
 import type { MetricScore, ScoringSettings } from './types';
 
@@ -63,11 +63,11 @@ export class ScoringContext {
     else {
       const lists: Stream[][] = [];
       for (const cs of compiled) lists.push(this.acceptedStreams(cs, data, false));
-      const byTenant = new Map<string, { st: Stream; rates: Record<string, number> | undefined; start: number }[]>();
+      const byTenant = new Map<string, { st: Stream; rates: Record<string, number> | undefined; start: number; values: Slot }[]>();
       for (let i = 0; i < lists.length; i++) {
         const rates = compiled[i]!.source.mcvRates;
         for (const st of lists[i]!) {
-          const e = { st, rates, start: st.acceptedStart };
+          const e = { st, rates, start: st.acceptedStart, values: st.acceptedValues };
           const l = byTenant.get(st.tenantId);
           if (l) l.push(e);
           else byTenant.set(st.tenantId, [e]);
@@ -76,6 +76,7 @@ export class ScoringContext {
       for (const entries of byTenant.values()) {
         for (const e of entries) {
           e.st.acceptedStart = e.start;
+          e.st.acceptedValues = e.values;
           this.addStream(data, e.st, e.rates);
         }
       }
@@ -104,11 +105,12 @@ export class ScoringContext {
         break;
       }
     }
+    const values = st.acceptedValues;
     if (at < 0 && !rates) {
       // The common case shares the stream's values: nothing is copied per source.
       data.keys.push(st.key);
       data.names.push(st.workload);
-      data.slots.push(st.values);
+      data.slots.push(values);
       return;
     }
     let target = at >= 0 ? data.slots[at]! : undefined;
@@ -124,7 +126,7 @@ export class ScoringContext {
         data.slots.push(target);
       }
     }
-    mergeInto(target, st.values, rates ? (rates[st.key] ?? 0) : 1);
+    mergeInto(target, values, rates ? (rates[st.key] ?? 0) : 1);
   }
 
   /**
@@ -137,8 +139,10 @@ export class ScoringContext {
     if (!streams) return out;
     const rates = cs.source.mcvRates;
     const requireAssoc = this.settings.requireActiveAssociation;
+    const yearAgoThen = this.settings.yearAgoAssociations === 'in-effect-then';
     for (let i = 0; i < streams.length; i++) {
       const st = streams[i]!;
+      st.acceptedValues = st.values;
       const workload = st.key;
       if ((cs.include !== 'all' && !cs.include.has(workload)) || cs.exclude.has(workload)) {
         data.ineligibleWorkloads.add(st.workload);
@@ -160,17 +164,41 @@ export class ScoringContext {
       let start = -1;
       if (st.associationType === 'CPOR' || requireAssoc) {
         if (!st.associationsMatched) matchAssociations(st, this.associationsByTenant);
-        if (st.firstKind !== undefined && cs.kinds.has(st.firstKind)) start = st.firstKindStart;
+        let months = 0;
+        if (st.firstKind !== undefined && cs.kinds.has(st.firstKind)) {
+          start = st.firstKindStart;
+          months = st.firstKindMonths;
+        }
         if (st.otherKinds) {
           for (let k = 0; k < st.otherKinds.length; k++) {
             if (!cs.kinds.has(st.otherKinds[k]!)) continue;
             const m = st.otherKindStarts![k]!;
-            if (start < 0 || m < start) start = m;
+            if (m >= 0 && (start < 0 || m < start)) start = m;
+            months |= st.otherKindMonths![k]!;
           }
         }
-        if (start < 0) {
-          data.reject(tenant, 'association', st, cs);
-          continue;
+        const activeNow = start >= 0;
+        if (!yearAgoThen) {
+          if (!activeNow) {
+            data.reject(tenant, 'association', st, cs);
+            continue;
+          }
+        } else {
+          // The current year is judged by the associations in place on the date, each year-ago month by those in place then.
+          const yearAgo = months & YEAR_AGO_MONTHS;
+          if (!activeNow && yearAgo === 0) {
+            data.reject(tenant, 'association', st, cs);
+            continue;
+          }
+          const keep = (activeNow ? CURRENT_YEAR_MONTHS : 0) | yearAgo;
+          // Usually a stream has no rows in the months no association covered, and then nothing needs copying.
+          const dropped = st.dataMonths & ~keep;
+          if (dropped !== 0) {
+            st.acceptedValues = this.maskedCopy(st, keep);
+            // By tenant, and by tenant and workload for per-workload units.
+            if (dropped & YEAR_AGO_MONTHS) data.unassociatedYearAgo.add(tenant).add(`${tenant}/${st.key}`);
+            if (dropped & CURRENT_YEAR_MONTHS) data.unassociatedNow.add(tenant).add(`${tenant}/${st.key}`);
+          }
         }
       }
       st.acceptedStart = start;
@@ -178,6 +206,18 @@ export class ScoringContext {
       else out.push(st);
     }
     return out;
+  }
+
+  /** A copy of the stream's values with the months outside `keep` (bits of months-ago) set to zero. */
+  private maskedCopy(st: Stream, keep: number): Slot {
+    const copy = this.pool.alloc();
+    copy.ownedBySource = true;
+    const d = copy.buffer;
+    const s = st.buffer;
+    for (let mi = 0; mi < SLOT_LENGTH; mi += SPAN) {
+      for (let i = 1; i < SPAN; i++) if (keep & (1 << i)) d[copy.offset + mi + i] = s[st.offset + mi + i]!;
+    }
+    return copy;
   }
 
   /**

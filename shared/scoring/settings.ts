@@ -9,6 +9,7 @@ export const DEFAULT_SCORING_SETTINGS: Readonly<ScoringSettings> = Object.freeze
   azureSmbRule: 'customer-share',
   bestTrackSelection: 'higher-total',
   requireActiveAssociation: true,
+  yearAgoAssociations: 'in-effect-then',
   skillingLagDays: 0,
 });
 
@@ -26,11 +27,15 @@ export function resolveSettings(partial: Partial<ScoringSettings> = {}): Scoring
     azureSmbRule: partial.azureSmbRule ?? d.azureSmbRule,
     bestTrackSelection: partial.bestTrackSelection ?? d.bestTrackSelection,
     requireActiveAssociation: partial.requireActiveAssociation ?? d.requireActiveAssociation,
+    yearAgoAssociations: partial.yearAgoAssociations ?? d.yearAgoAssociations,
     skillingLagDays: partial.skillingLagDays ?? d.skillingLagDays,
   };
 }
 
-/** Maps the app's QUALIFY_METRIC_TEST setting (shared/config/settings.ts) onto the engine settings. */
-export function scoringSettingsFromApp(app: { QUALIFY_METRIC_TEST?: 'gt0' | 'gte1' }): Partial<ScoringSettings> {
-  return app.QUALIFY_METRIC_TEST ? { qualifyMetricTest: app.QUALIFY_METRIC_TEST } : {};
+/** Maps the app's QUALIFY_METRIC_TEST and YEAR_AGO_ASSOCIATIONS settings (shared/config/settings.ts) onto the engine settings. */
+export function scoringSettingsFromApp(app: { QUALIFY_METRIC_TEST?: 'gt0' | 'gte1'; YEAR_AGO_ASSOCIATIONS?: ScoringSettings['yearAgoAssociations'] }): Partial<ScoringSettings> {
+  const out: Partial<ScoringSettings> = {};
+  if (app.QUALIFY_METRIC_TEST) out.qualifyMetricTest = app.QUALIFY_METRIC_TEST;
+  if (app.YEAR_AGO_ASSOCIATIONS) out.yearAgoAssociations = app.YEAR_AGO_ASSOCIATIONS;
+  return out;
 }

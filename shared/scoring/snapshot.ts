@@ -99,11 +99,20 @@ export const associationSchema = z
     startDate: isoDate,
     /** First day it is no longer in place (disassociated, subscription expired, link removed). */
     endDate: isoDate.optional(),
+    /**
+     * Earlier periods in place, oldest first, when the association ended and started again: the year-ago side of
+     * net customer adds and growth baselines use the associations in place in that month.
+     */
+    earlierPeriods: z.array(z.object({ startDate: isoDate, endDate: isoDate })).optional(),
   })
   .superRefine((a, ctx) => {
     if (a.type === 'CPOR' && !a.role) ctx.addIssue({ code: 'custom', path: ['role'], message: 'a CPOR association needs its partner role' });
     if (a.type !== 'CPOR' && a.role) ctx.addIssue({ code: 'custom', path: ['role'], message: 'only CPOR associations have a partner role' });
     if (a.endDate && a.endDate < a.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must not be before startDate' });
+    for (const [i, p] of (a.earlierPeriods ?? []).entries()) {
+      if (p.endDate < p.startDate) ctx.addIssue({ code: 'custom', path: ['earlierPeriods', i, 'endDate'], message: 'must not be before startDate' });
+      if (p.endDate > a.startDate) ctx.addIssue({ code: 'custom', path: ['earlierPeriods', i, 'endDate'], message: 'must not be after the startDate of the current period' });
+    }
   })
   .describe('A customer association: CPOR claim, Partner Admin Link, Digital Partner of Record or CSP relationship.');
 

@@ -31,6 +31,10 @@ export class SourceData {
   /** Why a tenant's rows were left out (the first reason), described only when an explanation needs it. */
   private readonly rejected = new Map<string, Rejection>();
   private readonly rejectedIds: string[] = [];
+  /** Tenants (and `tenant/workload` keys) with usage left out of the year-ago months because no accepted association was in place then. */
+  readonly unassociatedYearAgo = new Set<string>();
+  /** Tenants (and `tenant/workload` keys) with current-year usage left out because no accepted association is in place on the date. */
+  readonly unassociatedNow = new Set<string>();
   /** Workloads seen on the platform that this source does not accept. */
   readonly ineligibleWorkloads = new Set<string>();
   private readonly cursor: TenantSeries;

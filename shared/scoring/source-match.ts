@@ -1,5 +1,6 @@
 import { monthIndex } from '../lib/dates';
 import type { Source } from './rules/schema';
+import { SPAN } from './slots';
 import type { Association, AssociationType, PartnerSnapshot } from './snapshot';
 import { workloadKey, type Stream } from './telemetry-streams';
 
@@ -55,25 +56,65 @@ export function sourceKey(s: Source): string {
   return k;
 }
 
-/** An association in place on the evaluation date, with what matching needs precomputed. */
+/**
+ * An association the engine may use on the date: in place on the date (`activeNow`), or in place during one of the
+ * months the engine reads (an association that has ended still tells who was a customer a year ago).
+ */
 export interface ActiveAssociation {
   association: Association;
   /** 'PAL', 'CSP', 'DPOR' or 'CPOR:<role>', as rule sources name them. */
   kind: string;
+  /** Start month (index) of the period in place on the date; meaningful only when activeNow. */
   start: number;
+  activeNow: boolean;
+  /** Bit i set: in place on at least one day of the month i months before the evaluation month (i = 1 .. SPAN-1). */
+  months: number;
   workloadKeys: string[] | undefined;
 }
 
-/** The snapshot's associations in place on the date, by tenant. */
+/** Bits of the months a year-ago window can read (13 months back and further); see yearAgoMask in context.ts. */
+export const YEAR_AGO_MONTHS = monthBits(13, SPAN - 1);
+/** Bits of the months of the current year (1 to 12 months back): judged by the associations in place on the date. */
+export const CURRENT_YEAR_MONTHS = monthBits(1, 12);
+
+function monthBits(fromAgo: number, toAgo: number): number {
+  let m = 0;
+  for (let i = fromAgo; i <= toAgo; i++) m |= 1 << i;
+  return m;
+}
+
+/** Months (as bits of months-ago) in which a period [startDate, endDate) had at least one day. */
+function periodMonths(startDate: string, endDate: string | undefined, monthNow: number, date: string): number {
+  if (startDate > date) return 0;
+  const first = monthIndex(startDate);
+  // endDate is the first day no longer in place: ending on the 1st leaves the month before as the last one.
+  const last = endDate === undefined ? monthNow : monthIndex(endDate) - (endDate.endsWith('-01') ? 1 : 0);
+  const from = Math.max(1, monthNow - last);
+  const to = Math.min(SPAN - 1, monthNow - first);
+  return from > to ? 0 : monthBits(from, to);
+}
+
+/**
+ * The snapshot's associations by tenant: those in place on the date, and those (or earlier periods of them) that
+ * were in place in a month the engine reads. Pending and rejected ones never count, so they are dropped here once.
+ */
 export function activeAssociationsByTenant(snapshot: PartnerSnapshot, date: string): Map<string, ActiveAssociation[]> {
   const byTenant = new Map<string, ActiveAssociation[]>();
+  const monthNow = monthIndex(date);
   for (const a of snapshot.associations ?? []) {
-    // Associations not in place on the date never count, so they are dropped here once.
-    if ((a.status ?? 'active') !== 'active' || a.startDate > date || (a.endDate !== undefined && a.endDate <= date)) continue;
+    const status = a.status ?? 'active';
+    const activeNow = status === 'active' && a.startDate <= date && (a.endDate === undefined || a.endDate > date);
+    // Only an active or ended association was ever in place in its current period; an ended one without its end
+    // date cannot be placed in time, so that period counts in no month.
+    let months = status === 'active' || (status === 'ended' && a.endDate !== undefined) ? periodMonths(a.startDate, a.endDate, monthNow, date) : 0;
+    for (const p of a.earlierPeriods ?? []) months |= periodMonths(p.startDate, p.endDate, monthNow, date);
+    if (!activeNow && months === 0) continue;
     const rec: ActiveAssociation = {
       association: a,
       kind: a.type === 'CPOR' ? `CPOR:${a.role ?? ''}` : a.type,
       start: monthIndex(a.startDate),
+      activeNow,
+      months,
       workloadKeys: a.workloads && a.workloads.length > 0 ? a.workloads.map(workloadKey) : undefined,
     };
     const list = byTenant.get(a.tenantId);
@@ -83,7 +124,10 @@ export function activeAssociationsByTenant(snapshot: PartnerSnapshot, date: stri
   return byTenant;
 }
 
-/** Which association kinds are in place for a stream (type, CPOR role, workload and subscription match), once per stream. */
+/**
+ * Which association kinds a stream has (type, CPOR role, workload and subscription match), once per stream: per
+ * kind, whether one is in place on the date (with its earliest start month) and the months any was in place.
+ */
 export function matchAssociations(st: Stream, associationsByTenant: ReadonlyMap<string, ActiveAssociation[]>): void {
   st.associationsMatched = true;
   const list = associationsByTenant.get(st.tenantId);
@@ -93,20 +137,27 @@ export function matchAssociations(st: Stream, associationsByTenant: ReadonlyMap<
     if (a.type !== st.associationType) continue;
     if (rec.workloadKeys && !rec.workloadKeys.includes(st.key)) continue;
     if (a.subscriptionId && st.subscriptionId && a.subscriptionId !== st.subscriptionId) continue;
-    if (st.firstKind === undefined) {
-      st.firstKind = rec.kind;
-      st.firstKindStart = rec.start;
-    } else if (st.firstKind === rec.kind) {
-      if (rec.start < st.firstKindStart) st.firstKindStart = rec.start;
+    if (st.firstKind === undefined || st.firstKind === rec.kind) {
+      if (st.firstKind === undefined) {
+        st.firstKind = rec.kind;
+        st.firstKindStart = -1;
+        st.firstKindMonths = 0;
+      }
+      if (rec.activeNow && (st.firstKindStart < 0 || rec.start < st.firstKindStart)) st.firstKindStart = rec.start;
+      st.firstKindMonths |= rec.months;
     } else {
       // A second kind on the same stream (two CPOR roles) is rare, so it lives in arrays only then.
       st.otherKinds ??= [];
       st.otherKindStarts ??= [];
-      const at = st.otherKinds.indexOf(rec.kind);
+      st.otherKindMonths ??= [];
+      let at = st.otherKinds.indexOf(rec.kind);
       if (at < 0) {
-        st.otherKinds.push(rec.kind);
-        st.otherKindStarts.push(rec.start);
-      } else if (rec.start < st.otherKindStarts[at]!) st.otherKindStarts[at] = rec.start;
+        at = st.otherKinds.push(rec.kind) - 1;
+        st.otherKindStarts.push(-1);
+        st.otherKindMonths.push(0);
+      }
+      if (rec.activeNow && (st.otherKindStarts[at]! < 0 || rec.start < st.otherKindStarts[at]!)) st.otherKindStarts[at] = rec.start;
+      st.otherKindMonths[at]! |= rec.months;
     }
   }
 }

@@ -20,16 +20,23 @@ export interface Stream {
   offset: number;
   ownedBySource: boolean;
   /**
-   * Association kinds ('PAL', 'CPOR:osu', ...) in place for this stream, with the earliest start month of each;
-   * computed on first use (see matchAssociations). Almost every stream has one kind, so only a second one needs arrays.
+   * Association kinds ('PAL', 'CPOR:osu', ...) of this stream, with the earliest start month of one in place on the
+   * date (-1: none is) and the months any was in place (bits of months-ago); computed on first use (see
+   * matchAssociations). Almost every stream has one kind, so only a second one needs arrays.
    */
   associationsMatched: boolean;
   firstKind: string | undefined;
   firstKindStart: number;
+  firstKindMonths: number;
   otherKinds: string[] | undefined;
   otherKindStarts: number[] | undefined;
+  otherKindMonths: number[] | undefined;
+  /** Months (bits of months-ago) with at least one row, so masking a month without data costs nothing. */
+  dataMonths: number;
   /** Scratch: the association start month for the source being built (-1 when not required). */
   acceptedStart: number;
+  /** Scratch: the values the source being built reads (the stream's own, or a copy without the months no association covered). */
+  acceptedValues: Slot;
 }
 
 /**
@@ -109,15 +116,21 @@ export function indexTelemetry(rows: readonly TelemetryRow[], monthNow: number, 
         offset: at,
         ownedBySource: false,
         acceptedStart: -1,
+        dataMonths: 0,
         associationsMatched: false,
         firstKind: undefined,
-        firstKindStart: 0,
+        firstKindStart: -1,
+        firstKindMonths: 0,
         otherKinds: undefined,
         otherKindStarts: undefined,
+        otherKindMonths: undefined,
+        acceptedValues: undefined as unknown as Slot,
       };
       st.values = st;
+      st.acceptedValues = st;
       list.push(st);
     }
+    st.dataMonths |= 1 << ago;
     const v = st.buffer;
     const o = st.offset + ago;
     if (row.acrUsd !== undefined) v[o]! += row.acrUsd;

@@ -16,6 +16,13 @@ export interface ScoringSettings {
   bestTrackSelection: 'higher-total' | 'qualifying-first';
   /** Telemetry counts only while the partner holds an active association of the row's type on that tenant. */
   requireActiveAssociation: boolean;
+  /**
+   * Which associations decide the year-ago side (net counts' "same month last year", growth baselines):
+   * 'in-effect-then' (the associations in place in that month, so a customer lost since offsets an add) or
+   * 'evaluation-date' (those in place on the evaluation date, the engine's reading before issue 14: a lost customer
+   * drops out of both sides). Mirrors YEAR_AGO_ASSOCIATIONS.
+   */
+  yearAgoAssociations: 'in-effect-then' | 'evaluation-date';
   /** Days between earning a certification and Partner Center counting it (the pages say up to 10). */
   skillingLagDays: number;
 }

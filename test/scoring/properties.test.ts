@@ -49,8 +49,16 @@ const rowArb: fc.Arbitrary<Row> = fc
     return out;
   });
 const assocArb: fc.Arbitrary<Assoc> = fc
-  .record({ type: fc.constantFrom(...TYPES), tenantId: fc.constantFrom(...TENANTS), role: fc.constantFrom(...ROLES), start: fc.constantFrom('2020-01-01', '2025-06-15', '2026-01-20') })
-  .map(({ type, tenantId, role, start }) => ({ id: `${type}-${tenantId}-${role}-${start}`, type, tenantId, startDate: start, ...(type === 'CPOR' ? { role } : {}) }));
+  .record({
+    type: fc.constantFrom(...TYPES),
+    tenantId: fc.constantFrom(...TENANTS),
+    role: fc.constantFrom(...ROLES),
+    start: fc.constantFrom('2020-01-01', '2025-06-15', '2026-01-20'),
+    // Some have ended: they count only in the year-ago months they were in place.
+    end: fc.constantFrom(undefined, undefined, '2025-02-01', '2025-09-15'),
+  })
+  .filter(({ start, end }) => !end || end > start)
+  .map(({ type, tenantId, role, start, end }) => ({ id: `${type}-${tenantId}-${role}-${start}`, type, tenantId, startDate: start, ...(end ? { status: 'ended' as const, endDate: end } : {}), ...(type === 'CPOR' ? { role } : {}) }));
 const personArb: fc.Arbitrary<Person> = fc
   .record({
     id: fc.uuid(),
@@ -71,6 +79,7 @@ const settingsArb: fc.Arbitrary<Partial<ScoringSettings>> = fc.record({
   growthPointsRounding: fc.constantFrom('linear', 'floor'),
   negativeNet: fc.constantFrom('floor-zero', 'offset'),
   azureUsageGrowthBasis: fc.constantFrom('month', 'ttm'),
+  yearAgoAssociations: fc.constantFrom('in-effect-then', 'evaluation-date'),
 });
 
 /** The numbers of a result, without explanation order. */
@@ -148,6 +157,26 @@ describe('scoring properties', () => {
         };
         const after = scorePartner(more, { date: DATE });
         for (const [i, a] of after.areas.entries()) expect(a.total).toBeGreaterThanOrEqual(before.areas[i]!.total);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a customer lost since the year-ago month never raises net customer adds (issue 14, defect 4)', () => {
+    const areas = ['data-ai', 'infrastructure', 'digital-app-innovation', 'business-applications'] as const;
+    fc.assert(
+      fc.property(snapshotArb, fc.constantFrom(...TYPES), fc.constantFrom(...ROLES), fc.constantFrom(...TENANTS), (snap, type, role, tenant) => {
+        const fixed = { ...snap, trackOverrides: FIXED_TRACKS };
+        const before = scorePartner(fixed, { date: DATE });
+        const lost: PartnerSnapshotInput = {
+          ...fixed,
+          associations: [...(fixed.associations ?? []), { id: 'lost-assoc', type, tenantId: tenant, startDate: '2020-01-01', status: 'ended', endDate: '2025-12-01', ...(type === 'CPOR' ? { role } : {}) }],
+        };
+        const after = scorePartner(lost, { date: DATE });
+        for (const id of areas) {
+          const nca = (r: PartnerScore) => r.areas.find((a) => a.area === id)!.metrics.find((m) => m.id === 'net-customer-adds')!.points;
+          expect(nca(after)).toBeLessThanOrEqual(nca(before));
+        }
       }),
       { numRuns: 150 },
     );

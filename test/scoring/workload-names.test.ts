@@ -43,6 +43,38 @@ const PAGES: { version: string; area: string; metric: string; names: string[] }[
   },
 ];
 
+// The same page lists, for the metrics that reuse them ("same workloads as usage growth", §4.6, §5.4-5.5, §6.4-6.5).
+const BA23_RATE_CARD = ['Business Central', 'Core HR', 'Guides', 'Remote Assist', 'Talent Attract', 'Talent Onboard', 'Common Data Service', 'Customer Engagement', 'Sales', 'Sales Insights', 'Customer Service', 'Field Service', 'Power Apps', 'Power Automate', 'Power BI', 'Finance & Operations', 'Finance', 'Project Operations', 'Retail', 'Customer Insights'];
+const reused = (version: string, area: string, from: string, metrics: string[], extra: string[] = []) => {
+  const names = PAGES.find((p) => p.version === version && p.area === area && p.metric === from)!.names;
+  for (const metric of metrics) PAGES.push({ version, area, metric, names: [...names, ...extra] });
+};
+PAGES.push({ version: '2023', area: 'business-applications', metric: 'usage-growth', names: BA23_RATE_CARD }, { version: '2023', area: 'business-applications', metric: 'deployments', names: BA23_RATE_CARD });
+reused('2026', 'business-applications', 'usage-growth', ['deployments']);
+reused('2023', 'modern-work', 'net-customer-adds', ['usage-growth', 'deployments']);
+reused('2026', 'modern-work', 'net-customer-adds', ['deployments'], ['Teams Premium']);
+reused('2023', 'security', 'net-customer-adds', ['usage-growth', 'deployments']);
+reused('2026', 'security', 'net-customer-adds', ['usage-growth', 'deployments']);
+
+/** Page names that differ from the rule sets' key, and the key each must land on (not merely some accepted key). */
+const INTENDED_KEYS: Record<string, string> = {
+  'F&O Bundle': 'fo-bundle',
+  'Non-workload specific (F&O)': 'non-workload-specific-fo',
+  Exchange: 'exchange-online',
+  ProPlus: 'microsoft-365-apps',
+  SharePoint: 'sharepoint-online',
+  'Teams Platform': 'teams-apps',
+  Yammer: 'viva-engage',
+  'M365 Copilot': 'microsoft-365-copilot',
+  'Teams for Frontline Workers': 'teams-frontline-workers',
+  'Teams Rooms Monthly Active Devices': 'teams-rooms',
+  'Azure AD for External Identities': 'azure-ad-external-identities',
+  'Defender for Endpoint (P2 only)': 'defender-for-endpoint-p2',
+  'Virtual Machine Licenses': 'virtual-machine-licenses',
+  'Key Vault': 'key-vault',
+  'Finance & Operations': 'finance-operations',
+};
+
 /** The workloads any source of the metric accepts, in any track (compiled as scoring compiles them). */
 function accepted(rs: RuleSet, area: string, metric: string): { include: Set<string>; exclude: Set<string> } {
   const include = new Set<string>();
@@ -69,6 +101,23 @@ describe('workload names as the rule pages write them', () => {
       expect(page.names.filter((n) => !include.has(workloadKey(n))).map((n) => `${n} -> ${workloadKey(n)}`)).toEqual([]);
     });
   }
+
+  it('each renamed or abbreviated page name lands on the key it stands for', () => {
+    expect(Object.entries(INTENDED_KEYS).filter(([n, k]) => workloadKey(n) !== k).map(([n, k]) => `${n} -> ${workloadKey(n)}, not ${k}`)).toEqual([]);
+  });
+
+  it('no two names of one page list collapse into one key', () => {
+    const clashes: string[] = [];
+    for (const page of PAGES) {
+      const seen = new Map<string, string>();
+      for (const n of page.names) {
+        const k = workloadKey(n);
+        if (seen.has(k) && seen.get(k) !== n) clashes.push(`V${page.version} ${page.area} ${page.metric}: ${seen.get(k)} and ${n} -> ${k}`);
+        seen.set(k, n);
+      }
+    }
+    expect(clashes).toEqual([]);
+  });
 
   it('Azure deployments exclude Virtual Machines and Virtual Machine Licenses, spelt as the page spells them', () => {
     for (const v of ['2023', '2023-12', '2026']) {

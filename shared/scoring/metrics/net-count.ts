@@ -36,7 +36,11 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
     const failTail = ` does not meet ${test}${shareText}`;
     const passTail = ` meets ${test}; not eligible ${whenBase}`;
     const lostText = `lost: eligible ${whenBase} but not ${when}, so it offsets one add`;
+    const unassociatedThen = `usage then without an accepted association in place does not count`;
+    const lostUnassociatedText = `lost: eligible ${whenBase} but not ${when}: usage without an accepted association in place on ${ctx.date} does not count; it offsets one add`;
+    const passTailUnassociated = ` meets ${test}; not eligible ${whenBase}: ${unassociatedThen}`;
     const newUnitText = `${words} eligible ${when} (${test}); not eligible ${whenBase}`;
+    const newUnitUnassociatedText = `${newUnitText}: ${unassociatedThen}`;
     const existing: string[] = [];
     const assocLimit = ctx.monthNow - 12;
     for (let ti = 0; ti < data.ids.length; ti++) {
@@ -65,18 +69,21 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
         if (valueNow > 0) explanation.push(new LazyLine('not-counted', label, tenant, part.label, valueLine, words, valueNow, when, failTail));
         continue;
       }
+      // Usage left out for want of an association then (or now) is why the tenant is new (or lost): say so.
+      const newBecauseUnassociated = data.unassociatedYearAgo.size > 0 && data.unassociatedYearAgo.has(tenant);
+      const lostBecauseUnassociated = data.unassociatedNow.size > 0 && data.unassociatedNow.has(tenant);
       if (!perWorkload) {
         if (nNow > 0 && nBase > 0) existing.push(tenant);
-        else if (nNow > 0) explanation.push(new LazyLine('counted', label, tenant, part.label, valueLine, words, valueNow, when, passTail));
-        else explanation.push(new LazyLine('not-counted', label, tenant, part.label, fixed, lostText));
+        else if (nNow > 0) explanation.push(new LazyLine('counted', label, tenant, part.label, valueLine, words, valueNow, when, newBecauseUnassociated ? passTailUnassociated : passTail));
+        else explanation.push(new LazyLine('not-counted', label, tenant, part.label, fixed, lostBecauseUnassociated ? lostUnassociatedText : lostText));
         continue;
       }
       for (const u of nowUnits) {
         if (baseUnits.includes(u)) existing.push(`${tenant}/${u}`);
-        else explanation.push(new LazyLine('counted', workloadLabel, tenant, u, fixed, newUnitText));
+        else explanation.push(new LazyLine('counted', workloadLabel, tenant, u, fixed, newBecauseUnassociated && data.unassociatedYearAgo.has(`${tenant}/${u}`) ? newUnitUnassociatedText : newUnitText));
       }
       for (const u of baseUnits) {
-        if (!nowUnits.includes(u)) explanation.push(new LazyLine('not-counted', workloadLabel, tenant, u, fixed, lostText));
+        if (!nowUnits.includes(u)) explanation.push(new LazyLine('not-counted', workloadLabel, tenant, u, fixed, lostBecauseUnassociated && data.unassociatedNow.has(`${tenant}/${u}`) ? lostUnassociatedText : lostText));
       }
     }
     if (existing.length > 0) {

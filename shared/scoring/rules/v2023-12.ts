@@ -96,14 +96,17 @@ const baMcvSources: Source[] = [
   { label: 'Power Platform (PAL)', workloads: { platform: 'power-platform', include: ['power-apps', 'power-automate', 'power-bi'], exclude: [] }, associations: ['PAL'], excludedOffers: OFFERS, mcvRates: MCV_RATES },
 ];
 
+// BA23's Power Platform App Maker (not eligible from 1 Dec 2023) and Dynamics 365 + Power Platform Solution Architect
+// Expert (not eligible from 1 Jul 2023) can never count from this version's first day, so its metrics leave them
+// out; their definitions below stay, so a holder is told why they do not count.
 const BA_INT_CERTS = [
   'd365-finance-functional-consultant', 'd365-commerce-functional-consultant', 'd365-finance-operations-apps-developer', 'd365-supply-chain-functional-consultant',
   'd365-supply-chain-manufacturing-functional-consultant', 'd365-customer-service-functional-consultant', 'd365-sales-functional-consultant',
-  'd365-field-service-functional-consultant', 'd365-business-central-functional-consultant', 'd365-marketing-functional-consultant', 'power-platform-app-maker',
+  'd365-field-service-functional-consultant', 'd365-business-central-functional-consultant', 'd365-marketing-functional-consultant',
   'power-bi-data-analyst-associate', 'power-platform-functional-consultant', 'power-platform-developer-associate', 'customer-data-platform-specialty',
   'azure-enterprise-data-analyst-associate', 'power-automate-rpa-developer',
 ];
-const BA_ADV_CERTS = ['d365-supply-chain-functional-consultant-expert', 'd365-finance-operations-solution-architect-expert', 'd365-power-platform-solution-architect-expert', 'power-platform-solution-architect-expert'];
+const BA_ADV_CERTS = ['d365-supply-chain-functional-consultant-expert', 'd365-finance-operations-solution-architect-expert', 'power-platform-solution-architect-expert'];
 
 /** BA23: what differs between the Business Applications SMB and Enterprise tracks. */
 const BA_BY_TRACK = {
