@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTE_ACCESS } from '../../shared/access/route-access';
+import { routeAccess } from '../../shared/access/route-access';
 import { DEFAULT_CONTEXT, evaluate, TemplateFailure, type DeployedResource, type Deployment } from './arm';
 import { registeredHttpRoutes, routePrefix, type HttpRoute } from '../helpers/http-routes';
 import { BICEP_TIMEOUT_MS, buildAllParams, buildTemplate, infraDir } from './bicep';
@@ -100,7 +100,7 @@ describe.each(ENVIRONMENTS)('%s: App Service Authentication', (env) => {
         if (!excludedByEasyAuth(p, excluded)) continue;
         open.add(route.name);
         // What Easy Auth lets through unauthenticated, the app must not need a caller for.
-        for (const method of route.methods) expect(ROUTE_ACCESS[route.name]?.[method as 'GET']?.kind, `${method} ${p}`).toMatch(/^(public|signed)$/);
+        for (const method of route.methods) expect(routeAccess(route.name, method)?.kind, `${method} ${p}`).toMatch(/^(public|signed)$/);
         expect(p, 'a source that is not configured stays behind sign-in').not.toContain('unlisted-source');
       }
     }
