@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RegisteredFunction, RpcTypedData } from './core-api';
+import { respondToParserError, type ClientError } from './parser-errors';
 import { compileRoute, matchRoute, sortRoutes, type CompiledRoute } from './routes';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -69,12 +70,18 @@ export class LocalHttpServer {
     this.routes = sortRoutes(compiled);
     this.server = http.createServer({ keepAlive: true }, (req, res) => {
       this.handle(req, res).catch((e) => {
+        // The parser refused the body after the request began (bad chunk framing): that is answered already.
+        if (res.writableEnded) return this.dispatcher.log('warning', `HTTP ${req.method} ${req.url}: the request was cut off (${(e as Error).message})`);
         this.dispatcher.log('error', `HTTP ${req.method} ${req.url} failed in the host: ${(e as Error).stack ?? e}`);
         if (!res.headersSent) sendJson(res, 500, { error: 'InternalError', message: 'The local host failed to handle the request; see its log.' });
         else res.destroy();
       });
     });
     this.server.keepAliveTimeout = 65_000;
+    this.server.on('clientError', (err: ClientError, socket) => {
+      const answer = respondToParserError(err, socket, http.maxHeaderSize);
+      if (answer) this.dispatcher.log('warning', `HTTP request refused by the parser: ${answer.status} ${err.code} (${err.reason ?? err.message})`);
+    });
   }
 
   routeTable(): { template: string; methods: string[] | undefined; name: string }[] {
