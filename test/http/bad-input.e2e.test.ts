@@ -47,8 +47,19 @@ describe('bad input through the local host', () => {
       ['two content-lengths', 'POST /api/runs/recompute HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n{}', 400, /framing/],
       ['content-length with chunked', 'POST /api/runs/recompute HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n', 400, /framing/],
       ['a bad chunk size, once the route has started reading', 'POST /api/runs/recompute HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400, /framing/],
+      ['no Host header', 'GET /api/health HTTP/1.1\r\n\r\n', 400, /Host header is required/],
+      ['a Host that is no host name', 'GET /api/health HTTP/1.1\r\nHost: [::1\r\n\r\n', 400, /Host header "\[::1" is not a host name/],
+      ['a Host with a path', 'GET /api/health HTTP/1.1\r\nHost: evil/x\r\n\r\n', 400, /Host header/],
+      ['a target that is neither a path nor a URL', 'GET * HTTP/1.1\r\nHost: x\r\n\r\n', 400, /not a path or an absolute URL/],
+      ['an Expect other than 100-continue', 'GET /api/health HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n', 417, /Expect header "foo"/],
+      ['CONNECT', 'CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n', 501, /CONNECT is not supported/],
     ])('%s', async (_what, bytes, status, message) => {
       expectJsonError(await send(bytes), status, message);
+    });
+
+    it('a path that starts with // is a path, not a host name', async () => {
+      const res = await send('GET //api/health HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(res.status).toBe(200);
     });
 
     it('the host keeps serving afterwards', async () => {

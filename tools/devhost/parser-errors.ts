@@ -71,9 +71,15 @@ export function respondToParserError(err: ClientError, socket: Duplex, maxHeader
     pending.end(body);
     return answer;
   }
+  respondRaw(socket, answer);
+  return answer;
+}
+
+/** Writes a whole HTTP/1.1 response on a socket no ServerResponse owns, and closes it. */
+export function respondRaw(socket: Duplex, answer: ParserErrorAnswer): void {
+  const body = bodyOf(answer);
   socket.end(
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? 'Error'}\r\n` +
       `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`,
   );
-  return answer;
 }
