@@ -21,7 +21,9 @@ export async function dumpStores(): Promise<StoreDump> {
   const documents: StoreDump['documents'] = {};
   for (const key of Object.keys(CONTAINERS) as ContainerKey[]) {
     const { resources } = await getContainer(settings, key).items.readAll().fetchAll();
-    for (const doc of resources) documents[`${CONTAINERS[key].name}/${doc.id}`] = doc as unknown as Record<string, unknown>;
+    // Ids repeat across partitions (every partner has a `profile`), so the key holds the partition key too.
+    const field = CONTAINERS[key].partitionKey.slice(1);
+    for (const doc of resources) documents[`${CONTAINERS[key].name}/${String((doc as Record<string, unknown>)[field])}/${doc.id}`] = doc as unknown as Record<string, unknown>;
   }
   const queues: StoreDump['queues'] = {};
   const queueService = getQueueService(settings);
@@ -37,7 +39,7 @@ export async function dumpStores(): Promise<StoreDump> {
 }
 
 
-/** The keys whose value differs between two dumps (added, removed or changed), as `documents/<container>/<id>` etc. */
+/** The keys whose value differs between two dumps (added, removed or changed), as `documents/<container>/<partition>/<id>` etc. */
 export function dumpDifferences(before: StoreDump, after: StoreDump): string[] {
   const out: string[] = [];
   for (const part of ['documents', 'queues', 'blobs'] as const) {
