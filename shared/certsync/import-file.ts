@@ -1,6 +1,7 @@
 import type { StoredProfessional } from '../state/documents';
 import { resolveCertificationId } from './catalog';
 import { toIsoDate } from '../lib/dates';
+import { parseJsonText } from '../lib/json-text';
 import type { SourceCertification } from './sources/types';
 
 /**
@@ -108,13 +109,12 @@ export function parseImportFile(text: string, hint?: string): ParsedImport {
   if (format === 'jsonl') {
     lines.forEach((l, i) => {
       if (!l.trim()) return;
-      let obj: unknown;
-      try {
-        obj = JSON.parse(l);
-      } catch (e) {
-        errors.push({ line: i + 1, reason: `not valid JSON: ${(e as Error).message}` });
+      const json = parseJsonText(l, 'the line');
+      if (!json.ok) {
+        errors.push({ line: i + 1, reason: json.path === '(body)' ? json.reason : `${json.path} ${json.reason}` });
         return;
       }
+      const obj = json.value;
       if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
         errors.push({ line: i + 1, reason: 'not a JSON object' });
         return;

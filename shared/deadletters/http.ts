@@ -7,7 +7,8 @@ export const deadLetterQuerySchema = z.object({
   partnerId: z.string().min(1).max(200).optional().describe('Only dead letters about this partner.'),
   status: z.enum(['open', 'replayed']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  continuationToken: z.string().min(1).max(4000).optional().describe('From the previous page.'),
+  // Cosmos DB's tokens are printable ASCII and travel in a header, where anything else cannot go (it was a 500).
+  continuationToken: z.string().min(1).max(4000).regex(/^[\x20-\x7e]+$/, 'must be the token of a previous page (printable ASCII)').optional().describe('From the previous page.'),
 });
 
 export const replayQuerySchema = z.object({

@@ -3,30 +3,28 @@ import type { z } from 'zod';
 import { badRequest, payloadTooLarge } from './responses';
 import { invalidInput } from './request';
 import { zodDetails } from '../lib/validation';
+import { decodeUtf8, parseJsonText } from '../lib/json-text';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 export type BodyResult<T> = { ok: true; value: T; raw: string } | { ok: false; response: HttpResponseInit };
 
-/** Reads the exact raw body (needed for signatures) within a size limit. */
+/** Reads the exact raw body (needed for signatures) within a size limit; bytes that are not UTF-8 are refused, not replaced. */
 export async function readRawBody(request: HttpRequest, limit = DEFAULT_BODY_LIMIT): Promise<BodyResult<string>> {
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) return { ok: false, response: payloadTooLarge(limit) };
   const buf = Buffer.from(await request.arrayBuffer());
   if (buf.length > limit) return { ok: false, response: payloadTooLarge(limit) };
-  const raw = buf.toString('utf8');
-  return { ok: true, value: raw, raw };
+  const text = decodeUtf8(buf);
+  if (!text.ok) return { ok: false, response: badRequest(text.message, [{ path: text.path, message: text.reason }]) };
+  return { ok: true, value: text.value, raw: text.value };
 }
 
 /** Parses JSON text, then validates it; a failure becomes a 400 naming each failing field. */
 export function parseJson<S extends z.ZodType>(raw: string, schema: S, what = 'The request body'): BodyResult<z.infer<S>> {
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch (e) {
-    return { ok: false, response: badRequest(`${what} is not valid JSON: ${(e as Error).message}`) };
-  }
-  const parsed = schema.safeParse(data);
+  const json = parseJsonText(raw, what);
+  if (!json.ok) return { ok: false, response: badRequest(json.message, [{ path: json.path, message: json.reason }]) };
+  const parsed = schema.safeParse(json.value);
   if (!parsed.success) return { ok: false, response: invalidInput(zodDetails(parsed.error), `${what} is invalid: `) };
   return { ok: true, value: parsed.data, raw };
 }

@@ -5,6 +5,7 @@ import { validateDelivery, type FieldProblem } from '../events/validate';
 import { enqueueDelivery } from './enqueue';
 import { bodyHash, createReceipt, deleteReceipt, receiptId, type ReceiptDoc } from '../deliveries/receipts';
 import { verify } from '../lib/signing';
+import { parseJsonText } from '../lib/json-text';
 import { mayWrite, resolveSource, SourceConfigError } from './sources';
 
 export interface DeliveryInput {
@@ -70,13 +71,10 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRes
     return { kind: 'bad-request', message: `The webhook-id header must be 1 to ${maxIdLength} characters without spaces, /, \\, ? or #.`, details: [{ path: 'header:webhook-id', message: `invalid characters or length (at most ${maxIdLength} for source ${source.name})` }] };
   }
 
-  let body: unknown;
-  try {
-    body = JSON.parse(input.raw);
-  } catch (e) {
-    return { kind: 'bad-request', message: `The request body is not valid JSON: ${(e as Error).message}` };
-  }
-  const validation = validateDelivery(body, { now, futureToleranceSeconds: settings.EVENT_FUTURE_TOLERANCE_SECONDS });
+  // A lone surrogate would be stored and queued as a string no UTF-8 reader gets back faithfully.
+  const body = parseJsonText(input.raw);
+  if (!body.ok) return { kind: 'bad-request', message: body.message, details: [{ path: body.path, message: body.reason }] };
+  const validation = validateDelivery(body.value, { now, futureToleranceSeconds: settings.EVENT_FUTURE_TOLERANCE_SECONDS });
   if (!validation.ok) {
     const list = validation.details.slice(0, 20).map((d) => `${d.path}: ${d.message}`).join('; ');
     const more = validation.details.length > 20 ? ` (and ${validation.details.length - 20} more in details)` : '';

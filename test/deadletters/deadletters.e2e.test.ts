@@ -101,4 +101,12 @@ describe('dead-letter store and /api/dead-letters', () => {
     expect(bad.json.details.map((d: { path: string }) => d.path)).toEqual(['query.queue', 'query.limit']);
     expect((await fetch(`${host.url}/api/dead-letters/00000000-0000-0000-0000-000000000000/replay`, { method: 'POST' })).status).toBe(404);
   });
+
+  it('a continuation token that is not one it issued is a 400 naming it, not a 500 (a non-ASCII one cannot travel to Cosmos DB)', async () => {
+    for (const token of ['\u00e9t\u00e9', '\u7bc0', 'x\u0007y']) {
+      const res = await list(`?continuationToken=${encodeURIComponent(token)}`);
+      expect(res.status, token).toBe(400);
+      expect(res.json.details[0].path).toBe('query.continuationToken');
+    }
+  });
 });

@@ -1,8 +1,10 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Principal } from '../../shared/access/principal';
-import type { RegisteredFunction, RpcTypedData } from './core-api';
 import { applySignIn, authLevelAdmits, crossSiteRefusal, KEY_PRINCIPAL, keyLevelOf, type KeyLevel, type LocalKeys } from './local-auth';
+import type { Duplex } from 'node:stream';
+import type { RegisteredFunction, RpcTypedData } from './core-api';
+import { respondRaw, respondToParserError, type ClientError } from './parser-errors';
 import { compileRoute, matchRoute, sortRoutes, type CompiledRoute } from './routes';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -34,6 +36,24 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 class BodyTooLarge extends Error {}
 
 const hasBody = (req: IncomingMessage): boolean => (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+/** A host name or address with an optional port: nothing that could change the URL's path (no /, @, ? or #). */
+const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The request's URL from its target and Host header. A path target is always read as a path, so `//api/x` is not a
+ * protocol-relative URL naming host `api`; an absolute target (a proxy's form) is used as given.
+ */
+function requestUrl(req: IncomingMessage): { ok: true; url: URL } | { ok: false; message: string } {
+  const host = req.headers.host;
+  if (host === undefined && req.httpVersion === '1.1') return { ok: false, message: 'The Host header is required in HTTP/1.1.' };
+  if (host !== undefined && !HOST.test(host)) return { ok: false, message: `The Host header "${host.slice(0, 100)}" is not a host name with an optional port.` };
+  const target = req.url ?? '/';
+  try {
+    return { ok: true, url: new URL(target.startsWith('/') ? `http://${host ?? 'localhost'}${target}` : target) };
+  } catch {
+    return { ok: false, message: `The request target "${target.slice(0, 100)}" is not a path or an absolute URL.` };
+  }
+}
 
 function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -79,14 +99,28 @@ export class LocalHttpServer {
       compiled.push(compileRoute((trigger.route as string | undefined) ?? fn.metadata.name, { fn, methods, authLevel: trigger.authLevel as string | undefined }));
     }
     this.routes = sortRoutes(compiled);
-    this.server = http.createServer({ keepAlive: true }, (req, res) => {
+    // Node would refuse a request without Host itself, with an empty body; the host answers it in JSON instead.
+    this.server = http.createServer({ keepAlive: true, requireHostHeader: false }, (req, res) => {
       this.handle(req, res).catch((e) => {
+        // The parser refused the body after the request began (bad chunk framing): that is answered already.
+        if (res.writableEnded) return this.dispatcher.log('warning', `HTTP ${req.method} ${req.url}: the request was cut off (${(e as Error).message})`);
         this.dispatcher.log('error', `HTTP ${req.method} ${req.url} failed in the host: ${(e as Error).stack ?? e}`);
         if (!res.headersSent) sendJson(res, 500, { error: 'InternalError', message: 'The local host failed to handle the request; see its log.' });
         else res.destroy();
       });
     });
     this.server.keepAliveTimeout = 65_000;
+    // Node's own answers to these are empty bodies (417), or none at all (CONNECT closes the connection).
+    this.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+      sendJson(res, 417, { error: 'ExpectationFailed', message: `The Expect header "${String(req.headers.expect).slice(0, 100)}" is not supported; only 100-continue is.` }, { connection: 'close' });
+    });
+    this.server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+      respondRaw(socket, { status: 501, error: 'NotImplemented', message: 'CONNECT is not supported: this is not a proxy.' });
+    });
+    this.server.on('clientError', (err: ClientError, socket) => {
+      const answer = respondToParserError(err, socket, http.maxHeaderSize);
+      if (answer) this.dispatcher.log('warning', `HTTP request refused by the parser: ${answer.status} ${err.code} (${err.reason ?? err.message})`);
+    });
   }
 
   routeTable(): { template: string; methods: string[] | undefined; name: string }[] {
@@ -113,7 +147,9 @@ export class LocalHttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const target = requestUrl(req);
+    if (!target.ok) return sendJson(res, 400, { error: 'BadRequest', message: target.message });
+    const url = target.url;
     const method = (req.method ?? 'GET').toUpperCase();
     let segments: string[];
     try {
