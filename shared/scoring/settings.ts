@@ -1,3 +1,4 @@
+import { DEFAULT_GAP_COSTS } from './gap';
 import type { ScoringSettings } from './types';
 
 /** The readings chosen for the reference's open questions; docs/scoring.md lists why. */
@@ -10,6 +11,7 @@ export const DEFAULT_SCORING_SETTINGS: Readonly<ScoringSettings> = Object.freeze
   bestTrackSelection: 'higher-total',
   requireActiveAssociation: true,
   skillingLagDays: 0,
+  gapCosts: DEFAULT_GAP_COSTS,
 });
 
 /**
@@ -27,6 +29,12 @@ export function resolveSettings(partial: Partial<ScoringSettings> = {}): Scoring
     bestTrackSelection: partial.bestTrackSelection ?? d.bestTrackSelection,
     requireActiveAssociation: partial.requireActiveAssociation ?? d.requireActiveAssociation,
     skillingLagDays: partial.skillingLagDays ?? d.skillingLagDays,
+    gapCosts: {
+      customer: partial.gapCosts?.customer ?? d.gapCosts.customer,
+      certifiedPerson: partial.gapCosts?.certifiedPerson ?? d.gapCosts.certifiedPerson,
+      deployment: partial.gapCosts?.deployment ?? d.gapCosts.deployment,
+      growthPoint: partial.gapCosts?.growthPoint ?? d.gapCosts.growthPoint,
+    },
   };
 }
 

@@ -4,7 +4,7 @@ import { monthLabel } from '../../lib/dates';
 import { fmt, LazyLine, note, notCounted, pts, rangeText } from '../explain';
 import type { Criterion, NetCountMetric } from '../rules/schema';
 import type { Track } from '../snapshot';
-import type { ExplanationLine, MetricScore } from '../types';
+import { PLAN_STATE, type ExplanationLine, type MetricScore } from '../types';
 import { evaluateCriterion, lastEvaluation, windowMonths } from './criteria';
 import { bestAssociationType, metricScore } from './result';
 
@@ -122,6 +122,7 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
     unitsForMax,
     explanation,
     gapHint: { pointsPerUnit, prerequisites: [], unitDescription: singular(unitLabel), unitDescriptionPlural: unitLabel },
+    [PLAN_STATE]: { kind: 'net-count', combine: m.combine, parts: partResults.map((p) => ({ net: p.net, unitsForMax: p.unitsForMax })) },
   });
 }
 

@@ -4,7 +4,7 @@ import { fmt, LazyLine, note, notCounted, pts } from '../explain';
 import type { RuleSet, SkillingMetric } from '../rules/schema';
 import type { AreaId, Track } from '../snapshot';
 import { AREA_NAMES } from '../snapshot';
-import type { ExplanationLine, GapHint, MetricScore } from '../types';
+import { PLAN_STATE, type ExplanationLine, type GapHint, type MetricScore } from '../types';
 import { metricScore } from './result';
 
 /**
@@ -67,6 +67,7 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
   const perPerson = m.pointsPerPerson ?? m.max / m.peopleForMax!;
   let gatePoints = 0;
   let gatesMet = true;
+  const gateState: { holders: number; minPeople: number; points: number }[] = [];
   const prerequisites: GapHint['prerequisites'] = [];
   for (const gate of m.gates) {
     const holders: string[] = [];
@@ -80,6 +81,7 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
       }
     }
     const met = holders.length >= gate.minPeople;
+    gateState.push({ holders: holders.length, minPeople: gate.minPeople, points: gate.points });
     if (gatesMet && met) {
       gatePoints += gate.points;
       explanation.push(note(gate.label, `met by ${holders.length} ${holders.length === 1 ? 'person' : 'people'} (${holders.join(', ')}); needs ${gate.minPeople}; ${gate.points > 0 ? `earns ${pts(gate.points)}` : 'a prerequisite that earns no points'}`));
@@ -133,5 +135,6 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
     unitsForMax: m.peopleForMax ?? Math.ceil((m.max - m.gates.reduce((s, g) => s + g.points, 0)) / perPerson),
     explanation,
     gapHint: suggestion(ctx, m.certifications, perPerson, prerequisites, name),
+    [PLAN_STATE]: { kind: 'skilling', gates: gateState, qualifying, perPerson },
   });
 }
