@@ -767,7 +767,9 @@ function stepsOf(tracks: ModelTrack[], levers: Lever[], counts: number[], settin
     const gains = tracks[ti]!.metrics
       .map((m, i) => ({ metricId: m.id, metricName: m.name, points: round6(after.points[i]! - before.points[i]!) }))
       .filter((g) => Math.abs(g.points) > EPS);
-    steps.push({ lever: l.kind, metricId: l.metricId, metricName: l.metricName || METRIC_NAMES[l.metricId], add: n, what: l.describe(n), pointsGained: round6(after.total - before.total), gains, totalAfter: after.total, cost: round6(n * l.cost) });
+    const changes: SimulationChange[] = [];
+    for (let k = 0; k < n; k++) changes.push(...l.unit(k));
+    steps.push({ lever: l.kind, metricId: l.metricId, metricName: l.metricName || METRIC_NAMES[l.metricId], add: n, what: l.describe(n), pointsGained: round6(after.total - before.total), gains, totalAfter: after.total, cost: round6(n * l.cost), changes });
     before = after;
   }
   return steps;
@@ -789,13 +791,27 @@ function verify(input: PlanInput, tracks: ModelTrack[], levers: Lever[], c: Cand
   if (!after.qualifiesToday) return { failed: `re-scored with the plan applied, the area reaches ${fmt(after.total)} without qualifying` };
   const steps = stepsOf(tracks, levers, c.counts, input.settings, after.track);
   return {
-    plan: { track: after.track, steps, cost: c.cost, totalAfter: after.total, metricsAfter: after.metrics.map((m) => ({ metricId: m.id, points: m.points })), changes },
+    plan: { track: after.track, steps, cost: c.cost, totalAfter: after.total, metricsAfter: after.metrics.map((m) => ({ metricId: m.id, points: m.points })) },
     levers: new Set(levers.filter((_, i) => c.counts[i]! > 0).map((l) => l.id)),
   };
 }
 
 function sameSet(a: Set<string>, b: Set<string>): boolean {
   return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
+/** The levers the planner would search for an area (their units, costs and caps); for tests that search by brute force. */
+export function planLevers(input: PlanInput): { id: string; cost: number; cap: number; unit: (i: number) => SimulationChange[] }[] {
+  const tracks = modelTracks(input);
+  const factory = new LeverFactory(input, tracks);
+  const rules = input.rules.areas[input.area];
+  for (const t of tracks) {
+    const tr = rules.tracks[t.track];
+    const scored = input.score.tracks?.find((x) => x.track === t.track)?.metrics ?? input.score.metrics;
+    if (tr) factory.build(t.track, tr.metrics, scored);
+  }
+  factory.measure(input.settings.gapCosts);
+  return factory.levers.map((l) => ({ id: l.id, cost: l.cost, cap: l.cap, unit: l.unit }));
 }
 
 /** The gap to qualification: the cheapest verified plan and up to two alternatives, or why there is none. */
@@ -805,7 +821,7 @@ export function planToQualify(input: PlanInput): Gap {
   const zeroMetrics = score.zeroMetrics;
   const pointsShort = round6(Math.max(0, QUALIFYING_TOTAL - score.total));
   const base = { qualifies: score.qualifiesToday, total: score.total, pointsShort, zeroMetrics, costModel: { ...costs } };
-  if (score.qualifiesToday) return { ...base, reachable: true, steps: [], totalAfter: score.total, cost: 0, changes: [], alternatives: [], searchComplete: true, notes: [] };
+  if (score.qualifiesToday) return { ...base, reachable: true, steps: [], totalAfter: score.total, cost: 0, alternatives: [], searchComplete: true, notes: [] };
   const tracks = modelTracks(input);
   const trackNow = (t: ModelTrack) => trackTotal(t, t.base, settings);
   const factory = new LeverFactory(input, tracks);
@@ -856,12 +872,12 @@ export function planToQualify(input: PlanInput): Gap {
     const r = atCaps.evaluate(q);
     const failing = tracks.find((t) => t.track === r.track)!.metrics.filter((_, i) => !(r.points[i]! > 0)).map((m) => m.name);
     notes.push(`no plan within the caps: with every addition at its most useful count the area reaches ${fmt(r.total)}${failing.length ? ` and ${failing.join(', ')} still ${failing.length === 1 ? 'has' : 'have'} no points` : ''}`);
-    return { ...base, reachable: false, steps: [], totalAfter: score.total, cost: 0, changes: [], alternatives: [], searchComplete: complete, notes };
+    return { ...base, reachable: false, steps: [], totalAfter: score.total, cost: 0, alternatives: [], searchComplete: complete, notes };
   }
   const primary = verify(input, tracks, levers, found.c);
   if ('failed' in primary) {
     notes.push(`the cheapest plan found did not verify (${primary.failed}); no plan is given`);
-    return { ...base, reachable: false, steps: [], totalAfter: score.total, cost: 0, changes: [], alternatives: [], searchComplete: complete, notes };
+    return { ...base, reachable: false, steps: [], totalAfter: score.total, cost: 0, alternatives: [], searchComplete: complete, notes };
   }
   // The alternatives get a share of the budget of their own; running out of it only leaves them out.
   budget.used = 0;
@@ -886,5 +902,5 @@ export function planToQualify(input: PlanInput): Gap {
   complete = primaryComplete;
   if (!complete) notes.push(`the search stopped after ${SEARCH_BUDGET} candidates: the plan is the cheapest found, not proven cheapest`);
   const p = primary.plan;
-  return { ...base, reachable: true, track: p.track, steps: p.steps, totalAfter: p.totalAfter, cost: p.cost, changes: p.changes, alternatives: alternatives.map((a) => a.plan), searchComplete: complete, notes };
+  return { ...base, reachable: true, track: p.track, steps: p.steps, totalAfter: p.totalAfter, cost: p.cost, alternatives: alternatives.map((a) => a.plan), searchComplete: complete, notes };
 }

@@ -53,6 +53,7 @@ export type {
   PartnerScore,
   ScoreOptions,
   ScoringSettings,
+  ScoringSettingsInput,
   TrackScore,
   Eligibility,
 } from './types';

@@ -1,5 +1,5 @@
 import { DEFAULT_GAP_COSTS } from './gap';
-import type { ScoringSettings } from './types';
+import type { ScoringSettings, ScoringSettingsInput } from './types';
 
 /** The readings chosen for the reference's open questions; docs/scoring.md lists why. */
 export const DEFAULT_SCORING_SETTINGS: Readonly<ScoringSettings> = Object.freeze({
@@ -18,7 +18,7 @@ export const DEFAULT_SCORING_SETTINGS: Readonly<ScoringSettings> = Object.freeze
  * Built as one literal with a fixed shape: the settings object is read in every hot loop, and a shape made by
  * spreading would be dropped by the garbage collector between calls, taking the optimised code with it.
  */
-export function resolveSettings(partial: Partial<ScoringSettings> = {}): ScoringSettings {
+export function resolveSettings(partial: ScoringSettingsInput = {}): ScoringSettings {
   const d = DEFAULT_SCORING_SETTINGS;
   return {
     qualifyMetricTest: partial.qualifyMetricTest ?? d.qualifyMetricTest,

@@ -23,6 +23,9 @@ export interface ScoringSettings {
   gapCosts: GapCosts;
 }
 
+/** Settings as given: every field optional, the cost weights each on their own. */
+export type ScoringSettingsInput = Partial<Omit<ScoringSettings, 'gapCosts'>> & { gapCosts?: Partial<GapCosts> };
+
 export type Family = 'performance' | 'skilling' | 'customer-success';
 export type MetricId = 'net-customer-adds' | 'intermediate-certifications' | 'advanced-certifications' | 'usage-growth' | 'deployments';
 
@@ -129,6 +132,8 @@ export interface GapStep {
   /** The area total after this step and those before it. */
   totalAfter: number;
   cost: number;
+  /** This step as POST /simulate changes; a plan's steps' changes together give its total. */
+  changes: SimulationChange[];
 }
 
 /** A plan verified by re-scoring the snapshot with its changes applied. */
@@ -139,8 +144,6 @@ export interface GapPlan {
   /** The re-scored total with every step applied. */
   totalAfter: number;
   metricsAfter: { metricId: MetricId; points: number }[];
-  /** The plan as POST /simulate changes: sending them gives this total. */
-  changes: SimulationChange[];
 }
 
 export interface Gap {
@@ -158,7 +161,6 @@ export interface Gap {
   cost: number;
   /** The track the plan qualifies in. */
   track?: Track;
-  changes: SimulationChange[];
   /** Up to two more verified plans, each doing without one of the cheapest plan's levers. */
   alternatives: GapPlan[];
   costModel: GapCosts;
@@ -200,7 +202,7 @@ export interface ScoreOptions {
   date: string;
   /** A rule version id (see RULE_VERSIONS); default: the one in effect on `date`. */
   ruleVersion?: string;
-  settings?: Partial<ScoringSettings>;
+  settings?: ScoringSettingsInput;
   /** Skip the gap computation (faster for daily series). Default true. */
   includeGap?: boolean;
 }
