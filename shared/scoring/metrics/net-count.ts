@@ -46,6 +46,8 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
       baseUnits.length = 0;
       let nNow = evaluateCriterion(months, part.criterion, ctx.monthNow, 0, perWorkload ? nowUnits : undefined);
       const valueNow = lastEvaluation.value;
+      const shareNow = lastEvaluation.shareFailed;
+      const shareValueNow = lastEvaluation.shareValue;
       const nBase = evaluateCriterion(months, part.criterion, ctx.monthNow, m.baselineMonthsAgo, perWorkload ? baseUnits : undefined);
       if (part.excludeAlreadyMetAtAssociation && nNow > 0) {
         const start = data.associationStart[ti]!;
@@ -62,7 +64,9 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
       now += nNow;
       base += nBase;
       if (nNow === 0 && nBase === 0) {
-        if (valueNow > 0) explanation.push(new LazyLine('not-counted', label, tenant, part.label, valueLine, words, valueNow, when, failTail));
+        // Name the condition that failed: the range, or (the range met) the share of active seats.
+        if (shareNow >= 0) explanation.push(new LazyLine('not-counted', label, tenant, part.label, shareLine, words, shareValueNow, when, [test, shareNow, part.criterion.activeShare!]));
+        else if (valueNow > 0) explanation.push(new LazyLine('not-counted', label, tenant, part.label, valueLine, words, valueNow, when, failTail));
         continue;
       }
       if (!perWorkload) {
@@ -134,6 +138,10 @@ function label(tenant: unknown, part: unknown, unit?: unknown): string {
 const workloadLabel = (tenant: unknown, unit: unknown): string => `tenant ${String(tenant)} workload ${String(unit)}`;
 const valueLine = (words: unknown, value: unknown, when: unknown, tail: unknown): string => `${String(words)} ${fmt(value as number)} ${String(when)}${String(tail)}`;
 const fixed = (text: unknown): string => String(text);
+const shareLine = (words: unknown, value: unknown, when: unknown, rest: unknown): string => {
+  const [test, share, bound] = rest as [string, number, { value: number; inclusive: boolean }];
+  return `${String(words)} ${fmt(value as number)} ${String(when)} meet ${test}, but only ${fmt(share * 100)}% of them are active (needs ${bound.inclusive ? 'at least' : 'more than'} ${fmt(bound.value * 100)}%)`;
+};
 
 function windowEnd(c: Criterion): number {
   switch (c.window.kind) {
