@@ -1,4 +1,4 @@
-import { parseSnapshot, scorePartner, type PartnerSnapshot } from '../shared/scoring';
+import { parseSnapshot, planToQualify, resolveSettings, ruleSetFor, scoreArea, scorePartner, type AreaId, type PartnerSnapshot } from '../shared/scoring';
 import { collectGarbage, fmtMs, printPeakRss } from './lib/measure';
 import { generateSnapshot, LARGE_PARTNER, type GenerateOptions } from '../tools/fixtures/snapshot-generate';
 
@@ -77,6 +77,37 @@ function measure(sizes: Prepared[], runs: number): Measured[] {
   });
 }
 
+/** The area the gap benchmark plans. */
+const PLANNED_AREA: AreaId = 'data-ai';
+
+/**
+ * Gap planning against scoring, same partner, same run: the large partner qualifies everywhere, so its professionals
+ * are left out and Data & AI must be planned (gate steps and certified people, verified by re-scoring). Reports the
+ * median of planning the area alone (planToQualify: levers, search, verification of the plan and its alternatives)
+ * over the median of scoring the area without a gap.
+ */
+function measureGap(p: Prepared, runs: number): { scoreMs: number; planMs: number; steps: number } {
+  const snapshot: PartnerSnapshot = { ...p.snapshot, professionals: [] };
+  const date = p.opts.date;
+  const opts = { date, includeGap: false } as const;
+  const input = () => {
+    const score = scoreArea(snapshot, PLANNED_AREA, opts);
+    return { snapshot, area: PLANNED_AREA, date, rules: ruleSetFor(date), settings: resolveSettings(), score, rescore: (s: PartnerSnapshot) => scoreArea(s, PLANNED_AREA, opts) };
+  };
+  const planInput = input();
+  let steps = 0;
+  for (let i = 0; i < 3; i++) steps = planToQualify(planInput).steps.length;
+  if (!planInput.score.qualifiesToday && steps === 0) throw new Error('the gap benchmark found no plan to time');
+  collectGarbage();
+  const score: number[] = [];
+  const plan: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    score.push(ms(() => scoreArea(snapshot, PLANNED_AREA, opts)));
+    plan.push(ms(() => planToQualify(planInput)));
+  }
+  return { scoreMs: median(score), planMs: median(plan), steps };
+}
+
 export function run(args: string[]): void {
   const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 21);
   const base = LARGE_PARTNER;
@@ -87,6 +118,9 @@ export function run(args: string[]): void {
   console.log(`doubled: ${double.tenants} tenants, ${two.rows} telemetry rows, ${(two.bytes / 1e6).toFixed(1)} MB JSON: parse_ms=${fmtMs(two.parseMs)} score_ms=${fmtMs(two.scoreMs)}`);
   console.log(`doubling_ratio=${(two.scoreMs / one.scoreMs).toFixed(2)} (goal <= 2.2)`);
   console.log(`scoring_vs_parse_doubled=${(two.scoreMs / two.parseMs).toFixed(3)}`);
+  const gap = measureGap(prepare(base), Math.max(5, Math.round(runs / 3)));
+  console.log(`gap: ${PLANNED_AREA} of the large partner without its professionals: plan_ms=${fmtMs(gap.planMs)} (${gap.steps} steps) score_area_ms=${fmtMs(gap.scoreMs)}`);
+  console.log(`gap_vs_score=${(gap.planMs / gap.scoreMs).toFixed(2)} (goal <= 5)`);
   printPeakRss();
   console.log(`scoring_vs_parse=${(one.scoreMs / one.parseMs).toFixed(3)}`);
 }

@@ -12,22 +12,25 @@ import {
   SnapshotError,
   type AreaId,
   type AreaScore,
+  type GapCosts,
+  type GapStep,
   type MetricScore,
   type ScoringSettings,
 } from '../shared/scoring';
 
 /**
- * `npm run score -- <snapshot.json> [--date YYYY-MM-DD] [--area NAME] [--json] [--rules VERSION] [--metric-test gt0|gte1] [--all]`
+ * `npm run score -- <snapshot.json> [--date YYYY-MM-DD] [--area NAME] [--json] [--rules VERSION] [--metric-test gt0|gte1] [--gap-costs customer=3,person=4,deployment=2,growth=1] [--all]`
  * Prints each area's score as a table with explanations and the gap to qualification, or the raw result as JSON.
  * Exit codes: 0 scored, 2 bad arguments or a malformed snapshot (each bad field is named), 1 anything else.
  */
 
-const USAGE = `usage: npm run score -- <snapshot.json> [--date YYYY-MM-DD] [--area NAME] [--json] [--rules ${RULE_VERSIONS.join('|')}] [--metric-test gt0|gte1] [--all]
+const USAGE = `usage: npm run score -- <snapshot.json> [--date YYYY-MM-DD] [--area NAME] [--json] [--rules ${RULE_VERSIONS.join('|')}] [--metric-test gt0|gte1] [--gap-costs KIND=N,...] [--all]
   --date         evaluation date (default: today, UTC)
   --area         one area: ${AREAS.join(', ')} (or its name, e.g. "Modern Work")
   --json         print the full result as JSON
   --rules        force a rule version instead of the one in effect on the date
   --metric-test  "points in every metric" as > 0 (gt0, default; env QUALIFY_METRIC_TEST) or >= 1 (gte1)
+  --gap-costs    the gap planner's cost of each addition, e.g. customer=3,person=4,deployment=2,growth=1 (the defaults)
   --all          print every explanation line (default: the first ${8} per metric)`;
 
 class UsageError extends Error {}
@@ -39,6 +42,7 @@ interface Args {
   json: boolean;
   rules?: string;
   metricTest?: ScoringSettings['qualifyMetricTest'];
+  gapCosts?: Partial<GapCosts>;
   all: boolean;
 }
 
@@ -47,6 +51,20 @@ function resolveArea(name: string): AreaId {
   const hit = AREAS.find((a) => norm(a) === norm(name) || norm(AREA_NAMES[a]) === norm(name));
   if (!hit) throw new UsageError(`unknown area "${name}"; use one of: ${AREAS.join(', ')}`);
   return hit;
+}
+
+const COST_KEYS: Record<string, keyof GapCosts> = { customer: 'customer', person: 'certifiedPerson', deployment: 'deployment', growth: 'growthPoint' };
+
+function parseGapCosts(v: string): Partial<GapCosts> {
+  const out: Partial<GapCosts> = {};
+  for (const part of v.split(',')) {
+    const [k, n] = part.split('=');
+    const key = COST_KEYS[k ?? ''];
+    const value = Number(n);
+    if (!key || !(value > 0) || !Number.isFinite(value)) throw new UsageError(`--gap-costs: "${part}" must be one of ${Object.keys(COST_KEYS).join(', ')} = a positive number`);
+    out[key] = value;
+  }
+  return out;
 }
 
 export function parseArgs(argv: readonly string[], today: string): Args {
@@ -68,7 +86,8 @@ export function parseArgs(argv: readonly string[], today: string): Args {
       const v = value();
       if (v !== 'gt0' && v !== 'gte1') throw new UsageError('--metric-test must be gt0 or gte1');
       args.metricTest = v;
-    } else if (a === '--help' || a === '-h') throw new UsageError('');
+    } else if (a === '--gap-costs') args.gapCosts = parseGapCosts(value());
+    else if (a === '--help' || a === '-h') throw new UsageError('');
     else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
     else if (file === undefined) file = a;
     else throw new UsageError(`unexpected argument ${a}`);
@@ -93,6 +112,14 @@ function metricRows(metrics: MetricScore[]): string[] {
   return out;
 }
 
+function costWords(c: GapCosts): string {
+  return `customer ${fmt(c.customer)}, certified person ${fmt(c.certifiedPerson)}, deployment ${fmt(c.deployment)}, point of growth ${fmt(c.growthPoint)}`;
+}
+
+function planLines(steps: readonly GapStep[]): string[] {
+  return steps.map((s) => `      add ${fmt(s.add)} ${s.what} -> ${s.gains.map((x) => `${x.metricName} ${x.points >= 0 ? '+' : ''}${fmt(x.points)}`).join(', ') || 'no points by itself'}; total ${fmt(s.totalAfter)}`);
+}
+
 export function renderArea(a: AreaScore, all: boolean): string {
   const out: string[] = [];
   const status = a.status.replace(/-/g, ' ');
@@ -109,10 +136,16 @@ export function renderArea(a: AreaScore, all: boolean): string {
   }
   if (a.gap) {
     const g = a.gap;
-    out.push(`  To qualify${g.reachable ? '' : ' (not reachable by additions alone)'}: ${g.zeroMetrics.length ? `metrics without points: ${g.zeroMetrics.join(', ')}; ` : ''}${fmt(g.pointsShort)} points short of 70 after that`);
-    for (const s of g.steps) out.push(`    add ${fmt(s.add)} ${s.what} -> ${s.metricName} +${fmt(s.pointsGained)}`);
+    out.push(`  To qualify: ${fmt(g.pointsShort)} points short of 70${g.zeroMetrics.length ? `; metrics without points: ${g.zeroMetrics.join(', ')}` : ''}`);
+    if (g.reachable) {
+      out.push(`    cheapest plan (cost ${fmt(g.cost)}; ${costWords(g.costModel)}), verified by re-scoring:`);
+      out.push(...planLines(g.steps));
+      g.alternatives.forEach((alt, i) => {
+        out.push(`    alternative ${i + 1} (cost ${fmt(alt.cost)}):`);
+        out.push(...planLines(alt.steps));
+      });
+    } else out.push('    no plan within the caps');
     for (const n of g.notes) out.push(`    note: ${n}`);
-    if (g.steps.length) out.push(`    total after these additions: ${fmt(g.totalAfter)}`);
   }
   return out.join('\n');
 }
@@ -148,7 +181,7 @@ export function main(argv: readonly string[], io: { out: (s: string) => void; er
     throw e;
   }
   const metricTest = args.metricTest ?? (process.env.QUALIFY_METRIC_TEST === 'gte1' ? 'gte1' : undefined);
-  const options = { date: args.date, ...(args.rules ? { ruleVersion: args.rules } : {}), settings: metricTest ? { qualifyMetricTest: metricTest } : {} };
+  const options = { date: args.date, ...(args.rules ? { ruleVersion: args.rules } : {}), settings: { ...(metricTest ? { qualifyMetricTest: metricTest } : {}), ...(args.gapCosts ? { gapCosts: args.gapCosts } : {}) } };
   const scored = scorePartner(snapshot, options);
   // An area below 70 today may still be eligible from a day of its qualification window: score the window for those.
   const below = scored.areas.filter((a) => a.status === 'in-progress' || a.status === 'not-started').map((a) => a.area);

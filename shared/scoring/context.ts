@@ -58,11 +58,12 @@ export class ScoringContext {
     if (hit) return hit;
     const data = new SourceData(this.monthNow, this.tenantCount);
     const compiled = sources.map(compileSource);
+    const passed = new Set<string>();
     // Sources on different platforms (or overlapping ones) can reach the same tenant, so they are merged by tenant.
-    if (compiled.length === 1) this.acceptedStreams(compiled[0]!, data, true);
+    if (compiled.length === 1) this.acceptedStreams(compiled[0]!, data, true, passed);
     else {
       const lists: Stream[][] = [];
-      for (const cs of compiled) lists.push(this.acceptedStreams(cs, data, false));
+      for (const cs of compiled) lists.push(this.acceptedStreams(cs, data, false, passed));
       const byTenant = new Map<string, { st: Stream; rates: Record<string, number> | undefined; start: number; values: Slot }[]>();
       for (let i = 0; i < lists.length; i++) {
         const rates = compiled[i]!.source.mcvRates;
@@ -81,6 +82,9 @@ export class ScoringContext {
         }
       }
     }
+    // A workload one source leaves out but another takes (Business Central: the Dynamics 365 source, not the PAL
+    // ones) is eligible: only workloads that no source takes are reported as not eligible.
+    for (const w of passed) data.ineligibleWorkloads.delete(w);
     this.sourceMemo.set(key, data);
     return data;
   }
@@ -133,7 +137,7 @@ export class ScoringContext {
    * The streams one source accepts, in tenant-grouped order; records why others were left out. With `direct`,
    * accepted streams go straight into `data` instead of a list.
    */
-  private acceptedStreams(cs: CompiledSource, data: SourceData, direct: boolean): Stream[] {
+  private acceptedStreams(cs: CompiledSource, data: SourceData, direct: boolean, passed: Set<string>): Stream[] {
     const streams = this.streamsByPlatform.get(cs.source.workloads.platform);
     const out: Stream[] = [];
     if (!streams) return out;
@@ -148,6 +152,7 @@ export class ScoringContext {
         data.ineligibleWorkloads.add(st.workload);
         continue;
       }
+      passed.add(st.workload);
       const tenant = st.tenantId;
       if (cs.offers.has(st.offer)) {
         data.reject(tenant, 'offer', st, cs);

@@ -1,7 +1,7 @@
 import { ScoringContext } from './context';
 import { isCalendarDate, monthIndex } from '../lib/dates';
 import { note, round6 } from './explain';
-import { gapToQualify } from './gap';
+import { planToQualify } from './gap';
 import { scoreDistinctWorkloads } from './metrics/distinct-workloads';
 import { scoreGrowthAbsolute, scoreGrowthPercent } from './metrics/growth';
 import { scoreNetCount } from './metrics/net-count';
@@ -117,7 +117,17 @@ export function scoreAreaWith(ctx: ScoringContext, area: AreaId, includeGap: boo
     status: statusOf(ctx, area, chosen.total, chosen.qualifies),
     zeroMetrics,
   };
-  if (includeGap && !chosen.qualifies) score.gap = gapToQualify(score, ctx.settings);
+  if (includeGap && !chosen.qualifies) {
+    const rescore = (snapshot: PartnerSnapshot): AreaScore => {
+      const c = new ScoringContext(snapshot, ctx.date, ctx.rules, ctx.settings);
+      try {
+        return scoreAreaWith(c, area, false);
+      } finally {
+        c.release();
+      }
+    };
+    score.gap = planToQualify({ snapshot: ctx.snapshot, area, date: ctx.date, rules: ctx.rules, settings: ctx.settings, score, rescore });
+  }
   if (zeroMetrics.length > 0) {
     for (const m of chosen.metrics) {
       // Copy, because the explanation array may be shared with another area's identical metric.

@@ -45,17 +45,22 @@ export type {
   Gap,
   GapHint,
   GapStep,
+  GapPlan,
+  GapCosts,
+  GapLever,
   MetricId,
   MetricScore,
   PartnerScore,
   ScoreOptions,
   ScoringSettings,
+  ScoringSettingsInput,
   TrackScore,
   Eligibility,
 } from './types';
 export { AREA_STATUSES } from './types';
 export { scorePartner, scoreArea, metricPasses, QUALIFYING_TOTAL } from './engine';
-export { gapToQualify } from './gap';
+export { planToQualify, DEFAULT_GAP_COSTS, LEVER_CAP, SEARCH_BUDGET, type PlanInput } from './gap';
+export { applyChanges, simulationChangeSchema, type SimulationChange, type ChangeProblem } from './changes';
 export {
   qualificationWindow,
   evaluateQualificationWindow,

@@ -1,4 +1,5 @@
-import type { ScoringSettings } from './types';
+import { DEFAULT_GAP_COSTS } from './gap';
+import type { ScoringSettings, ScoringSettingsInput } from './types';
 
 /** The readings chosen for the reference's open questions; docs/scoring.md lists why. */
 export const DEFAULT_SCORING_SETTINGS: Readonly<ScoringSettings> = Object.freeze({
@@ -11,13 +12,14 @@ export const DEFAULT_SCORING_SETTINGS: Readonly<ScoringSettings> = Object.freeze
   requireActiveAssociation: true,
   yearAgoAssociations: 'in-effect-then',
   skillingLagDays: 0,
+  gapCosts: DEFAULT_GAP_COSTS,
 });
 
 /**
  * Built as one literal with a fixed shape: the settings object is read in every hot loop, and a shape made by
  * spreading would be dropped by the garbage collector between calls, taking the optimised code with it.
  */
-export function resolveSettings(partial: Partial<ScoringSettings> = {}): ScoringSettings {
+export function resolveSettings(partial: ScoringSettingsInput = {}): ScoringSettings {
   const d = DEFAULT_SCORING_SETTINGS;
   return {
     qualifyMetricTest: partial.qualifyMetricTest ?? d.qualifyMetricTest,
@@ -29,6 +31,12 @@ export function resolveSettings(partial: Partial<ScoringSettings> = {}): Scoring
     requireActiveAssociation: partial.requireActiveAssociation ?? d.requireActiveAssociation,
     yearAgoAssociations: partial.yearAgoAssociations ?? d.yearAgoAssociations,
     skillingLagDays: partial.skillingLagDays ?? d.skillingLagDays,
+    gapCosts: {
+      customer: partial.gapCosts?.customer ?? d.gapCosts.customer,
+      certifiedPerson: partial.gapCosts?.certifiedPerson ?? d.gapCosts.certifiedPerson,
+      deployment: partial.gapCosts?.deployment ?? d.gapCosts.deployment,
+      growthPoint: partial.gapCosts?.growthPoint ?? d.gapCosts.growthPoint,
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { SimulationChange } from './changes';
 import type { AreaId, Track } from './snapshot';
 
 /** Scoring-time settings for the reference's open questions; every field has a default (see DEFAULT_SCORING_SETTINGS). */
@@ -25,7 +26,12 @@ export interface ScoringSettings {
   yearAgoAssociations: 'in-effect-then' | 'evaluation-date';
   /** Days between earning a certification and Partner Center counting it (the pages say up to 10). */
   skillingLagDays: number;
+  /** The gap planner's cost of each kind of addition. */
+  gapCosts: GapCosts;
 }
+
+/** Settings as given: every field optional, the cost weights each on their own. */
+export type ScoringSettingsInput = Partial<Omit<ScoringSettings, 'gapCosts'>> & { gapCosts?: Partial<GapCosts> };
 
 export type Family = 'performance' | 'skilling' | 'customer-success';
 export type MetricId = 'net-customer-adds' | 'intermediate-certifications' | 'advanced-certifications' | 'usage-growth' | 'deployments';
@@ -65,9 +71,25 @@ export interface MetricScore {
   /** Units that earn the maximum (the threshold), when the metric is linear in its units. */
   unitsForMax?: number;
   explanation: ExplanationLine[];
-  /** How more points could be earned here, used by gapToQualify. */
+  /** How more points could be earned here, in words. */
   gapHint: GapHint;
+  /** The counts behind the points, for the gap planner's model (a symbol key: never serialised). */
+  [PLAN_STATE]?: PlanState;
 }
+
+/** Key of MetricScore's planner state: a symbol, so JSON output and stored breakdowns never carry it. */
+export const PLAN_STATE: unique symbol = Symbol('planState');
+
+/**
+ * What a metric's points are made of, in the quantities additions change: the gap planner (plan.ts) adds the
+ * effect of each addition to these and recomputes the points with the metric's own formula.
+ */
+export type PlanState =
+  | { kind: 'net-count'; combine: 'sum' | 'best'; parts: { net: number; unitsForMax: number }[] }
+  | { kind: 'growth-percent'; now: number; base: number; blocked: boolean; pointsPerPercent: number }
+  | { kind: 'growth-absolute'; combine: 'sum' | 'best'; parts: { growth: number; unitsForMax: number }[] }
+  | { kind: 'distinct-workloads'; units: number; unitsForMax: number; keys: readonly string[] }
+  | { kind: 'skilling'; gates: { holders: number; minPeople: number; points: number }[]; qualifying: number; perPerson: number };
 
 export interface GapHint {
   /** Points each additional unit adds (0 when the metric cannot grow by additions, e.g. a growth baseline below its minimum). */
@@ -89,24 +111,69 @@ export interface TrackScore {
   qualifies: boolean;
 }
 
+/** The cost model of the gap planner: what one unit of each kind of addition costs (docs/scoring.md). */
+export interface GapCosts {
+  /** A new customer that counts for net customer adds. */
+  customer: number;
+  /** A person who earns one certification. */
+  certifiedPerson: number;
+  /** A new deployment (an Azure service, or a workload deployment at a customer). */
+  deployment: number;
+  /** One point of usage growth (one percentage point, or the users or USD worth one point). */
+  growthPoint: number;
+}
+
+export type GapLever = 'customer' | 'certified-person' | 'deployment' | 'growth';
+
 export interface GapStep {
+  lever: GapLever;
+  /** The metric the addition is for. */
   metricId: MetricId;
   metricName: string;
   add: number;
   what: string;
+  /** Points the area total gains from this step after the steps before it. */
   pointsGained: number;
+  /** Every metric this step raises (an addition can raise more than one, and a gate step unlocks people already held), by how much. */
+  gains: { metricId: MetricId; metricName: string; points: number }[];
+  /** The area total after this step and those before it. */
+  totalAfter: number;
+  cost: number;
+  /** This step as POST /simulate changes; a plan's steps' changes together give its total. */
+  changes: SimulationChange[];
+}
+
+/** A plan verified by re-scoring the snapshot with its changes applied. */
+export interface GapPlan {
+  track: Track;
+  steps: GapStep[];
+  cost: number;
+  /** The re-scored total with every step applied. */
+  totalAfter: number;
+  metricsAfter: { metricId: MetricId; points: number }[];
 }
 
 export interface Gap {
   qualifies: boolean;
   total: number;
-  /** Points missing to 70, after closing zero metrics. */
+  /** Points missing to 70 today. */
   pointsShort: number;
   zeroMetrics: MetricId[];
-  steps: GapStep[];
-  totalAfter: number;
-  /** True when the steps reach qualification; false when some metric cannot be fixed by additions. */
+  /** True when a verified plan exists (or the area qualifies). */
   reachable: boolean;
+  /** The cheapest plan's steps (empty when none). */
+  steps: GapStep[];
+  /** The re-scored total with the cheapest plan applied. */
+  totalAfter: number;
+  cost: number;
+  /** The track the plan qualifies in. */
+  track?: Track;
+  /** Up to two more verified plans, each doing without one of the cheapest plan's levers. */
+  alternatives: GapPlan[];
+  costModel: GapCosts;
+  /** False when the search stopped at its budget: the plan is the cheapest found, not proven cheapest. */
+  searchComplete: boolean;
+  /** Why there is no plan, or what limits the one given. */
   notes: string[];
 }
 
@@ -142,7 +209,7 @@ export interface ScoreOptions {
   date: string;
   /** A rule version id (see RULE_VERSIONS); default: the one in effect on `date`. */
   ruleVersion?: string;
-  settings?: Partial<ScoringSettings>;
+  settings?: ScoringSettingsInput;
   /** Skip the gap computation (faster for daily series). Default true. */
   includeGap?: boolean;
 }

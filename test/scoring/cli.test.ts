@@ -37,6 +37,15 @@ describe('npm run score', () => {
     expect(r.out).toMatch(/Net customer adds\s+20\s+30\s+2 \/ 3 net new customers/);
     expect(r.out).toMatch(/Windows Server Hybrid Administrator Associate expired on 2026-09-01/);
     expect(r.out).toMatch(/To qualify: 4 points short of 70/);
+    expect(r.out).toMatch(/cheapest plan \(cost 3; customer 3, certified person 4, deployment 2, point of growth 1\), verified by re-scoring:\n {6}add 1 new customer \(Azure customers\) .* -> Net customer adds \+10; total 76/);
+    expect(r.out).toMatch(/alternative 1 \(cost 4\):\n {6}add 1 person certified in one of: Azure Virtual Desktop Specialty.* -> Advanced certifications \+4; total 70/);
+  });
+  it('takes the cost weights of the gap planner with --gap-costs, and refuses a bad one', () => {
+    const r = run([example, '--date', '2026-11-20', '--area', 'Infrastructure', '--gap-costs', 'customer=10']);
+    expect(r.out).toMatch(/cheapest plan \(cost 4; customer 10,.*\n {6}add 1 person certified/);
+    const bad = run([example, '--gap-costs', 'customers=1']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--gap-costs: "customers=1" must be one of customer, person, deployment, growth/);
   });
   it('prints JSON with --json, filtered by --area', () => {
     const r = run([example, '--date', '2026-11-20', '--area', 'security', '--json']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gapToQualify, parseSnapshot, scorePartner, scoreQualificationWindow, SnapshotError, withEligibility } from '../../shared/scoring';
+import { parseSnapshot, scorePartner, scoreQualificationWindow, SnapshotError, withEligibility } from '../../shared/scoring';
 import { area, assoc, lines, metric, people, person, qualifyingInfrastructure as qualifying, row, snapshot, trackMetric } from './helpers';
 
 const D = '2026-03-10'; // last month = 2026-02, the month before = 2026-01, a year earlier = 2025-02 / 2025-01
@@ -245,17 +245,16 @@ describe('designation', () => {
   });
 });
 
-describe('gapToQualify', () => {
-  it('first gives zero metrics their first points, then adds the cheapest points to 70', () => {
+describe('the gap when no plan exists', () => {
+  it('says which metric cannot be raised by additions and why, and gives no steps', () => {
     const a = area(snapshot({ trackOverrides: { infrastructure: 'enterprise' } }), 'infrastructure', D);
-    const gap = gapToQualify(a, { qualifyMetricTest: 'gt0' });
+    const gap = a.gap!;
     expect(gap.qualifies).toBe(false);
     expect(gap.zeroMetrics).toHaveLength(5);
     expect(gap.reachable).toBe(false);
-    expect(gap.notes.join(' ')).toMatch(/baseline .* below the minimum/);
-    const intermediate = gap.steps.filter((s) => s.metricId === 'intermediate-certifications');
-    expect(intermediate[0]).toMatchObject({ add: 2, pointsGained: 0 });
-    expect(intermediate[0]!.what).toMatch(/Azure Administrator Associate certification \(prerequisite step\)/);
+    expect(gap.steps).toEqual([]);
+    expect(gap.notes.join(' ')).toMatch(/Usage growth: the baseline .* below the minimum/);
+    expect(gap.notes.join(' ')).toMatch(/no plan within the caps: .* Usage growth still has no points/);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { AreaId, AreaScore, AssociationType, CporRole, MetricId, MetricScore, PartnerSnapshotInput, Platform, Professional, ScoringSettings } from '../../shared/scoring';
+import type { AreaId, AreaScore, AssociationType, CporRole, MetricId, MetricScore, PartnerSnapshotInput, Platform, Professional, ScoringSettingsInput } from '../../shared/scoring';
 import { parseSnapshot, scoreArea } from '../../shared/scoring';
 
 /** Builders that keep the worked examples readable: people with certifications, tenants with monthly usage. */
@@ -37,7 +37,7 @@ export function snapshot(parts: Partial<PartnerSnapshotInput>): ReturnType<typeo
   return parseSnapshot({ partnerId: 'test-partner', ...parts });
 }
 
-export function area(snap: PartnerSnapshotInput, id: AreaId, date: string, opts: { ruleVersion?: string; settings?: Partial<ScoringSettings> } = {}): AreaScore {
+export function area(snap: PartnerSnapshotInput, id: AreaId, date: string, opts: { ruleVersion?: string; settings?: ScoringSettingsInput } = {}): AreaScore {
   return scoreArea(snap, id, { date, ...opts });
 }
 

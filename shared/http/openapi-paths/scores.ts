@@ -1,5 +1,5 @@
 import { notificationSettingsSchema } from '../../alerts/notification-url';
-import { AREA_STATUSES, AREAS } from '../../scoring';
+import { AREA_STATUSES, AREAS, simulationChangeSchema } from '../../scoring';
 import { breakdownQuerySchema, forecastQuerySchema, historyQuerySchema } from '../../score-history/http-schemas';
 import { simulationRequestSchema } from '../../simulation/changes';
 import { errorResponses, jsonContent, jsonSchema, pathParameter, queryParameters, type FeaturePaths, type Operation } from '../openapi-helpers';
@@ -21,6 +21,18 @@ const metricSummary = obj({ id: str, name: str, points: num, max: num });
 const areaSummary = obj({ area: str, name: str, total: num, status, eligibility, qualifiesToday: bool, track: str, ruleVersion: str, zeroMetrics: arr(str), metrics: arr(metricSummary) });
 const loss = obj({ area: str, lossDate: str, reason: str });
 const explanation = obj({ kind: { type: 'string', enum: ['counted', 'not-counted', 'note'] }, subject: str, reason: str });
+const gapStep = obj({
+  lever: { type: 'string', enum: ['customer', 'certified-person', 'deployment', 'growth'] },
+  metricId: str,
+  metricName: str,
+  add: num,
+  what: str,
+  pointsGained: num,
+  gains: arr(obj({ metricId: str, metricName: str, points: num })),
+  totalAfter: num,
+  cost: num,
+  changes: { ...arr(jsonSchema(simulationChangeSchema, 'input')), description: 'This step as POST /simulate changes.' },
+});
 const breakdown = obj({
   area: str,
   name: str,
@@ -35,7 +47,21 @@ const breakdown = obj({
   zeroMetrics: arr(str),
   metrics: arr(obj({ id: str, name: str, family: str, track: str, points: num, max: num, units: num, unitLabel: str, unitsForMax: num, explanation: arr(explanation) })),
   tracks: arr(obj({ track: str, total: num, qualifies: bool, metrics: arr(metricSummary) })),
-  gap: obj({ qualifies: bool, total: num, pointsShort: num, zeroMetrics: arr(str), steps: arr(obj({ metricId: str, metricName: str, add: num, what: str, pointsGained: num })), totalAfter: num, reachable: bool, notes: arr(str) }),
+  gap: obj({
+    qualifies: bool,
+    total: num,
+    pointsShort: num,
+    zeroMetrics: arr(str),
+    reachable: { type: 'boolean', description: 'A plan exists and qualified when re-scored with its changes applied.' },
+    track: str,
+    steps: arr(gapStep),
+    totalAfter: { type: 'number', description: 'The re-scored total with every step applied.' },
+    cost: num,
+    alternatives: arr(obj({ track: str, steps: arr(gapStep), cost: num, totalAfter: num, metricsAfter: arr(obj({ metricId: str, points: num })) })),
+    costModel: obj({ customer: num, certifiedPerson: num, deployment: num, growthPoint: num }),
+    searchComplete: bool,
+    notes: arr(str),
+  }),
 });
 const point = obj({ area: str, total: num, qualifies: bool, status, zeroMetrics: arr(str) });
 const run = obj(

@@ -55,8 +55,12 @@ export function monthTotal(t: TenantSeries, month: number, m: Measure): number {
   return s;
 }
 
-/** The value behind the last evaluateCriterion call (best workload or tenant total), for explanations; avoids an object per call. */
-export const lastEvaluation = { value: 0 };
+/**
+ * The value behind the last evaluateCriterion call (best workload or tenant total), for explanations; avoids an object
+ * per call. `shareFailed`: the best active share among workloads (or the tenant) that met the range but not the active
+ * share, or -1 when none did, so an explanation can name the condition that failed.
+ */
+export const lastEvaluation = { value: 0, shareFailed: -1, shareValue: 0 };
 
 /**
  * Evaluates a criterion for one tenant and returns how many units are eligible (0 or 1 for tenant-level criteria).
@@ -69,9 +73,11 @@ export function evaluateCriterion(t: TenantSeries, c: Criterion, _now: number, s
   if (n > 0 || !c.promotedTenantRule || !aboveMax(lastEvaluation.value, c.range)) return n;
   // Promoted tenant: too large for the track now, but within it a year earlier, so it stays eligible.
   const value = lastEvaluation.value;
+  const shareFailed = lastEvaluation.shareFailed;
   if (units) units.length = mark;
   const before = evaluateRaw(t, c, shift + 12, units);
   lastEvaluation.value = value;
+  lastEvaluation.shareFailed = shareFailed;
   return before;
 }
 
@@ -110,6 +116,7 @@ function evaluateSpan(t: TenantSeries, c: Criterion, ago: number, count: number,
   const from = Math.max(1, ago);
   const to = Math.min(SPAN - 1, ago + count - 1);
   lastEvaluation.value = 0;
+  lastEvaluation.shareFailed = -1;
   if (from > to) return 0;
   const share = c.activeShare;
   if (c.by === 'tenant-sum') {
@@ -127,7 +134,13 @@ function evaluateSpan(t: TenantSeries, c: Criterion, ago: number, count: number,
       }
     }
     lastEvaluation.value = v;
-    return inRange(v, c.range) && (!share || (paid > 0 && meets(active / paid, share))) ? 1 : 0;
+    if (!inRange(v, c.range)) return 0;
+    if (share && !(paid > 0 && meets(active / paid, share))) {
+      lastEvaluation.shareFailed = paid > 0 ? active / paid : 0;
+      lastEvaluation.shareValue = v;
+      return 0;
+    }
+    return 1;
   }
   let n = 0;
   let best = 0;
@@ -142,7 +155,14 @@ function evaluateSpan(t: TenantSeries, c: Criterion, ago: number, count: number,
     if (share) {
       // Active share is judged on the window's latest month.
       const paid = arr[o + 2 * SPAN + from]!;
-      if (!(paid > 0 && meets(arr[o + 3 * SPAN + from]! / paid, share))) continue;
+      const ratio = paid > 0 ? arr[o + 3 * SPAN + from]! / paid : 0;
+      if (!(paid > 0 && meets(ratio, share))) {
+        if (ratio > lastEvaluation.shareFailed) {
+          lastEvaluation.shareFailed = ratio;
+          lastEvaluation.shareValue = v;
+        }
+        continue;
+      }
     }
     if (c.by === 'any-workload') {
       lastEvaluation.value = v;

@@ -4,7 +4,7 @@ import { monthLabel } from '../../lib/dates';
 import { counted, fmt, note, notCounted, pts, rangeText } from '../explain';
 import type { DistinctWorkloadsMetric } from '../rules/schema';
 import type { Track } from '../snapshot';
-import type { ExplanationLine, MetricScore } from '../types';
+import { PLAN_STATE, type ExplanationLine, type MetricScore } from '../types';
 import { inRange, valueAt, windowMonths } from './criteria';
 import { metricScore } from './result';
 
@@ -43,5 +43,6 @@ export function scoreDistinctWorkloads(ctx: ScoringContext, m: DistinctWorkloads
     unitsForMax: m.unitsForMax,
     explanation,
     gapHint: { pointsPerUnit: m.max / m.unitsForMax, prerequisites: [], unitDescription: 'Azure service (not Virtual Machines) used by a customer', unitDescriptionPlural: 'Azure services (not Virtual Machines) used by customers' },
+    [PLAN_STATE]: { kind: 'distinct-workloads', units, unitsForMax: m.unitsForMax, keys: [...totals.keys()] },
   });
 }

@@ -4,7 +4,7 @@ import { monthLabel } from '../../lib/dates';
 import { fmt, LazyLine, note, notCounted, pts, rangeText, round6 } from '../explain';
 import type { GrowthAbsoluteMetric, GrowthPercentMetric, Measure } from '../rules/schema';
 import type { Track } from '../snapshot';
-import type { ExplanationLine, MetricScore } from '../types';
+import { PLAN_STATE, type ExplanationLine, type MetricScore } from '../types';
 import { evaluateCriterion, meets, monthTotal } from './criteria';
 import { describeWindow, measureWords } from './net-count';
 import { bestAssociationType, metricScore } from './result';
@@ -93,6 +93,7 @@ export function scoreGrowthPercent(ctx: ScoringContext, m: GrowthPercentMetric, 
       unitDescriptionPlural: `percentage points of growth (each about ${fmt(base / 100)} ${words} more last month)`,
       ...(blockedReason ? { blockedReason } : {}),
     },
+    [PLAN_STATE]: { kind: 'growth-percent', now, base, blocked: blockedReason !== undefined, pointsPerPercent: m.pointsPerPercent },
   };
 }
 
@@ -170,5 +171,6 @@ export function scoreGrowthAbsolute(ctx: ScoringContext, m: GrowthAbsoluteMetric
     unitsForMax,
     explanation,
     gapHint: { pointsPerUnit: m.max / cheapest.unitsForMax, prerequisites: [], unitDescription: `${cheapest.unitLabel.replace(/ growth$/, '')} of growth (${cheapest.label})`, unitDescriptionPlural: `${cheapest.unitLabel.replace(/ growth$/, '')} of growth (${cheapest.label})` },
+    [PLAN_STATE]: { kind: 'growth-absolute', combine: m.combine, parts: parts.map((p) => ({ growth: p.growth, unitsForMax: p.unitsForMax })) },
   });
 }

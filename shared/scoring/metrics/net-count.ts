@@ -4,7 +4,7 @@ import { monthLabel } from '../../lib/dates';
 import { fmt, LazyLine, note, notCounted, pts, rangeText } from '../explain';
 import type { Criterion, NetCountMetric } from '../rules/schema';
 import type { Track } from '../snapshot';
-import type { ExplanationLine, MetricScore } from '../types';
+import { PLAN_STATE, type ExplanationLine, type MetricScore } from '../types';
 import { evaluateCriterion, lastEvaluation, windowMonths } from './criteria';
 import { bestAssociationType, metricScore } from './result';
 
@@ -50,6 +50,8 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
       baseUnits.length = 0;
       let nNow = evaluateCriterion(months, part.criterion, ctx.monthNow, 0, perWorkload ? nowUnits : undefined);
       const valueNow = lastEvaluation.value;
+      const shareNow = lastEvaluation.shareFailed;
+      const shareValueNow = lastEvaluation.shareValue;
       const nBase = evaluateCriterion(months, part.criterion, ctx.monthNow, m.baselineMonthsAgo, perWorkload ? baseUnits : undefined);
       if (part.excludeAlreadyMetAtAssociation && nNow > 0) {
         const start = data.associationStart[ti]!;
@@ -66,7 +68,9 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
       now += nNow;
       base += nBase;
       if (nNow === 0 && nBase === 0) {
-        if (valueNow > 0) explanation.push(new LazyLine('not-counted', label, tenant, part.label, valueLine, words, valueNow, when, failTail));
+        // Name the condition that failed: the range, or (the range met) the share of active seats.
+        if (shareNow >= 0) explanation.push(new LazyLine('not-counted', label, tenant, part.label, shareLine, words, shareValueNow, when, [test, shareNow, part.criterion.activeShare!]));
+        else if (valueNow > 0) explanation.push(new LazyLine('not-counted', label, tenant, part.label, valueLine, words, valueNow, when, failTail));
         continue;
       }
       // Usage left out for want of an association then (or now) is why the tenant is new (or lost): say so.
@@ -129,6 +133,7 @@ export function scoreNetCount(ctx: ScoringContext, m: NetCountMetric, track: Tra
     unitsForMax,
     explanation,
     gapHint: { pointsPerUnit, prerequisites: [], unitDescription: singular(unitLabel), unitDescriptionPlural: unitLabel },
+    [PLAN_STATE]: { kind: 'net-count', combine: m.combine, parts: partResults.map((p) => ({ net: p.net, unitsForMax: p.unitsForMax })) },
   });
 }
 
@@ -140,6 +145,10 @@ function label(tenant: unknown, part: unknown, unit?: unknown): string {
 const workloadLabel = (tenant: unknown, unit: unknown): string => `tenant ${String(tenant)} workload ${String(unit)}`;
 const valueLine = (words: unknown, value: unknown, when: unknown, tail: unknown): string => `${String(words)} ${fmt(value as number)} ${String(when)}${String(tail)}`;
 const fixed = (text: unknown): string => String(text);
+const shareLine = (words: unknown, value: unknown, when: unknown, rest: unknown): string => {
+  const [test, share, bound] = rest as [string, number, { value: number; inclusive: boolean }];
+  return `${String(words)} ${fmt(value as number)} ${String(when)} meet ${test}, but only ${fmt(share * 100)}% of them are active (needs ${bound.inclusive ? 'at least' : 'more than'} ${fmt(bound.value * 100)}%)`;
+};
 
 function windowEnd(c: Criterion): number {
   switch (c.window.kind) {

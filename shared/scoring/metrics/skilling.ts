@@ -4,7 +4,7 @@ import { fmt, LazyLine, note, notCounted, pts } from '../explain';
 import type { RuleSet, SkillingMetric } from '../rules/schema';
 import type { AreaId, Track } from '../snapshot';
 import { AREA_NAMES } from '../snapshot';
-import type { ExplanationLine, GapHint, MetricScore } from '../types';
+import { PLAN_STATE, type ExplanationLine, type GapHint, type MetricScore } from '../types';
 import { metricScore } from './result';
 
 /**
@@ -29,7 +29,9 @@ function certificationNames(rules: RuleSet): Defs {
 const countedReason = (mine: unknown, defs: unknown, gatesMet: unknown): string => {
   const ids = mine as string[];
   const certs = certNames(ids, defs as Defs);
-  return ids.length > 1 ? `counted once although ${ids.length} certifications qualify (${certs})` : `holds ${certs}${gatesMet ? '' : ' (earns points once the steps above are met)'}`;
+  // A person behind an unmet step earns nothing: the line says so instead of calling them counted.
+  if (!gatesMet) return `holds ${certs}, which ${ids.length > 1 ? 'earn' : 'earns'} nothing until every step above is met`;
+  return ids.length > 1 ? `counted once although ${ids.length} certifications qualify (${certs})` : `holds ${certs}`;
 };
 const elsewhereReason = (valid: unknown, gateCerts: unknown, defs: unknown, tail: unknown): string => {
   const ids = (valid as string[]).filter((c) => !(gateCerts as Set<string>).has(c));
@@ -67,6 +69,7 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
   const perPerson = m.pointsPerPerson ?? m.max / m.peopleForMax!;
   let gatePoints = 0;
   let gatesMet = true;
+  const gateState: { holders: number; minPeople: number; points: number }[] = [];
   const prerequisites: GapHint['prerequisites'] = [];
   for (const gate of m.gates) {
     const holders: string[] = [];
@@ -80,6 +83,7 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
       }
     }
     const met = holders.length >= gate.minPeople;
+    gateState.push({ holders: holders.length, minPeople: gate.minPeople, points: gate.points });
     if (gatesMet && met) {
       gatePoints += gate.points;
       explanation.push(note(gate.label, `met by ${holders.length} ${holders.length === 1 ? 'person' : 'people'} (${holders.join(', ')}); needs ${gate.minPeople}; ${gate.points > 0 ? `earns ${pts(gate.points)}` : 'a prerequisite that earns no points'}`));
@@ -104,7 +108,7 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
     }
     if (mine.length > 0) {
       qualifying++;
-      explanation.push(new LazyLine('counted', personSubject, p.label, undefined, countedReason, [...mine], names, gatesMet));
+      explanation.push(new LazyLine(gatesMet ? 'counted' : 'not-counted', personSubject, p.label, undefined, countedReason, [...mine], names, gatesMet));
     } else {
       let lapsed = 0;
       for (const l of p.invalid) {
@@ -128,10 +132,12 @@ export function scoreSkilling(ctx: ScoringContext, m: SkillingMetric, track: Tra
     ),
   );
   return metricScore(m, track, raw, {
-    units: qualifying,
+    // Units are the people who earn: none while a step is unmet (the planner's state keeps who would).
+    units: gatesMet ? qualifying : 0,
     unitLabel: 'certified people',
     unitsForMax: m.peopleForMax ?? Math.ceil((m.max - m.gates.reduce((s, g) => s + g.points, 0)) / perPerson),
     explanation,
     gapHint: suggestion(ctx, m.certifications, perPerson, prerequisites, name),
+    [PLAN_STATE]: { kind: 'skilling', gates: gateState, qualifying, perPerson },
   });
 }
