@@ -36,7 +36,9 @@ export async function markStateChanged(
     doc.stateVersion += 1;
     doc.updatedAt = nowIso;
     const pending = doc.recomputePendingSince ? Date.parse(doc.recomputePendingSince) : undefined;
-    setPending = pending === undefined || now.getTime() - pending > PENDING_STALE_MS;
+    // Our own flag, from an attempt whose answer was lost (a timeout, a reset): it still needs its message.
+    const ours = doc.recomputePendingSince === nowIso;
+    setPending = ours || pending === undefined || now.getTime() - pending > PENDING_STALE_MS;
     if (setPending) doc.recomputePendingSince = nowIso;
     return true;
   }, { charges: opts.charges });

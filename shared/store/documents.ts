@@ -3,14 +3,16 @@ import { getSettings } from '../config/settings';
 import { isSafeDocumentId } from '../lib/ids';
 import { CONTAINERS, type ContainerKey } from './containers';
 import { getContainer } from './cosmos';
-import { isConflict, isNotFound, withThrottleRetry } from './errors';
+import { isConflict, isNotFound, mayHaveExecuted, withThrottleRetry, withTransientRetry } from './errors';
 import { optimisticUpdate, type OptimisticUpdateOptions } from './optimistic-update';
 import type { RequestCharges } from './request-charges';
 
 /**
  * Every read and write of a Cosmos DB document, for every store: by container key, partition key and id. Each
- * operation retries a throttled request (429) with jittered backoff, and counts its request charge in `charges`
- * when given one (one read or write per successful request, as the benchmarks report them).
+ * operation retries a transient failure (429, 503, 408, a broken connection: errors.ts) with jittered backoff, and
+ * counts its request charge in `charges` when given one (one read or write per successful request, as the benchmarks
+ * report them). A write whose attempt may have been done before it failed is retried only where a repeat is
+ * harmless or recognised: a create that meets its own document, a replace or patch that sets values.
  */
 
 type Doc = ItemDefinition & { id: string };
@@ -36,7 +38,7 @@ function guard(key: ContainerKey, partitionKey: string, id: string): void {
   }
 }
 
-// One request each, no retry: the exported operations and the update loop add the throttle retry around them.
+// One request each, no retry: the exported operations and the update loop add the retry around them.
 
 async function attemptRead<T extends object>(key: ContainerKey, partitionKey: string, id: string, charges?: RequestCharges): Promise<T | undefined> {
   guard(key, partitionKey, id);
@@ -62,54 +64,84 @@ async function attemptReplace<T extends Doc>(key: ContainerKey, partitionKey: st
 
 /** Point read; undefined when the document does not exist. */
 export function readDocument<T extends object>(key: ContainerKey, partitionKey: string, id: string, charges?: RequestCharges): Promise<T | undefined> {
-  return withThrottleRetry(() => attemptRead<T>(key, partitionKey, id, charges));
+  return withTransientRetry(() => attemptRead<T>(key, partitionKey, id, charges));
 }
 
-/** Creates the document unless its id exists: the create is the deduplication. */
+/** The document's own fields, without those Cosmos DB adds: what tells a document we wrote from another one. */
+export function ownFields(doc: object): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(doc).filter(([k]) => !k.startsWith('_')).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+/**
+ * Creates the document unless its id exists: the create is the deduplication. When an attempt failed after it may
+ * have been done (a timeout, a reset) and the retry meets an existing document, that document is ours if it holds
+ * exactly what we sent: without this check a delivery whose receipt was written but whose answer was lost would be
+ * taken for a duplicate of itself, and never queued.
+ */
 export async function createOnce<T extends Doc>(key: ContainerKey, doc: T, charges?: RequestCharges): Promise<T | 'exists'> {
+  let uncertain = false;
   try {
-    return await withThrottleRetry(() => attemptCreate(key, doc, charges));
+    return await withTransientRetry(() => attemptCreate(key, doc, charges), { onRetry: (_n, _ms, e) => void (uncertain ||= mayHaveExecuted(e)) });
   } catch (e) {
-    if (isConflict(e)) return 'exists';
-    throw e;
+    if (!isConflict(e)) throw e;
+    if (uncertain) {
+      const stored = await readDocument<T>(key, partitionKeyOf(key, doc), doc.id, charges);
+      if (stored && ownFields(stored) === ownFields(doc)) return stored;
+    }
+    return 'exists';
   }
 }
 
 export async function upsertDocument<T extends Doc>(key: ContainerKey, doc: T, charges?: RequestCharges): Promise<T> {
   guard(key, partitionKeyOf(key, doc), doc.id);
-  const res = await withThrottleRetry(() => container(key).items.upsert<T>(doc));
+  const res = await withTransientRetry(() => container(key).items.upsert<T>(doc));
   charges?.add('write', res.requestCharge);
   return res.resource as T;
 }
 
-/** Replaces the document; with `ifMatch`, only if its etag is still that one (else a 412: isPreconditionFailed). */
+/**
+ * Replaces the document; with `ifMatch`, only if its etag is still that one (else a 412: isPreconditionFailed). A
+ * conditional replace is retried only when throttled: after a lost answer the retry would fail on its own new etag.
+ */
 export function replaceDocument<T extends Doc>(key: ContainerKey, partitionKey: string, doc: T, opts: { ifMatch?: string; charges?: RequestCharges } = {}): Promise<T> {
-  return withThrottleRetry(() => attemptReplace(key, partitionKey, doc, opts));
+  const retry = opts.ifMatch !== undefined ? withThrottleRetry : withTransientRetry;
+  return retry(() => attemptReplace(key, partitionKey, doc, opts));
 }
 
-/** Applies patch operations (with a condition, a 412 when it does not hold: isPreconditionFailed); returns the document after them. */
+/** Whether applying the operations twice leaves the document as applying them once (no increments, no appends). */
+export function isRepeatablePatch(body: PatchRequestBody): boolean {
+  const ops = Array.isArray(body) ? body : body.operations;
+  return ops.every((op) => op.op === 'set' || op.op === 'replace' || op.op === 'remove' || (op.op === 'add' && !op.path.endsWith('/-')));
+}
+
+/**
+ * Applies patch operations (with a condition, a 412 when it does not hold: isPreconditionFailed); returns the document
+ * after them. A patch that increments or appends is retried only when throttled, so a lost answer never counts twice.
+ */
 export async function patchDocument<T extends object>(key: ContainerKey, partitionKey: string, id: string, body: PatchRequestBody, charges?: RequestCharges): Promise<T> {
   guard(key, partitionKey, id);
-  const res = await withThrottleRetry(() => container(key).item(id, partitionKey).patch<T & ItemDefinition>(body));
+  const retry = isRepeatablePatch(body) ? withTransientRetry : withThrottleRetry;
+  const res = await retry(() => container(key).item(id, partitionKey).patch<T & ItemDefinition>(body));
   charges?.add('write', res.requestCharge);
   return res.resource as T;
 }
 
-/** Deletes the document; false when there was none. */
+/** Deletes the document; false when there was none (true when an attempt that failed may have deleted it). */
 export async function deleteDocument(key: ContainerKey, partitionKey: string, id: string): Promise<boolean> {
   guard(key, partitionKey, id);
+  let uncertain = false;
   try {
-    await withThrottleRetry(() => container(key).item(id, partitionKey).delete());
+    await withTransientRetry(() => container(key).item(id, partitionKey).delete(), { onRetry: (_n, _ms, e) => void (uncertain ||= mayHaveExecuted(e)) });
     return true;
   } catch (e) {
-    if (isNotFound(e)) return false;
+    if (isNotFound(e)) return uncertain;
     throw e;
   }
 }
 
 /** One page of a query (cross-partition unless the query pins the partition key). */
 export async function queryPage<T>(key: ContainerKey, query: SqlQuerySpec, opts: { maxItemCount?: number; continuationToken?: string } = {}): Promise<{ items: T[]; continuationToken?: string }> {
-  const page = await withThrottleRetry(() => container(key).items.query<T>(query, { maxItemCount: opts.maxItemCount, continuationToken: opts.continuationToken }).fetchNext());
+  const page = await withTransientRetry(() => container(key).items.query<T>(query, { maxItemCount: opts.maxItemCount, continuationToken: opts.continuationToken }).fetchNext());
   return { items: page.resources, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
 }
 

@@ -1,10 +1,12 @@
 import { backoffDelayMs, sleep, type RetryOptions } from '../lib/retry';
-import { isConflict, isPreconditionFailed, withThrottleRetry } from './errors';
+import { isConflict, isPreconditionFailed, mayHaveExecuted, withTransientRetry } from './errors';
 
 /**
  * The one read-modify-write loop of the app, with optimistic concurrency: the write carries the etag it read, and
  * when another writer came first (412, or 409 when two writers create the document) it re-reads and re-applies.
- * Throttled reads and writes (429) are retried on their own, honouring retry-after, without spending an attempt.
+ * Reads and writes that fail for a passing reason (429, 503, 408, a broken connection) are retried on their own,
+ * honouring retry-after, without spending an attempt. A write that may have been done before it failed is followed
+ * by a conflict on its own etag: the re-read then finds nothing to change, and the update still reports a change.
  * It knows documents only through `VersionedAccess`, so the decisions can be tested on errors shaped like the SDK's.
  */
 
@@ -45,13 +47,16 @@ export async function optimisticUpdate<T extends { _etag?: string }>(
   const maxAttempts = opts.maxAttempts ?? 20;
   const throttle = { sleep: opts.retry?.sleep, random: opts.retry?.random, maxAttempts: opts.retry?.maxAttempts };
   let preread = opts.current;
+  // Set when a write failed in a way that may have stored it: "nothing to change" afterwards means it did.
+  let uncertain = false;
+  const write = { ...throttle, onRetry: (_n: number, _ms: number, e: unknown) => void (uncertain ||= mayHaveExecuted(e)) };
   for (let attempt = 1; ; attempt++) {
-    const current = preread !== undefined ? (preread ?? undefined) : await withThrottleRetry(() => access.read(), throttle);
+    const current = preread !== undefined ? (preread ?? undefined) : await withTransientRetry(() => access.read(), throttle);
     preread = undefined;
     const doc: T = current ? structuredClone(current) : init();
-    if (!mutate(doc)) return { doc: current ?? doc, changed: false };
+    if (!mutate(doc)) return { doc: current ?? doc, changed: uncertain };
     try {
-      return { doc: await withThrottleRetry(() => access.write(doc, current), throttle), changed: true };
+      return { doc: await withTransientRetry(() => access.write(doc, current), write), changed: true };
     } catch (e) {
       if (!isPreconditionFailed(e) && !isConflict(e)) throw e;
       if (attempt >= maxAttempts) throw new ConcurrencyExhaustedError(`Gave up on ${opts.what} after ${attempt} conflicting writes.`);

@@ -2,6 +2,9 @@ import type { QueueClient, QueueServiceClient, DequeuedMessageItem } from '@azur
 import type { RpcTypedData } from './core-api';
 import type { HostConfig } from './host-config';
 
+/** How long a received message stays invisible before its lease is renewed again (see QueueListener.renewLease). */
+export const LEASE_SECONDS = 20;
+
 /** Turns an output binding's value into queue messages; an array writes one message per element, as in Azure. */
 export function outputToMessages(data: RpcTypedData): string[] {
   if (typeof data.string === 'string') return [data.string];
@@ -110,7 +113,9 @@ export class QueueListener {
     const queue = await this.gateway.ensure(this.queueName);
     await this.gateway.ensure(`${this.queueName}-poison`);
     const q = this.config.queues;
-    const visibilitySeconds = Math.min(7 * 24 * 3600, Math.ceil(this.config.functionTimeoutMs / 1000) + 30);
+    // A short lease, renewed while the function runs (process()): a host killed mid-message gives it back within
+    // LEASE_SECONDS, instead of after functionTimeout (10 minutes), as the Functions host's renewed leases do.
+    const visibilitySeconds = Math.min(LEASE_SECONDS, Math.ceil(this.config.functionTimeoutMs / 1000) + 30);
     while (!this.stopped) {
       if (this.inflight > q.newBatchThreshold) {
         await this.sleep(20);
@@ -142,7 +147,8 @@ export class QueueListener {
     }
   }
 
-  private async process(queue: QueueClient, item: DequeuedMessageItem): Promise<void> {
+  private async process(queue: QueueClient, leased: DequeuedMessageItem): Promise<void> {
+    let item = leased;
     if (item.dequeueCount > this.config.queues.maxDequeueCount) {
       // As the Functions host does: a message already past its attempts (its move to the poison queue was
       // interrupted) goes there without running the function again.
@@ -153,13 +159,17 @@ export class QueueListener {
     }
     let text: string;
     let outcome: QueueHandlerOutcome;
+    const lease = this.renewLease(queue, item);
     try {
       text = this.gateway.decode(item.messageText);
       outcome = await this.handler(text, item);
     } catch (error) {
       text = item.messageText;
       outcome = { ok: false, error };
+    } finally {
+      await lease.stop();
     }
+    item = { ...item, popReceipt: lease.popReceipt() };
     try {
       if (outcome.ok) {
         await queue.deleteMessage(item.messageId, item.popReceipt);
@@ -176,6 +186,29 @@ export class QueueListener {
       // The message becomes visible again when its lease expires; nothing is lost.
       this.log('error', `[queue ${this.queueName}] could not settle message ${item.messageId}: ${(e as Error).message}`);
     }
+  }
+
+  /** Extends the message's lease every half LEASE_SECONDS until stopped; each renewal gives a new pop receipt. */
+  private renewLease(queue: QueueClient, item: DequeuedMessageItem): { stop(): Promise<void>; popReceipt(): string } {
+    let receipt = item.popReceipt;
+    let pending: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      pending = pending.then(async () => {
+        try {
+          const r = await queue.updateMessage(item.messageId, receipt, undefined, LEASE_SECONDS);
+          if (r.popReceipt) receipt = r.popReceipt;
+        } catch (e) {
+          this.log('warning', `[queue ${this.queueName}] could not renew the lease of message ${item.messageId}: ${(e as Error).message}`);
+        }
+      });
+    }, (LEASE_SECONDS * 1000) / 2);
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await pending;
+      },
+      popReceipt: () => receipt,
+    };
   }
 
   private async moveToPoison(queue: QueueClient, item: DequeuedMessageItem, why: string): Promise<void> {
