@@ -12,7 +12,7 @@ import { defaultLogger } from './logger';
 import { resolveSettingTokens } from './ncrontab';
 import { QueueTriggers } from './queue-triggers';
 import { QueueGateway } from './queues';
-import { checkInterruptedRuns } from './interrupted-runs';
+import { checkInterruptedRuns, watchStalledRuns } from './interrupted-runs';
 import { applySettings, localDataDir, startMissingEmulators, type LocalData } from './start-up';
 import { loadOrCreateKeys, type LocalKeys } from './local-auth';
 import { LocalPrincipalError, parseLocalPrincipal } from '../../shared/access/principal';
@@ -95,6 +95,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const interrupted = emulators.localData.dir && emulators.embedded.cosmos && emulators.embedded.azurite ? await checkInterruptedRuns(getQueueService(settings)).catch((e: unknown) => [`Runs: could not check for interrupted runs: ${(e as Error).message}`]) : [];
   for (const line of interrupted) log('warning', line);
   queues.start();
+  const stopWatch = watchStalledRuns(getQueueService(settings), { intervalMs: Number(merged.LOCAL_RUN_WATCH_SECONDS ?? 15) * 1000, busy: () => invocations.inFlight > 0, log });
 
   const maxBodyBytes = Number(merged.LOCAL_HOST_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
   const httpServer = createHttpFront(config, functions, { invocations, timers, log, maxBodyBytes, signIn: { keys, localPrincipal } });
@@ -142,6 +143,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       // In-flight work finishes before the app's appTerminate hooks run and the emulators it writes to go away.
       stopping ??= (async () => {
         timers.stop();
+        stopWatch();
         await httpServer.close();
         await queues.stop();
         await invocations.settled();

@@ -44,6 +44,43 @@ export async function checkInterruptedRuns(service: QueueServiceClient, now = ne
   return lines;
 }
 
+/**
+ * While the host runs: a run still `running` with none of its work queued, nothing invoked, and no progress over two
+ * checks in a row has lost its work (Azurite restarted on data saved before its last messages, a queue cleared by
+ * hand). It is resumed and its record says so, as at start-up, instead of staying `running` in silence.
+ */
+export function watchStalledRuns(service: QueueServiceClient, opts: { intervalMs: number; busy: () => boolean; log: (level: string, message: string) => void }): () => void {
+  const seen = new Map<RunKind, string>();
+  let checking = false;
+  const check = async () => {
+    for (const kind of Object.keys(RUN_QUEUES) as RunKind[]) {
+      const run = await latestRun(kind);
+      if (!run || run.status !== 'running' || opts.busy() || (await queuedMessages(service, RUN_QUEUES[kind])) > 0) {
+        seen.delete(kind);
+        continue;
+      }
+      const mark = `${run.id} ${run.done} ${run.failed} ${run.stale} ${run.total ?? ''} ${run.interruptions?.length ?? 0}`;
+      if (seen.get(kind) !== mark) {
+        seen.set(kind, mark);
+        continue;
+      }
+      seen.delete(kind);
+      const { detail, requeued } = await resume(kind, run);
+      await recordRunInterruption(run.id, { at: new Date().toISOString(), detail: `its work was lost while it ran (nothing queued, no progress): ${detail}`, requeued });
+      opts.log('warning', `Run ${run.id}: stalled with none of its work queued; ${detail}.`);
+    }
+  };
+  const timer = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    check()
+      .catch((e: unknown) => opts.log('warning', `Runs: could not check for stalled runs: ${(e as Error).message}`))
+      .finally(() => (checking = false));
+  }, opts.intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 const progress = (run: RunDoc) => `${run.done + run.failed + run.stale} of ${run.total ?? 'unknown'} partners accounted for`;
 
 async function resume(kind: RunKind, run: RunDoc): Promise<{ detail: string; requeued: number }> {

@@ -9,6 +9,12 @@ import { outputToMessages, type QueueGateway } from './queues';
  */
 export class Invocations {
   private readonly running = new Set<Promise<unknown>>();
+  private active = 0;
+
+  /** Invocations under way now, of any trigger. */
+  get inFlight(): number {
+    return this.active;
+  }
 
   constructor(
     private readonly core: CoreApi,
@@ -17,9 +23,14 @@ export class Invocations {
   ) {}
 
   async run(fn: RegisteredFunction, data: RpcTypedData, metadata: Record<string, RpcTypedData>): Promise<InvocationResult> {
-    const result = await invoke(this.core, fn, data, metadata, { log: this.opts.log, timeoutMs: this.opts.timeoutMs });
-    await this.flushOutputs(result);
-    return result;
+    this.active++;
+    try {
+      const result = await invoke(this.core, fn, data, metadata, { log: this.opts.log, timeoutMs: this.opts.timeoutMs });
+      await this.flushOutputs(result);
+      return result;
+    } finally {
+      this.active--;
+    }
   }
 
   track<T>(p: Promise<T>): Promise<T> {
