@@ -1,5 +1,5 @@
 import type { StoredProfessional } from '../state/documents';
-import { resolveCertificationId } from './catalog';
+import { resolveCertificationId } from '../scoring';
 import { toIsoDate } from '../lib/dates';
 import type { SourceCertification } from './sources/types';
 
