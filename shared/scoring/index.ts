@@ -85,3 +85,4 @@ export {
   type CertificationSuggestion,
 } from './certification-names';
 export { CERTIFICATION_ALIASES, type CertificationAlias } from './rules/certification-aliases';
+export { certificationCatalog, certificationCatalogQuerySchema, type CertificationCatalog, type CatalogCertification } from './certification-catalog';

@@ -77,4 +77,28 @@ describe('certification names in webhook events', () => {
     expect((await getJson(`${host.url}/api/webhooks/hr/deliveries/${id}`)).status).toBe(404);
     expect((await getJson(`${host.url}/api/partners/${partner}/professionals`)).status).toBe(404);
   }, 60_000);
+
+  it('lists every certification of the rule version in effect with its aliases, level, where it counts and its retirement', async () => {
+    type Cert = { id: string; name: string; level: string; aliases: { names: string[]; exams: string[]; formerIds: string[] }; retiredOn?: string; eligibleUntil?: string; countsOnDate: boolean; countsFor: { area: string; track: string; metric: string; role: string }[] };
+    const now = await getJson(`${host.url}/api/catalog/certifications?date=2026-03-01`);
+    expect(now.status).toBe(200);
+    expect(now.json).toMatchObject({ date: '2026-03-01', ruleVersion: 'v2026' });
+    const certs = now.json.certifications as Cert[];
+    expect(certs.length).toBeGreaterThan(50);
+    const admin = certs.find((c) => c.id === 'azure-administrator-associate')!;
+    expect(admin).toMatchObject({ name: 'Azure Administrator Associate', level: 'associate', countsOnDate: true });
+    expect(admin.aliases.exams).toEqual(['AZ-104', 'AZ-103', 'AZ-100', 'AZ-101']);
+    expect(admin.countsFor).toContainEqual({ area: 'infrastructure', areaName: 'Infrastructure', track: 'enterprise', metric: 'intermediate-certifications', role: 'gate' });
+    const sc400 = certs.find((c) => c.id === 'information-protection-administrator-associate')!;
+    expect(sc400).toMatchObject({ retiredOn: '2025-05-31', eligibleUntil: '2026-05-31', countsOnDate: true });
+    expect(sc400.aliases.formerIds).toEqual(['information-protection-compliance-administrator-associate']);
+    // Every certification listed can be sent by each of its aliases.
+    for (const c of certs) expect(c.aliases.names.length + c.aliases.exams.length, c.id).toBeGreaterThan(0);
+
+    const older = await getJson(`${host.url}/api/catalog/certifications?date=2024-01-15`);
+    expect(older.json.ruleVersion).toBe('v2023-12');
+    const bad = await getJson(`${host.url}/api/catalog/certifications?date=2026-02-30`);
+    expect(bad.status).toBe(400);
+    expect(bad.json.details).toEqual([{ path: 'query.date', message: 'must be a real calendar date' }]);
+  });
 });
