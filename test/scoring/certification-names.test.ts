@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CERTIFICATION_ALIASES as CATALOG_MAP } from '../../shared/scoring/rules/certification-aliases';
 import { normaliseCertName, normaliseExamCode, resolveCertification, resolveCertificationId, suggestCertifications } from '../../shared/scoring';
 import { allRuleSets } from '../../shared/scoring';
+import { area, lines, metric, person, snapshot } from './helpers';
 
 describe('certification mapping table', () => {
   const everyCert = allRuleSets().flatMap((rs) => rs.certifications.map((c) => ({ version: rs.version, ...c })));
@@ -99,5 +100,14 @@ describe('one value resolved as an id, a Learn name or an exam code', () => {
     expect(suggestCertifications('Azure Admin Associate')[0]!.certificationId).toBe('azure-administrator-associate');
     expect(suggestCertifications('azure-solution-architect-expert')[0]!.certificationId).toBe('azure-solutions-architect-expert');
     expect(suggestCertifications('Cosmos DB')[0]!.certificationId).toBe('azure-cosmos-db-developer-specialty');
+  });
+});
+
+describe('a holding stored under the current id of a renamed certification', () => {
+  it('counts under the id an older rule version gives it (SC-400 in v2023-12)', () => {
+    const snap = snapshot({ professionals: [person(['information-protection-administrator-associate'], { earnedOn: '2024-01-10', id: 'sec-1' })] });
+    const m = metric(area(snap, 'security', '2024-06-01'), 'intermediate-certifications');
+    expect(lines(m).join('\n')).not.toContain('is not in this rule version');
+    expect(m.units).toBe(1);
   });
 });
