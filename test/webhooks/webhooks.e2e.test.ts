@@ -217,7 +217,7 @@ describe('POST /api/webhooks/{source}', () => {
     expect(tel.map((r) => [r.month, r.acrUsd])).toEqual([['2026-01', 150], ['2026-02', 300]]);
     const prof = (a as { professionals: { items: { linked: boolean; linkHistory: string[]; linkedOn: string; certifications: Record<string, { expiresOn?: string }> }[] } }).professionals.items[0]!;
     expect(prof).toMatchObject({ linked: true, linkHistory: ['2026-01-01', '2026-05-15'], linkedOn: '2026-05-15' });
-    expect(prof.certifications['AZ-104']).toMatchObject({ earnedOn: '2026-01-04', expiresOn: '2027-06-01' });
+    expect(prof.certifications['azure-administrator-associate']).toMatchObject({ earnedOn: '2026-01-04', expiresOn: '2027-06-01' });
   });
 
   it('gives the same state for 100 concurrent single-event deliveries as for the same events applied one after another', async () => {
