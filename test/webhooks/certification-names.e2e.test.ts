@@ -42,6 +42,9 @@ describe('certification names in webhook events', () => {
     const ada = (people.json.items as { certifications: Record<string, unknown> }[])[0]!;
     expect(Object.keys(ada.certifications).sort()).toEqual(['azure-administrator-associate', 'azure-solutions-architect-expert']);
 
+    const byExam = await getJson(`${host.url}/api/partners/${partner}/professionals?certificationId=az-104`);
+    expect((byExam.json.items as { id: string }[]).map((p) => p.id)).toEqual(['lp-ada']);
+
     // The recompute the delivery requested scores Ada as an Azure Administrator and Solutions Architect.
     const area = await eventually(async () => {
       const r = await getJson(`${host.url}/api/partners/${partner}/scores/infrastructure`);
