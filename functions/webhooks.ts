@@ -35,7 +35,7 @@ export async function receiveWebhook(request: HttpRequest, context: InvocationCo
       return unauthorized(result.message);
     case 'bad-request':
       return badRequest(result.message, result.details);
-    case 'unknown-type':
+    case 'unprocessable':
       return unprocessable(result.message, result.details);
     case 'forbidden':
       context.warn(`${tag}: refused, ${result.message}`);

@@ -37,6 +37,8 @@ export const ROUTE_ACCESS: Record<string, RouteEntry> = {
 
   'access-me': { route: 'access/me', GET: CALLER },
   'partners-list': { route: 'partners', GET: CALLER },
+  // The rule data's certification catalogue: the same for every caller, no partner data.
+  'catalog-certifications': { route: 'catalog/certifications', GET: CALLER },
 
   'partner-associations': { route: 'partners/{partnerId}/associations', GET: READ },
   'partner-professionals': { route: 'partners/{partnerId}/professionals', GET: READ },

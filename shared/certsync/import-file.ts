@@ -1,5 +1,5 @@
 import type { StoredProfessional } from '../state/documents';
-import { resolveCertificationId } from './catalog';
+import { describeSuggestion, resolveCertificationId, suggestCertifications } from '../scoring';
 import { toIsoDate } from '../lib/dates';
 import { parseJsonText } from '../lib/json-text';
 import type { SourceCertification } from './sources/types';
@@ -180,7 +180,7 @@ export function resolveImport(parsed: ParsedImport, professionals: StoredProfess
     }
     const certificationId = resolveCertificationId({ name: row.certification, code: row.certification });
     if (!certificationId) {
-      errors.push({ line: row.line, reason: `certification "${row.certification}" is not one the rule sets know (use its name or exam code)` });
+      errors.push({ line: row.line, reason: `certification "${row.certification}" is not one the rule sets know (use its id, Microsoft Learn name or exam code); closest: ${suggestCertifications(row.certification).map(describeSuggestion).join('; ')}` });
       incomplete.add(p.id);
       continue;
     }

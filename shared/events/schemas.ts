@@ -71,7 +71,7 @@ const professionalData = z.object({
 
 const certificationBase = {
   learnProfileId: id('Microsoft Learn profile id of the person.'),
-  certificationId: id('Certification id as in the rule sets (e.g. AZ-104).'),
+  certificationId: id("The certification: the rule sets' id, its Microsoft Learn name or an exam code that earns it (azure-administrator-associate, 'Microsoft Certified: Azure Administrator Associate' or AZ-104); stored under the rule sets' id, and refused with 422 when none of them matches."),
 };
 
 const telemetryData = z

@@ -1,10 +1,13 @@
 import { DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS } from '../config/settings';
 import { zodDetails } from '../lib/validation';
+import { describeSuggestion, resolveCertification, suggestCertifications } from '../scoring';
 import { EVENT_SCHEMAS, EVENT_TYPES, MAX_EVENTS_PER_DELIVERY, isEventType, type WebhookEvent } from './schemas';
 
 export interface FieldProblem {
   path: string;
   message: string;
+  /** For a value that did not resolve: the closest known ones (certification ids). */
+  suggestions?: string[];
 }
 
 export type DeliveryValidation =
@@ -12,7 +15,9 @@ export type DeliveryValidation =
   /** Malformed: 400 with every failing field. */
   | { ok: false; kind: 'invalid'; details: FieldProblem[] }
   /** Well-formed, but an event type this service does not know: 422. */
-  | { ok: false; kind: 'unknown-type'; details: FieldProblem[] };
+  | { ok: false; kind: 'unknown-type'; details: FieldProblem[] }
+  /** Well-formed, but naming a certification no rule set knows by that id, name or exam code: 422. */
+  | { ok: false; kind: 'unresolved'; details: FieldProblem[] };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -42,6 +47,7 @@ export function validateDelivery(body: unknown, clock: { now: Date; futureTolera
   const join = (p: string, rest: string) => (p ? (rest === '(body)' ? p : rest.startsWith('[') ? `${p}${rest}` : `${p}.${rest}`) : rest);
   const invalid: FieldProblem[] = [];
   const unknown: FieldProblem[] = [];
+  const unresolved: FieldProblem[] = [];
   const events: WebhookEvent[] = [];
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
@@ -74,9 +80,26 @@ export function validateDelivery(body: unknown, clock: { now: Date; futureTolera
       return;
     }
     seen.set(parsed.data.id, i);
-    events.push(parsed.data as WebhookEvent);
+    const event = parsed.data as WebhookEvent;
+    if ('certificationId' in event.data) {
+      // Stored under the rule sets' id, whatever the sender called it: an unknown id would be kept and never count.
+      const sent = event.data.certificationId;
+      const resolved = resolveCertification(sent);
+      if (!resolved) {
+        const close = suggestCertifications(sent);
+        unresolved.push({
+          path: join(p, 'data.certificationId'),
+          message: `"${sent.slice(0, 100)}" is not a certification the rule sets know by id, Microsoft Learn name or exam code; closest: ${close.map(describeSuggestion).join('; ')} (GET /api/catalog/certifications lists them all)`,
+          suggestions: close.map((c) => c.certificationId),
+        });
+        return;
+      }
+      event.data.certificationId = resolved;
+    }
+    events.push(event);
   });
-  if (invalid.length) return { ok: false, kind: 'invalid', details: [...invalid, ...unknown] };
-  if (unknown.length) return { ok: false, kind: 'unknown-type', details: unknown };
+  if (invalid.length) return { ok: false, kind: 'invalid', details: [...invalid, ...unknown, ...unresolved] };
+  if (unknown.length) return { ok: false, kind: 'unknown-type', details: [...unknown, ...unresolved] };
+  if (unresolved.length) return { ok: false, kind: 'unresolved', details: unresolved };
   return { ok: true, events };
 }

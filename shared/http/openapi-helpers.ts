@@ -32,7 +32,7 @@ export const errorBodySchema = {
   properties: {
     error: { type: 'string', description: 'Stable machine-readable code, e.g. BadRequest.' },
     message: { type: 'string', description: 'What went wrong and what to do, for a person.' },
-    details: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+    details: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' }, suggestions: { type: 'array', items: { type: 'string' }, description: 'For a value that did not resolve (a certification): the closest known ids.' } } } },
   },
 };
 

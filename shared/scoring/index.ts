@@ -79,3 +79,15 @@ export { ruleSetSchema } from './rules/schema';
 export { DEFAULT_SCORING_SETTINGS, resolveSettings, scoringSettingsFromApp } from './settings';
 export { formatLine, fmt } from './explain';
 export { workloadKey } from './telemetry-streams';
+export {
+  resolveCertification,
+  resolveCertificationId,
+  suggestCertifications,
+  describeSuggestion,
+  certificationAlias,
+  normaliseCertName,
+  normaliseExamCode,
+  type CertificationSuggestion,
+} from './certification-names';
+export { CERTIFICATION_ALIASES, type CertificationAlias } from './rules/certification-aliases';
+export { certificationCatalog, certificationCatalogQuerySchema, type CertificationCatalog, type CatalogCertification } from './certification-catalog';

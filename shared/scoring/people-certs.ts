@@ -1,3 +1,4 @@
+import { certificationAlias } from './certification-names';
 import { holdingVerdict, isLinkedOn } from './certifications';
 import type { CertificationDef } from './rules/schema';
 import type { Professional } from './snapshot';
@@ -21,10 +22,17 @@ export function certificationsOfPeople(professionals: readonly Professional[], d
     const valid = new Set<string>();
     const invalid: PersonCerts['invalid'] = [];
     for (const h of p.certifications ?? []) {
-      const v = holdingVerdict(h, certDefs.get(h.certificationId), date, skillingLagDays);
-      if (v.valid) valid.add(h.certificationId);
-      else invalid.push({ certificationId: h.certificationId, reason: v.reason });
+      const id = ruleVersionId(h.certificationId, certDefs);
+      const v = holdingVerdict(h, certDefs.get(id), date, skillingLagDays);
+      if (v.valid) valid.add(id);
+      else invalid.push({ certificationId: id, reason: v.reason });
     }
     return { id: p.id, label: p.name ? `${p.name} (${p.id})` : p.id, valid, validList: [...valid], invalid, linked };
   });
+}
+
+/** Holdings are stored under a certification's current id; an older rule version may know it by a former one. */
+function ruleVersionId(id: string, certDefs: ReadonlyMap<string, CertificationDef>): string {
+  if (certDefs.has(id)) return id;
+  return certificationAlias(id)?.formerIds?.find((f) => certDefs.has(f)) ?? id;
 }

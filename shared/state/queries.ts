@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AREAS, ASSOCIATION_STATUSES, ASSOCIATION_TYPES, PLATFORMS, isoMonthSchema } from '../scoring/snapshot';
+import { resolveCertification } from '../scoring';
 import { DOC_IDS, LIFECYCLE_STATES, type AssociationsDoc, type ProfessionalsDoc, type ProfileDoc, type StoredAssociation, type StoredProfessional, type StoredTelemetryRow, type TelemetryDoc } from './documents';
 import { readStateDoc } from './state-store';
 
@@ -24,7 +25,8 @@ export const associationFilterSchema = z.object({
 
 export const professionalFilterSchema = z.object({
   linked: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
-  certificationId: z.string().min(1).optional().describe('Only people holding this certification.'),
+  // Named as in the events (id, Learn name or exam code); an unresolved value is kept, so an old stored id still matches.
+  certificationId: z.string().min(1).optional().transform((v) => (v === undefined ? undefined : (resolveCertification(v) ?? v))).describe('Only people holding this certification: its id, Microsoft Learn name or an exam code.'),
   ...pageParams,
 });
 

@@ -24,7 +24,8 @@ export type DeliveryResult =
   | { kind: 'conflict'; webhookId: string; message: string }
   | { kind: 'unauthorized'; message: string; logReason: string }
   | { kind: 'bad-request'; message: string; details?: FieldProblem[] }
-  | { kind: 'unknown-type'; message: string; details: FieldProblem[] }
+  /** Well-formed but not processable: an unknown event type or certification (422). */
+  | { kind: 'unprocessable'; message: string; details: FieldProblem[] }
   | { kind: 'forbidden'; message: string; partnerIds: string[] }
   | { kind: 'unavailable'; message: string; logReason: string };
 
@@ -78,7 +79,8 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRes
   if (!validation.ok) {
     const list = validation.details.slice(0, 20).map((d) => `${d.path}: ${d.message}`).join('; ');
     const more = validation.details.length > 20 ? ` (and ${validation.details.length - 20} more in details)` : '';
-    if (validation.kind === 'unknown-type') return { kind: 'unknown-type', message: `The delivery holds an event type this service does not know: ${list}${more}`, details: validation.details };
+    if (validation.kind === 'unknown-type') return { kind: 'unprocessable', message: `The delivery holds an event type this service does not know: ${list}${more}`, details: validation.details };
+    if (validation.kind === 'unresolved') return { kind: 'unprocessable', message: `The delivery names a certification this service does not know; nothing was stored: ${list}${more}`, details: validation.details };
     return { kind: 'bad-request', message: `The delivery is invalid: ${list}${more}`, details: validation.details };
   }
   const events = validation.events;

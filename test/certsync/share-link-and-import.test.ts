@@ -64,6 +64,13 @@ describe('import files', () => {
     expect([...resolved.incomplete].sort()).toEqual(['ada', 'grace']);
   });
 
+  it('names certifications by the same alias table as the webhook events: ids, retired exams, and suggestions for the unknown', () => {
+    const parsed = parseImportFile(['person,certification,earned_on', 'ada,Azure-Developer-Associate,2026-01-10', 'ada,AZ-103,2026-01-11', 'ada,AZ-9999,2026-01-12'].join('\n'), 'text/csv');
+    const resolved = resolveImport(parsed, [person('ada')]);
+    expect(resolved.byPerson.get('ada')!.map((c) => c.certificationId)).toEqual(['azure-developer-associate', 'azure-administrator-associate']);
+    expect(resolved.errors).toEqual([{ line: 4, reason: expect.stringMatching(/^certification "AZ-9999" is not one the rule sets know .*; closest: azure-administrator-associate \(Azure Administrator Associate, AZ-104\)/) }]);
+  });
+
   it('refuses a CSV whose header lacks a required column, naming it', () => {
     const parsed = parseImportFile('person,certification\nada,AZ-104\n');
     expect(parsed.rows).toEqual([]);

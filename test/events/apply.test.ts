@@ -120,7 +120,7 @@ describe('professionals and certifications', () => {
       { numRuns: 100 },
     );
     const snap = toSnapshot({ profile: { id: 'profile', partnerId: P, type: 'profile', schemaVersion: 1, enrollments: [], customers: {}, telemetryMonths: [], stateVersion: 1, createdAt: '', updatedAt: '' }, associations: emptyAssociations(P), professionals: reference, telemetry: [] });
-    expect(snap.professionals[0]).toMatchObject({ id: 'lp1', linked: true, certifications: [{ certificationId: 'AZ-104', earnedOn: '2026-01-02', expiresOn: '2028-01-02', renewals: [{ renewedOn: '2026-12-01', expiresOn: '2028-01-02' }] }] });
+    expect(snap.professionals[0]).toMatchObject({ id: 'lp1', linked: true, certifications: [{ certificationId: 'azure-administrator-associate', earnedOn: '2026-01-02', expiresOn: '2028-01-02', renewals: [{ renewedOn: '2026-12-01', expiresOn: '2028-01-02' }] }] });
   });
 });
 
@@ -139,6 +139,19 @@ describe('telemetry', () => {
 describe('delivery validation', () => {
   it('knows every event type and has a schema per type', () => {
     expect(Object.keys(EVENT_SCHEMAS)).toHaveLength(19);
+  });
+
+  it('stores a certification under the rule sets\' id whatever name it was sent by, and refuses one it cannot resolve (422)', () => {
+    const cert = (id: string, certificationId: string) => ({ id, type: 'certification.earned', partnerId: P, occurredAt: '2026-01-01T00:00:00Z', data: { learnProfileId: 'lp', certificationId, earnedOn: '2026-01-01' } });
+    const ok = validateDelivery({ events: [cert('a', 'AZ-104'), cert('b', 'Microsoft Certified: Azure Solutions Architect Expert'), cert('c', ' Azure-Developer-Associate '), cert('d', 'az 103')] });
+    expect(ok.ok && ok.events.map((e) => (e.data as { certificationId: string }).certificationId)).toEqual(['azure-administrator-associate', 'azure-solutions-architect-expert', 'azure-developer-associate', 'azure-administrator-associate']);
+    const bad = validateDelivery({ events: [cert('a', 'AZ-104'), cert('b', 'AZ-9999')] });
+    expect(bad).toMatchObject({ ok: false, kind: 'unresolved', details: [{ path: 'events[1].data.certificationId', suggestions: expect.any(Array) }] });
+    expect((bad as { details: { message: string }[] }).details[0]!.message).toContain('"AZ-9999" is not a certification');
+    // A malformed field elsewhere makes it a 400 that still lists the unresolved certification.
+    const mixed = validateDelivery({ events: [cert('a', 'AZ-9999'), { ...cert('b', 'AZ-104'), occurredAt: 'now' }] });
+    expect(mixed).toMatchObject({ ok: false, kind: 'invalid' });
+    expect((mixed as { details: { path: string }[] }).details.map((d) => d.path)).toEqual(['events[1].occurredAt', 'events[0].data.certificationId']);
   });
 
   it('separates unknown types (422) from invalid fields (400) and lists every problem', () => {

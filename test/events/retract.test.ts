@@ -106,7 +106,7 @@ describe('event.retracted', () => {
   it('refuses to retract a certification event once the Learn sync or an import changed the record, naming where to correct it', () => {
     const doc = emptyProfessionals(P);
     applyProfessionalEvents(doc, [cert('k-1', 'earned', '2026-02-03T00:00:00Z', { earnedOn: '2026-02-03' })], 'crm');
-    doc.items['learn-1']!.certifications['AZ-104']!.source = 'learn';
+    doc.items['learn-1']!.certifications['azure-administrator-associate']!.source = 'learn';
     const before = structuredClone(doc);
     const found = retractFromProfessionals(doc, [retraction('r1', 'k-1')]);
     expect(retractionOutcomes([retraction('r1', 'k-1')], [found])).toMatchObject([{ result: 'refused', reason: expect.stringMatching(/updated by learn since/) }]);

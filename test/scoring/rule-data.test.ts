@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveCertificationId } from '../../shared/certsync/catalog';
+import { resolveCertificationId } from '../../shared/scoring';
 import { addDays, addYears } from '../../shared/lib/dates';
 import { allRuleSets, holdingVerdict, ruleSetByVersion } from '../../shared/scoring';
 import type { CertificationDef, RuleSet, SkillingMetric } from '../../shared/scoring/rules/schema';

@@ -4,6 +4,7 @@ import { generateSecret, signedHeaders } from '../../shared/lib/signing';
 import { getJson } from '../helpers/http';
 import { uid } from '../helpers/ids';
 import { cpor, ev, postSigned } from './client';
+import { CERTIFICATION_ALIASES } from '../../shared/scoring';
 
 /**
  * The webhook endpoint through the local host (real HTTP, the Cosmos emulator and Azurite):
@@ -216,7 +217,7 @@ describe('POST /api/webhooks/{source}', () => {
     expect(tel.map((r) => [r.month, r.acrUsd])).toEqual([['2026-01', 150], ['2026-02', 300]]);
     const prof = (a as { professionals: { items: { linked: boolean; linkHistory: string[]; linkedOn: string; certifications: Record<string, { expiresOn?: string }> }[] } }).professionals.items[0]!;
     expect(prof).toMatchObject({ linked: true, linkHistory: ['2026-01-01', '2026-05-15'], linkedOn: '2026-05-15' });
-    expect(prof.certifications['AZ-104']).toMatchObject({ earnedOn: '2026-01-04', expiresOn: '2027-06-01' });
+    expect(prof.certifications['azure-administrator-associate']).toMatchObject({ earnedOn: '2026-01-04', expiresOn: '2027-06-01' });
   });
 
   it('gives the same state for 100 concurrent single-event deliveries as for the same events applied one after another', async () => {
@@ -227,7 +228,7 @@ describe('POST /api/webhooks/{source}', () => {
         const at = `2026-04-01T10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`;
         if (i % 4 === 0) return ev(`c${i}`, 'cpor.claim.approved', partner, at, cpor(`claim-${i}`, { tenantId: `t${i}` }));
         if (i % 4 === 1) return ev(`c${i}`, 'telemetry.monthly', partner, at, { month: `2026-0${1 + (i % 3)}`, tenantId: `t${i}`, platform: 'microsoft-365', workload: 'teams', associationType: 'CPOR', activeUsers: i });
-        if (i % 4 === 2) return ev(`c${i}`, 'certification.earned', partner, at, { learnProfileId: `lp-${i % 5}`, certificationId: `CERT-${i}`, earnedOn: '2026-03-01' });
+        if (i % 4 === 2) return ev(`c${i}`, 'certification.earned', partner, at, { learnProfileId: `lp-${i % 5}`, certificationId: CERTIFICATION_ALIASES[Math.floor(i / 4)]!.certificationId, earnedOn: '2026-03-01' });
         return ev(`c${i}`, 'pal.linked', partner, at, { tenantId: `t${i}`, objectId: `o${i}` });
       });
     const results = await Promise.all(events(concurrent).map((e) => post(e, { secret: openSecret, id: `m-${concurrent}-${e.id}` })));

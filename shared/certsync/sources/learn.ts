@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Settings } from '../../config/settings';
-import { resolveCertificationId } from '../catalog';
+import { resolveCertificationId } from '../../scoring';
 import { toIsoDate } from '../../lib/dates';
 import { getJsonWithRetry, type RetryPolicy } from '../http';
 import { sourceLimiter, type Semaphore } from '../limiter';

@@ -1,5 +1,6 @@
 import type { FeaturePaths } from '../openapi-helpers';
 import { accessPaths } from './access';
+import { catalogPaths } from './catalog';
 import { certSyncPaths } from './certsync';
 import { deadLetterPaths } from './dead-letters';
 import { healthPaths, openApiPaths } from './health';
@@ -8,4 +9,4 @@ import { scorePaths } from './scores';
 import { webhookPaths } from './webhooks';
 
 /** Every feature's routes. To document a new route: add a file here and one entry to this list. */
-export const OPENAPI_PATHS: FeaturePaths[] = [healthPaths, openApiPaths, webhookPaths, deadLetterPaths, partnerStatePaths, certSyncPaths, scorePaths, accessPaths];
+export const OPENAPI_PATHS: FeaturePaths[] = [healthPaths, openApiPaths, webhookPaths, deadLetterPaths, partnerStatePaths, certSyncPaths, catalogPaths, scorePaths, accessPaths];

@@ -1,33 +1,36 @@
 /**
- * The one mapping from what a source calls a certification (Learn's display name, an exam or certification
- * code, an HR system's label) to the certification ids the rule sets use. Data, not code: a new certification
- * or a renamed one is a new row or a new alias. test/certsync/catalog-map.test.ts checks that every
- * certification of every rule set resolves through this table, by each of its names and exam codes.
+ * The one alias table: what people and sources call a certification (its Microsoft Learn name, former names,
+ * the exam code(s) that earn it, ids older rule versions gave it) mapped to the id the rule sets use. Webhook
+ * events, the Learn transcript sync and the import files all resolve through it (shared/scoring/certification-names.ts).
+ * Data, not code: a new certification or a renamed one is a new row or a new alias. Every certification of every
+ * rule version must have a row whose names and exams cover the rule file's (test/scoring/certification-names.test.ts).
  *
- * Names are matched after normalising (see normaliseCertName): the "Microsoft Certified:" style prefixes,
- * case, punctuation and "and"/"&" differences do not matter.
+ * Exams are every exam that earned the certification, current first, then retired ones (a person certified
+ * through a retired exam holds the same certification). An expert certification earned by one exam plus a
+ * prerequisite certification lists that one exam. Names are matched after normalising (see normaliseCertName):
+ * the "Microsoft Certified:" style prefixes, case, punctuation and "and"/"&" differences do not matter.
  */
-export interface CatalogMapEntry {
+export interface CertificationAlias {
   certificationId: string;
   /** Display names, current first, then former names. */
   names: string[];
-  /** Exam or certification codes (AZ-104...); empty when none is known, then only names match. */
+  /** Exam codes (AZ-104...), current first, then retired ones; empty when none is known, then only names match. */
   exams: string[];
   /** Ids older rule versions give the same certification; a holding is stored under the current id. */
   formerIds?: string[];
 }
 
-export const CATALOG_MAP: readonly CatalogMapEntry[] = [
-  { certificationId: 'azure-administrator-associate', names: ['Azure Administrator Associate'], exams: ['AZ-104'] },
-  { certificationId: 'azure-solutions-architect-expert', names: ['Azure Solutions Architect Expert'], exams: ['AZ-305'] },
+export const CERTIFICATION_ALIASES: readonly CertificationAlias[] = [
+  { certificationId: 'azure-administrator-associate', names: ['Azure Administrator Associate'], exams: ['AZ-104', 'AZ-103', 'AZ-100', 'AZ-101'] },
+  { certificationId: 'azure-solutions-architect-expert', names: ['Azure Solutions Architect Expert'], exams: ['AZ-305', 'AZ-303', 'AZ-304', 'AZ-300', 'AZ-301'] },
   { certificationId: 'azure-database-administrator-associate', names: ['Azure Database Administrator Associate'], exams: ['DP-300'] },
-  { certificationId: 'azure-ai-engineer-associate', names: ['Azure AI Engineer Associate'], exams: ['AI-102'] },
+  { certificationId: 'azure-ai-engineer-associate', names: ['Azure AI Engineer Associate'], exams: ['AI-102', 'AI-100'] },
   { certificationId: 'azure-data-scientist-associate', names: ['Azure Data Scientist Associate'], exams: ['DP-100'] },
-  { certificationId: 'azure-data-engineer-associate', names: ['Azure Data Engineer Associate'], exams: ['DP-203'] },
-  { certificationId: 'power-bi-data-analyst-associate', names: ['Power BI Data Analyst Associate', 'Data Analyst Associate'], exams: ['PL-300'] },
+  { certificationId: 'azure-data-engineer-associate', names: ['Azure Data Engineer Associate'], exams: ['DP-203', 'DP-200', 'DP-201'] },
+  { certificationId: 'power-bi-data-analyst-associate', names: ['Power BI Data Analyst Associate', 'Data Analyst Associate'], exams: ['PL-300', 'DA-100'] },
   { certificationId: 'customer-data-platform-specialty', names: ['Customer Data Platform Specialty'], exams: ['MB-260'] },
   { certificationId: 'azure-cosmos-db-developer-specialty', names: ['Azure Cosmos DB Developer Specialty'], exams: ['DP-420'] },
-  { certificationId: 'azure-developer-associate', names: ['Azure Developer Associate'], exams: ['AZ-204'] },
+  { certificationId: 'azure-developer-associate', names: ['Azure Developer Associate'], exams: ['AZ-204', 'AZ-203'] },
   { certificationId: 'power-platform-developer-associate', names: ['Power Platform Developer Associate'], exams: ['PL-400'] },
   { certificationId: 'azure-iot-developer-specialty', names: ['Azure IoT Developer Specialty'], exams: ['AZ-220'] },
   { certificationId: 'devops-engineer-expert', names: ['DevOps Engineer Expert'], exams: ['AZ-400'] },
@@ -57,11 +60,11 @@ export const CATALOG_MAP: readonly CatalogMapEntry[] = [
   { certificationId: 'microsoft-365-fundamentals', names: ['Microsoft 365 Fundamentals'], exams: ['MS-900'] },
   { certificationId: 'teams-application-developer-associate', names: ['Teams Application Developer Associate'], exams: ['MS-600'] },
   { certificationId: 'teams-administrator-associate', names: ['Teams Administrator Associate'], exams: ['MS-700'] },
-  { certificationId: 'messaging-administrator-associate', names: ['Messaging Administrator Associate'], exams: ['MS-203'] },
+  { certificationId: 'messaging-administrator-associate', names: ['Messaging Administrator Associate'], exams: ['MS-203', 'MS-202'] },
   { certificationId: 'identity-access-administrator-associate', names: ['Identity and Access Administrator Associate'], exams: ['SC-300'] },
   { certificationId: 'collaboration-communications-systems-engineer-associate', names: ['Collaboration Communications Systems Engineer Associate'], exams: ['MS-721'] },
   { certificationId: 'endpoint-administrator-associate', names: ['Endpoint Administrator Associate', 'Modern Desktop Administrator Associate'], exams: ['MD-102','MD-100','MD-101'] },
-  { certificationId: 'microsoft-365-enterprise-administrator-expert', names: ['Microsoft 365 Enterprise Administrator Expert', 'Enterprise Administrator Expert'], exams: ['MS-102'] },
+  { certificationId: 'microsoft-365-enterprise-administrator-expert', names: ['Microsoft 365 Enterprise Administrator Expert', 'Enterprise Administrator Expert'], exams: ['MS-102', 'MS-100', 'MS-101'] },
   { certificationId: 'teams-meetings-rooms-technical-assessment', names: ['Teams Meetings and Meeting Rooms Technical Assessment (Partner University)', 'Teams Meetings and Meeting Rooms Technical Assessment'], exams: [] },
   { certificationId: 'azure-security-engineer-associate', names: ['Azure Security Engineer Associate'], exams: ['AZ-500'] },
   { certificationId: 'security-operations-analyst-associate', names: ['Security Operations Analyst Associate'], exams: ['SC-200'] },
