@@ -3,7 +3,8 @@ import { todayUtc } from '../../shared/lib/dates';
 import type { ReceiptDoc } from '../../shared/deliveries/receipts';
 import { readDocument } from '../../shared/store/documents';
 import type { AzuriteEmulator } from '../../tools/emulators';
-import { seededRandom, startFaultProxy, type FaultProxy } from '../../tools/faults/proxy';
+import { seededRandom } from '../../shared/lib/random';
+import { startFaultProxy, type FaultProxy } from '../../tools/faults/proxy';
 import type { HostProcess } from '../helpers/host-process';
 import {
   cosmosInChild, createDatabase, eventOccurrences, freshAzurite, generateEvents, normalise, pool, recordTally, scoreSummary, sender, startHost, stateDocs, unappliedReceipts, unsettledPartners, until, useDatabase,
