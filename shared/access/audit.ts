@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { continuationTokenSchema } from '../lib/ids';
 import { queryPage, upsertDocument } from '../store/documents';
 import type { Principal } from './principal';
 
@@ -52,7 +53,7 @@ export async function listAudit(scope: string, opts: { limit?: number; continuat
 export const auditQuerySchema = z
   .object({
     limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').optional(),
-    continuationToken: z.string().max(4000, 'must be at most 4000 characters').optional(),
+    continuationToken: continuationTokenSchema.optional().describe('From the previous page.'),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALL_QUEUES } from '../queues/names';
+import { continuationTokenSchema } from '../lib/ids';
 
 /** Query of GET /api/dead-letters. */
 export const deadLetterQuerySchema = z.object({
@@ -8,7 +9,7 @@ export const deadLetterQuerySchema = z.object({
   status: z.enum(['open', 'replayed']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   // Cosmos DB's tokens are printable ASCII and travel in a header, where anything else cannot go (it was a 500).
-  continuationToken: z.string().min(1).max(4000).regex(/^[\x20-\x7e]+$/, 'must be the token of a previous page (printable ASCII)').optional().describe('From the previous page.'),
+  continuationToken: continuationTokenSchema.optional().describe('From the previous page.'),
 });
 
 export const replayQuerySchema = z.object({

@@ -40,3 +40,6 @@ export const webhookIdSchema = z.string().refine(isWebhookId, 'must be 1 to 200 
 export const SOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const isSourceName = (s: string): boolean => SOURCE_NAME.test(s);
 export const sourceNameSchema = z.string().regex(SOURCE_NAME, 'must be a source name: a letter or digit, then up to 63 letters, digits, _ or -');
+
+/** A Cosmos DB continuation token as a client hands it back: it travels in a request header, so printable ASCII only. */
+export const continuationTokenSchema = z.string().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters').regex(/^[\x20-\x7e]+$/, 'must be the token of a previous page (printable ASCII)');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { auditQuerySchema } from '../../shared/access/audit';
 import { callerOf } from '../../shared/access/caller';
 import { decide } from '../../shared/access/decision';
 import { accessOf, NO_ACCESS } from '../../shared/access/grants';
@@ -39,5 +40,13 @@ describe('the access decision', () => {
     expect(decide({ kind: 'operator' }, ada, access, undefined)).toMatchObject({ status: 403, message: expect.stringMatching(/not an operator/) });
     expect(decide({ kind: 'caller' }, ada, access, undefined)).toEqual({ allow: true });
     expect(decide(undefined, ada, access, undefined)).toMatchObject({ allow: false, status: 403 });
+  });
+});
+
+describe('the audit routes\' query', () => {
+  it('refuses a continuation token Cosmos DB could not carry in its header (the fuzzer found a 500)', () => {
+    expect(auditQuerySchema.safeParse({ continuationToken: '\u61d1\uc333' }).success).toBe(false);
+    expect(auditQuerySchema.safeParse({ continuationToken: 'cp_wvys\u00ff' }).success).toBe(false);
+    expect(auditQuerySchema.safeParse({ continuationToken: '{"token":"+RID:~abc","range":{}}', limit: '20' }).success).toBe(true);
   });
 });
