@@ -1,5 +1,5 @@
 import type { PatchOperation } from '@azure/cosmos';
-import { createOnce, patchDocument, readDocument, upsertDocument } from '../store/documents';
+import { createOnce, patchDocument, queryPage, readDocument, upsertDocument } from '../store/documents';
 import { isPreconditionFailed } from '../store/errors';
 
 /**
@@ -127,11 +127,36 @@ async function patchRun(runId: string, operations: PatchOperation[], condition?:
   }
 }
 
+/** The partners' markers of this run by outcome: what the counters say when no worker died between count and mark. */
+async function markedOutcomes(runId: string): Promise<Record<RunOutcome, number>> {
+  const out: Record<RunOutcome, number> = { done: 0, failed: 0, stale: 0 };
+  let continuationToken: string | undefined;
+  do {
+    const page = await queryPage<{ outcome: RunOutcome }>(
+      'partners',
+      { query: "SELECT c.outcome FROM c WHERE c.type = 'run-marker' AND c.runId = @runId", parameters: [{ name: '@runId', value: runId }] },
+      { maxItemCount: 1000, continuationToken },
+    );
+    for (const m of page.items) out[m.outcome] += 1;
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
+  return out;
+}
+
 /** Marks the run finished once every partner is accounted for; the condition makes exactly one caller do it. */
 async function finishIfComplete(run: RunDoc | undefined, now: Date): Promise<RunDoc | undefined> {
   if (!run || run.status !== 'running' || run.total === undefined) return run;
   if (run.done + run.failed + run.stale < run.total) return run;
+  // The counters reach the total; the markers say whether every partner is done. A worker killed between its count
+  // and its mark (or two deliveries of one partner at once) counts a partner twice, so the counters can reach the
+  // total early; the run finishes only when the markers do, with the counters set to them. One query per check,
+  // once the counters are at the total: at the end of a run.
+  const marked = await markedOutcomes(run.id);
+  if (marked.done + marked.failed + marked.stale < run.total) return run;
   const finished = await patchRun(run.id, [
+    { op: 'set', path: '/done', value: marked.done },
+    { op: 'set', path: '/failed', value: marked.failed },
+    { op: 'set', path: '/stale', value: marked.stale },
     { op: 'set', path: '/status', value: 'finished' },
     { op: 'set', path: '/finishedAt', value: now.toISOString() },
   ], "FROM c WHERE c.status = 'running'");
@@ -182,5 +207,6 @@ export async function recordRunResult(
   }
   const marker: RunMarker = { id: mid, partnerId, type: 'run-marker', kind, runId, outcome, ...(reason ? { reason } : {}), at: now.toISOString() };
   await upsertDocument('partners', marker);
-  return { run: await finishIfComplete(run, now), counted: true };
+  // Read again: the counters as they stand now that this partner is marked, not as this worker's count left them.
+  return { run: await finishIfComplete(await getRun(runId), now), counted: true };
 }
