@@ -94,7 +94,9 @@ export function parseCsvTable(text: string, maxRows: number): ParseResult {
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
     if (e instanceof CsvError) {
-      const line = (e as CsvError & { lines?: number }).lines;
+      // An unclosed quote runs to the end of the file: the line it opened on is the one after the last whole record.
+      const info = e as CsvError & { lines?: number; bytes_records?: number };
+      const line = e.code === 'CSV_QUOTE_NOT_CLOSED' && info.bytes_records !== undefined ? (Buffer.from(text).subarray(0, info.bytes_records).toString('utf8').match(/\n/g)?.length ?? 0) + 1 : info.lines;
       const reason = e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted field is never closed (unbalanced quote)' : e.code === 'CSV_INVALID_CLOSING_QUOTE' ? 'a quote in the middle of a field (quote the whole field and double the quotes inside it)' : e.message;
       return { ok: false, problem: bad(`The CSV file cannot be read${line ? ` at line ${line}` : ''}: ${reason}. Nothing was imported.`, line ? `line ${line}` : '(body)', reason) };
     }
