@@ -1,8 +1,13 @@
 import ExcelJS from 'exceljs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
 import { getJson } from '../helpers/http';
 import { uid } from '../helpers/ids';
+import { main } from '../../tools/import';
 
 /**
  * Spreadsheet imports (issue 15, item 4) through the local host: a CSV and an XLSX file of each record kind with
@@ -260,3 +265,36 @@ describe('a long file in the background', () => {
     expect(second).toMatchObject({ applied: 0, unchanged: 119, refusedCount: 1 });
   }, 120_000);
 });
+
+describe('npm run import', () => {
+  it('--help prints the usage and exits 0; a missing --partner or an unknown flag exits 2', async () => {
+    const out = capture();
+    expect(await main(['--help'], out.stream)).toBe(0);
+    expect(out.text()).toContain('usage: npm run import -- <file.csv|file.xlsx> --partner PARTNER_ID');
+    expect(await main(['file.csv'], capture().stream)).toBe(2);
+    expect(await main(['file.csv', '--partner', 'p', '--colour', 'red'], capture().stream)).toBe(2);
+  });
+
+  it('uploads a file, follows the background run with progress lines when not on a terminal, and prints the report', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pcs-import-'));
+    const file = path.join(dir, 'usage.csv');
+    const rows: unknown[][] = [['Month', 'Customer tenant ID', 'Platform', 'Workload', 'Association type', 'ACR (USD)']];
+    for (let i = 0; i < 90; i++) rows.push([month(1), `tenant-${i}`, 'azure', 'Storage', 'CPOR', i === 5 ? -1 : i]);
+    await writeFile(file, csv(rows));
+    const out = capture();
+    const code = await main([file, '--partner', uid('p-imp-cli'), '--url', host.url], out.stream);
+    expect(code).toBe(1);
+    const text = out.text();
+    expect(text).toMatch(/90 rows: importing in the background as import-\d{14}-[0-9a-f]{8}/);
+    expect(text).toContain('progress: 90/90 rows');
+    expect(text).toContain('telemetry import (csv): 90 rows: 89 applied, 0 unchanged, 0 older, 1 refused.');
+    expect(text).toContain('line 7, ACR (USD): acrUsd must be zero or more');
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+});
+
+function capture(): { stream: NodeJS.WriteStream; text(): string } {
+  let buf = '';
+  const stream = new Writable({ write(chunk, _enc, cb) { buf += String(chunk); cb(); } }) as unknown as NodeJS.WriteStream;
+  return { stream, text: () => buf };
+}
