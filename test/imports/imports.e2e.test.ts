@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startHostProcess, type HostProcess } from '../helpers/host-process';
+import { readFileSync } from 'node:fs';
+import { eventually, REPO_ROOT, startHostProcess, type HostProcess } from '../helpers/host-process';
 import { getJson } from '../helpers/http';
 import { uid } from '../helpers/ids';
 import { main } from '../../tools/import';
@@ -298,3 +299,15 @@ function capture(): { stream: NodeJS.WriteStream; text(): string } {
   const stream = new Writable({ write(chunk, _enc, cb) { buf += String(chunk); cb(); } }) as unknown as NodeJS.WriteStream;
   return { stream, text: () => buf };
 }
+
+describe('the example files of docs/imports.md', () => {
+  for (const name of ['customers.csv', 'associations.csv', 'professionals.csv', 'telemetry.csv', 'telemetry.xlsx']) {
+    it(`${name} imports with no row refused`, async () => {
+      const body = readFileSync(path.join(REPO_ROOT, 'docs', 'examples', 'imports', name));
+      const res = await post(uid('p-imp-example'), body, name.endsWith('.xlsx') ? XLSX : 'text/csv');
+      expect(res.status, JSON.stringify(res.json)).toBe(200);
+      expect(res.json.refused).toEqual([]);
+      expect(res.json.applied).toBe(res.json.rowsTotal);
+    });
+  }
+});
