@@ -52,7 +52,9 @@ export const importPaths: FeaturePaths = {
       responses: {
         '200': { description: 'Applied; the report lists refused rows with line, column and reason.', content: jsonContent(report) },
         '202': { description: 'Accepted for the background; the Location header is the run to follow.', content: jsonContent(report) },
-        ...errorResponses(400, 404, 413, 415),
+        ...errorResponses(400, 404),
+        '413': { ...(errorResponses(413)['413'] as object), description: 'The file is larger than IMPORT_MAX_BYTES (default 50 MiB) or has more rows than IMPORT_MAX_ROWS (default 200,000); the message names the limit.' },
+        '415': { ...(errorResponses(415)['415'] as object), description: 'Not a CSV (UTF-8) or .xlsx file: another content type, an .xls workbook, or text in another encoding (named).' },
       },
     },
   },
