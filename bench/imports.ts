@@ -109,10 +109,10 @@ export async function run(args: string[]): Promise<void> {
     const importPartner = 'bench-import';
     const t0 = performance.now();
     const res = await fetch(`${url}/api/partners/${importPartner}/imports`, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } });
-    const accepted = (await res.json()) as { runId?: string; status?: string; applied: number; refusedCount: number };
+    const accepted = (await res.json()) as { runId?: string; status?: string; applied: number; unchanged: number; older: number; refusedCount: number };
     const acceptS = (performance.now() - t0) / 1000;
     if (res.status !== 202 && res.status !== 200) throw new Error(`import refused: ${res.status} ${JSON.stringify(accepted)}`);
-    let report = accepted as { status?: string; applied: number; refusedCount: number; rowsDone?: number };
+    let report = accepted as { status?: string; applied: number; unchanged: number; older: number; refusedCount: number; rowsDone?: number };
     while (res.status === 202 && report.status === 'running') {
       await sleep(250);
       report = (await (await fetch(`${url}${res.headers.get('location')}`)).json()) as typeof report;
@@ -154,7 +154,7 @@ export async function run(args: string[]): Promise<void> {
     const hookRate = (done * BATCH) / hookS;
 
     console.log(`imports: ${rows.length} monthly telemetry rows over ${months} months, one partner, one host instance (HTTP and queue functions), Cosmos emulator in its own process`);
-    console.log(`import_upload_s=${acceptS.toFixed(2)} import_end_to_end_s=${importS.toFixed(1)} rows_applied=${report.applied} rows_refused=${report.refusedCount} import_rows_per_s=${importRate.toFixed(0)}`);
+    console.log(`import_upload_s=${acceptS.toFixed(2)} import_end_to_end_s=${importS.toFixed(1)} status=${report.status ?? 'inline'} rows_applied=${report.applied} rows_unchanged=${report.unchanged} rows_older=${report.older} rows_refused=${report.refusedCount} import_rows_per_s=${importRate.toFixed(0)}`);
     console.log(`webhook_deliveries=${bodies.length} (of ${BATCH} events, ${SENDERS} senders) failed=${failed} posted_in_s=${postS.toFixed(1)} applied=${done} end_to_end_s=${hookS.toFixed(1)} webhook_rows_per_s=${hookRate.toFixed(0)}`);
     const hostRss = childPeakRssMb(host.pid);
     const cosmosRss = childPeakRssMb(cosmos.pid);

@@ -7,7 +7,7 @@ import { createImportRun, failImportRun, getImportRun, recordImportStep, type Im
 import { blobContainer } from '../storage/blob';
 import { COLUMNS, detectKind, IMPORT_KINDS, mapHeader, type HeaderMapping, type ImportKind } from './columns';
 import { parseImportTable, type FileProblem, type Table } from './parse';
-import { mapRows, type MappedRows } from './rows';
+import { createRowMapper, mapRows, type MappedRows } from './rows';
 
 /**
  * Bulk onboarding from a spreadsheet (see docs/imports.md): a CSV or XLSX file of one record kind becomes the same
@@ -20,8 +20,13 @@ import { mapRows, type MappedRows } from './rows';
 
 /** Where imported events come from, as the state documents record their source. */
 export const IMPORT_SOURCE = 'import';
-/** A background message works this long, then hands the rest to the next message (the file is read once per message). */
-const MESSAGE_BUDGET_MS = 60_000;
+/**
+ * A background message works this long, then hands the rest to the next message (the file is read once per
+ * message), well within the function timeout (host.json: 10 minutes).
+ */
+const MESSAGE_BUDGET_MS = 4 * 60_000;
+/** Lets the host renew the message's lease (and serve requests) between slices of synchronous work. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface ImportReport {
   partnerId: string;
@@ -219,19 +224,18 @@ export async function processImportMessage(message: ImportMessage, opts: { budge
     return { note: `import run ${run.id} failed: ${why}` };
   }
   const table = parsed.table;
-  const mapped = mapRows({ partnerId: run.partnerId, kind: head.kind, mapping: head.mapping, receivedAt: run.receivedAt, now: new Date(Math.max(Date.now(), Date.parse(run.receivedAt))), futureToleranceSeconds: settings.EVENT_FUTURE_TOLERANCE_SECONDS }, table.rows);
-  const byLine = new Map(mapped.rows.map((r) => [r.line, r]));
-  const refusedByLine = new Map(mapped.refused.map((r) => [r.line, r]));
+  const mapper = createRowMapper({ partnerId: run.partnerId, kind: head.kind, mapping: head.mapping, receivedAt: run.receivedAt, now: new Date(Math.max(Date.now(), Date.parse(run.receivedAt))), futureToleranceSeconds: settings.EVENT_FUTURE_TOLERANCE_SECONDS });
+  // A message that continues a run maps the rows before it again, so the ids it derives are the ones an
+  // uninterrupted run would (they depend on how often a row's content was seen before).
+  for (let i = 0; i < message.fromRow; i += settings.IMPORT_CHUNK_ROWS) {
+    mapper.map(table.rows.slice(i, Math.min(i + settings.IMPORT_CHUNK_ROWS, message.fromRow)));
+    await yieldToLoop();
+  }
   let from = message.fromRow;
   while (from < table.rows.length) {
     const slice = table.rows.slice(from, from + settings.IMPORT_CHUNK_ROWS);
-    const chunk: MappedRows = { rows: [], refused: [] };
-    for (const row of slice) {
-      const ok = byLine.get(row.line);
-      if (ok) chunk.rows.push(ok);
-      const no = refusedByLine.get(row.line);
-      if (no) chunk.refused.push(no);
-    }
+    const chunk = mapper.map(slice);
+    await yieldToLoop();
     const applied = await applyRows(run.partnerId, chunk);
     const to = from + slice.length;
     const counted = await recordImportStep(run.id, from, { rows: slice.length, counts: applied.counts, refused: applied.refused, finished: to >= table.rows.length });

@@ -219,12 +219,24 @@ function columnName(ctx: MapContext, field: string): string {
   return ctx.mapping.headerOf.get(field) ?? COLUMNS[ctx.kind].find((c) => c.field === field)?.names[0] ?? field;
 }
 
-/** Maps every row; events of refused rows are left out entirely, so a row is applied whole or not at all. */
-export function mapRows(ctx: MapContext, rows: readonly TableRow[]): MappedRows {
-  const out: RowEvents[] = [];
-  const refused: RowRefusal[] = [];
+/**
+ * A mapper that keeps, across the slices of one file it is given in order, what ids depend on (how often a row's
+ * content was seen, whose link was already made): mapping a file in slices gives the same ids as mapping it whole.
+ */
+export function createRowMapper(ctx: MapContext): { map(rows: readonly TableRow[]): MappedRows } {
   const occurrences = new Map<string, number>();
   const once = new Set<string>();
+  return { map: (rows) => mapSlice(ctx, rows, occurrences, once) };
+}
+
+/** Maps every row; events of refused rows are left out entirely, so a row is applied whole or not at all. */
+export function mapRows(ctx: MapContext, rows: readonly TableRow[]): MappedRows {
+  return createRowMapper(ctx).map(rows);
+}
+
+function mapSlice(ctx: MapContext, rows: readonly TableRow[], occurrences: Map<string, number>, once: Set<string>): MappedRows {
+  const out: RowEvents[] = [];
+  const refused: RowRefusal[] = [];
   for (const row of rows) {
     try {
       const r: Record_ = {};
