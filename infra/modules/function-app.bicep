@@ -185,6 +185,11 @@ var appSettings = {
   CERT_SYNC_BACKOFF_MS: string(config.certSyncBackoffMs)
   CERT_IMPORTS_CONTAINER: certImportsContainerName
   IMPORTS_CONTAINER: importsContainerName
+  // Spreadsheet imports (docs/imports.md): Flex Consumption takes requests up to 210 MB; 50 MiB files, 200,000 rows.
+  IMPORT_MAX_BYTES: '52428800'
+  IMPORT_MAX_ROWS: '200000'
+  IMPORT_INLINE_MAX_ROWS: '2000'
+  IMPORT_CHUNK_ROWS: '5000'
   QUALIFY_METRIC_TEST: config.qualifyMetricTest
   YEAR_AGO_ASSOCIATIONS: config.yearAgoAssociations
   NOTIFICATION_MAX_ATTEMPTS: string(config.notificationMaxAttempts)
