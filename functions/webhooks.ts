@@ -23,7 +23,7 @@ export async function receiveWebhook(request: HttpRequest, context: InvocationCo
   switch (result.kind) {
     case 'accepted':
       context.log(`${tag}: accepted ${result.events} event(s) for ${result.partnerIds.join(', ')}`);
-      return accepted({ status: 'accepted', webhookId: result.webhookId, events: result.events });
+      return accepted({ status: 'accepted', webhookId: result.webhookId, events: result.events, ...(result.warnings.length ? { warnings: result.warnings } : {}) });
     case 'duplicate':
       context.log(`${tag}: duplicate of a delivery received ${result.receivedAt}`);
       return ok({ status: 'duplicate', webhookId: result.webhookId, receivedAt: result.receivedAt, processing: result.status });

@@ -112,6 +112,10 @@ param webhookToleranceSeconds int = 300
 @minValue(1)
 param eventFutureToleranceSeconds int = 86400
 
+@description('Largest seat or user count a telemetry report may carry (MAX_SEAT_COUNT).')
+@minValue(1)
+param maxSeatCount int = 10000000
+
 @minValue(0)
 param recomputeCoalesceSeconds int = 5
 
@@ -316,6 +320,7 @@ module functionApp 'modules/function-app.bicep' = {
       certSyncSchedule: certSyncSchedule
       webhookToleranceSeconds: webhookToleranceSeconds
       eventFutureToleranceSeconds: eventFutureToleranceSeconds
+      maxSeatCount: maxSeatCount
       recomputeCoalesceSeconds: recomputeCoalesceSeconds
       learnBaseUrl: learnBaseUrl
       certSyncConcurrency: certSyncConcurrency

@@ -174,6 +174,7 @@ var appSettings = {
   WEBHOOK_SOURCES: join(map(webhookSources, s => s.name), ',')
   WEBHOOK_TOLERANCE_SECONDS: string(config.webhookToleranceSeconds)
   EVENT_FUTURE_TOLERANCE_SECONDS: string(config.eventFutureToleranceSeconds)
+  MAX_SEAT_COUNT: string(config.maxSeatCount)
   RECOMPUTE_COALESCE_SECONDS: string(config.recomputeCoalesceSeconds)
   LEARN_BASE_URL: config.learnBaseUrl
   CERT_SYNC_CONCURRENCY: string(config.certSyncConcurrency)

@@ -19,6 +19,9 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 /** One day: a sender's clock may run ahead, an event from next year is a mistake. */
 export const DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS = 86_400;
 
+/** Above the largest Microsoft 365 tenants' user counts, so only a mistake exceeds it. */
+export const DEFAULT_MAX_SEAT_COUNT = 10_000_000;
+
 const settingsSchema = z.object({
   COSMOS_ENDPOINT: z.url({ message: 'must be the Cosmos DB account endpoint URL, e.g. https://myaccount.documents.azure.com:443/' }),
   COSMOS_KEY: z.string().min(1).optional(),
@@ -36,6 +39,8 @@ const settingsSchema = z.object({
   WEBHOOK_TOLERANCE_SECONDS: positiveInt(300),
   /** How far ahead of this server's clock an event's occurredAt may be: a later one would outrank every correction. */
   EVENT_FUTURE_TOLERANCE_SECONDS: positiveInt(DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS),
+  /** Largest seat or user count a telemetry report may carry (paidSeats, activeUsers, protectedUsers, mcvUnits). */
+  MAX_SEAT_COUNT: positiveInt(DEFAULT_MAX_SEAT_COUNT),
   RECOMPUTE_COALESCE_SECONDS: z.coerce.number().int().min(0).default(5),
   LEARN_BASE_URL: z.url().default('https://learn.microsoft.com'),
   CERT_SYNC_CONCURRENCY: positiveInt(8),

@@ -19,6 +19,8 @@ export interface ReceiptDoc {
   status: 'accepted' | 'applied';
   eventCount: number;
   partnerIds: string[];
+  /** Values accepted but unusual (activeUsers above paidSeats, a month too old to count today...), with the field. */
+  warnings?: { path: string; message: string }[];
   /** Only for deliveries too large for a queue message: the message then refers to this receipt. */
   events?: WebhookEvent[];
   appliedAt?: string;

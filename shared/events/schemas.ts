@@ -13,6 +13,8 @@ export const MAX_EVENTS_PER_DELIVERY = 500;
 const id = (what: string) => z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').describe(what);
 const tenantId = id('Customer tenant id (Microsoft Entra tenant GUID).');
 const amount = z.number().finite().min(0, 'must be zero or more');
+/** People and seats come whole: 2.5 seats cannot be true. The upper bound is the MAX_SEAT_COUNT setting (plausibility.ts). */
+const headcount = z.number().int('must be a whole number').min(0, 'must be zero or more');
 
 const envelope = {
   id: eventIdSchema.describe("The event's unique id in the sender's system; a repeated id is applied once."),
@@ -76,7 +78,7 @@ const certificationBase = {
 
 const telemetryData = z
   .object({
-    month: isoMonthSchema.describe('The month the figures are for (YYYY-MM).'),
+    month: isoMonthSchema.describe('The month the figures are for (YYYY-MM): from 2015-01 up to the current month.'),
     tenantId,
     platform: z.enum(PLATFORMS),
     workload: id('Azure service (Service Level 2), Microsoft 365, Dynamics 365 or Power Platform workload.'),
@@ -85,10 +87,10 @@ const telemetryData = z
     offer: z.enum(OFFER_TYPES).optional(),
     acrUsd: amount.optional().describe('Azure consumed revenue in the month, USD.'),
     revenueUsd: amount.optional().describe('Billed revenue in the month, USD.'),
-    paidSeats: amount.optional().describe('Paid seats.'),
-    activeUsers: amount.optional().describe('Monthly active users.'),
+    paidSeats: headcount.optional().describe('Paid seats.'),
+    activeUsers: headcount.optional().describe('Monthly active users.'),
     mcvUnits: amount.optional().describe('Business Applications MCV input: active users, capacity units or Customer Insights profiles.'),
-    protectedUsers: amount.optional().describe('Security: active paid seats on eligible workloads.'),
+    protectedUsers: headcount.optional().describe('Security: active paid seats on eligible workloads.'),
   })
   .refine((d) => ['acrUsd', 'revenueUsd', 'paidSeats', 'activeUsers', 'mcvUnits', 'protectedUsers'].some((k) => d[k as keyof typeof d] !== undefined), {
     message: 'must carry at least one figure: acrUsd, revenueUsd, paidSeats, activeUsers, mcvUnits or protectedUsers',

@@ -1,6 +1,7 @@
 import { deliverySchema, EVENT_SCHEMAS } from '../../events/schemas';
 import { errorResponses, jsonContent, jsonSchema, pathParameter, type FeaturePaths } from '../openapi-helpers';
 
+const fieldProblems = { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } }, required: ['path', 'message'] } };
 const header = (name: string, description: string, example: string) => ({ name, in: 'header', required: true, description, schema: { type: 'string' }, example });
 
 export const webhookPaths: FeaturePaths = {
@@ -23,7 +24,7 @@ export const webhookPaths: FeaturePaths = {
       ],
       requestBody: { required: true, content: jsonContent(jsonSchema(deliverySchema, 'input')) },
       responses: {
-        '202': { description: 'Accepted and queued.', content: jsonContent({ type: 'object', properties: { status: { const: 'accepted' }, webhookId: { type: 'string' }, events: { type: 'integer' } } }) },
+        '202': { description: 'Accepted and queued. `warnings` lists values accepted but unusual (the field and why), also kept in the delivery status.', content: jsonContent({ type: 'object', properties: { status: { const: 'accepted' }, webhookId: { type: 'string' }, events: { type: 'integer' }, warnings: fieldProblems } }) },
         '200': { description: 'A redelivery of an accepted webhook-id: nothing changes.', content: jsonContent({ type: 'object', properties: { status: { const: 'duplicate' }, webhookId: { type: 'string' }, receivedAt: { type: 'string' }, processing: { enum: ['accepted', 'applied'] } } }) },
         ...errorResponses(400, 401, 403, 409, 413, 422, 503),
       },
@@ -49,6 +50,7 @@ export const webhookPaths: FeaturePaths = {
               eventCount: { type: 'integer' },
               partnerIds: { type: 'array', items: { type: 'string' } },
               appliedAt: { type: 'string' },
+              warnings: fieldProblems,
               summary: { type: 'object', properties: { applied: { type: 'integer' }, unchanged: { type: 'integer' }, older: { type: 'integer' }, refused: { type: 'integer' } } },
               notApplied: { type: 'array', items: { type: 'object', properties: { eventId: { type: 'string' }, type: { type: 'string' }, partnerId: { type: 'string' }, result: { enum: ['older', 'refused'] }, reason: { type: 'string' } } } },
             },
