@@ -64,13 +64,31 @@ describe('partner profile events', () => {
     expect(summary).toEqual({ applied: 3, unchanged: 0, older: 0, refused: 0 });
     const after = await infrastructureWhen((b) => b.track === 'smb', 'SMB track');
     expect(after.trackReason).toMatch(new RegExp(`^3 of 3 customers with consumption in ${lastMonth} are SMB \\(100%`));
+
+    const customers = await getJson(`${host.url}/api/partners/${partner}/customers?segment=smb`);
+    expect(customers.status).toBe(200);
+    expect((customers.json.items as { tenantId: string; name: string; segment: string; cloud: string }[]).map((c) => [c.tenantId, c.name, c.segment, c.cloud])).toEqual(tenants.map((t, i) => [t, `Customer ${i}`, 'smb', 'commercial']));
+    expect((await getJson(`${host.url}/api/partners/${partner}/customers?segment=enterprise`)).json.items).toEqual([]);
+    expect((await getJson(`${host.url}/api/partners/${partner}/customers?segment=mid`)).status).toBe(400);
   }, 90_000);
+
+  it('partner.updated sets the name and PartnerID aliases shown by the profile route', async () => {
+    await deliver([
+      ev('name-2', 'partner.updated', partner, hoursAgo(5), { name: 'Contoso Cloud', partnerIdAliases: ['1234567'] }),
+      ev('name-1', 'partner.updated', partner, hoursAgo(6), { name: 'Contoso', locationIds: ['4812346'] }),
+    ]);
+    const profile = await getJson(`${host.url}/api/partners/${partner}/profile`);
+    expect(profile.status).toBe(200);
+    expect(profile.json).toEqual({ partnerId: partner, name: 'Contoso Cloud', locationIds: ['4812346'], partnerIdAliases: ['1234567'], enrollments: [], tracks: [], customers: 3 });
+    expect((await getJson(`${host.url}/api/partners/nobody-${partner}/profile`)).status).toBe(404);
+  }, 60_000);
 
   it('a track.classified wins over the segments and shows in the explanation; track.unclassified hands it back', async () => {
     const at = hoursAgo(2);
     await deliver([ev('track-1', 'track.classified', partner, at, { area: 'infrastructure', track: 'enterprise' })]);
     const classified = await infrastructureWhen((b) => b.track === 'enterprise', 'classified Enterprise');
     expect(classified.trackReason).toBe(`track Enterprise: classified by Partner Center on ${at.slice(0, 10)}`);
+    expect((await getJson(`${host.url}/api/partners/${partner}/profile`)).json.tracks).toEqual([{ area: 'infrastructure', track: 'enterprise', classifiedOn: at.slice(0, 10) }]);
 
     await deliver([ev('track-2', 'track.unclassified', partner, hoursAgo(1), { area: 'infrastructure' })]);
     expect((await infrastructureWhen((b) => b.track === 'smb', 'back to SMB')).trackReason).toMatch(/^3 of 3 customers/);
@@ -87,6 +105,11 @@ describe('partner profile events', () => {
     await deliver([ev('lost-1', 'designation.lost', partner, hoursAgo(1), { area: 'infrastructure', lostOn: today })]);
     const lost = await infrastructureWhen((b) => !b.status.startsWith('enrolled'), 'not enrolled');
     expect(['not-started', 'in-progress', 'qualified']).toContain(lost.status);
+
+    // The loss was sent in error: retracting it brings the enrolment back, as if it had never arrived.
+    await deliver([ev('undo-lost', 'event.retracted', partner, hoursAgo(0.5), { eventId: 'lost-1', reason: 'sent for the wrong area' })]);
+    expect((await infrastructureWhen((b) => b.status === 'enrolled-renewal-due', 'enrolled again')).status).toBe('enrolled-renewal-due');
+    expect((await getJson(`${host.url}/api/partners/${partner}/profile`)).json.enrollments).toEqual([{ area: 'infrastructure', enrolledOn: addDays(today, -200), anniversaryDate: addDays(today, 90) }]);
   }, 90_000);
 
   it('refuses unknown segment, cloud, area and track values with 400 naming the field, storing nothing', async () => {
@@ -117,7 +140,12 @@ describe('partner profile events', () => {
     const classified = await simulate([{ op: 'classify-track', area: 'infrastructure', track: 'enterprise', classifiedOn: today }]);
     expect(infra(classified).trackReason).toBe(`track Enterprise: classified by Partner Center on ${today}`);
 
-    const enrolled = await simulate([{ op: 'enroll', area: 'infrastructure', enrolledOn: addDays(today, -30), anniversaryDate: addDays(today, 60) }]);
+    // The partner is enrolled with its anniversary in 90 days (renewal due).
+    const removed = await simulate([{ op: 'remove-enrollment', area: 'infrastructure' }]);
+    expect(infra(removed).status).not.toMatch(/^enrolled/);
+    const renewed = await simulate([{ op: 'renew', area: 'infrastructure', anniversaryDate: addDays(today, 300) }]);
+    expect(infra(renewed).status).toBe('enrolled');
+    const enrolled = await simulate([{ op: 'remove-enrollment', area: 'infrastructure' }, { op: 'enroll', area: 'infrastructure', enrolledOn: addDays(today, -30), anniversaryDate: addDays(today, 60) }]);
     expect(infra(enrolled).status).toBe('enrolled-renewal-due');
 
     const person = await simulate([{ op: 'add-person', name: 'Sim Ada', certifications: [{ certification: 'AZ-104' }, { certification: 'Microsoft Certified: Azure Solutions Architect Expert' }] }]);
