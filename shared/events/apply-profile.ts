@@ -114,7 +114,10 @@ export function replayTrack(doc: ProfileDoc, area: AreaId): void {
   const on = { ...(doc.trackClassifiedOn ?? {}) };
   if (last?.fields.track) {
     overrides[area] = last.fields.track;
-    on[area] = utcDate(last.at);
+    // Partner Center repeating the same track does not move the day it started showing it.
+    let since = rec!.facts.length - 1;
+    while (since > 0 && rec!.facts[since - 1]!.fields.track === last.fields.track) since--;
+    on[area] = utcDate(rec!.facts[since]!.at);
   } else if (rec) {
     // The last word was "no track": the engine reads the track itself again. An area without a record keeps an imported override.
     delete overrides[area];

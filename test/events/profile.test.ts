@@ -88,6 +88,9 @@ describe('track events', () => {
     const doc = fresh();
     applyProfileEvents(doc, [ev('t1', 'track.classified', '2026-11-03T08:00:00Z', { area: 'infrastructure', track: 'smb' })]);
     expect(snapshotOf(doc)).toMatchObject({ trackOverrides: { infrastructure: 'smb' }, trackClassifiedOn: { infrastructure: '2026-11-03' } });
+    // Shown again later, the track keeps the day Partner Center started showing it.
+    applyProfileEvents(doc, [ev('t1b', 'track.classified', '2026-11-20T08:00:00Z', { area: 'infrastructure', track: 'smb' })]);
+    expect(snapshotOf(doc).trackClassifiedOn).toEqual({ infrastructure: '2026-11-03' });
     applyProfileEvents(doc, [ev('t2', 'track.unclassified', '2026-12-01T00:00:00Z', { area: 'infrastructure' })]);
     expect(snapshotOf(doc).trackOverrides).toBeUndefined();
     expect(snapshotOf(doc).trackClassifiedOn).toBeUndefined();
