@@ -97,7 +97,7 @@ export function snapshotToEvents(s: PartnerSnapshot): Record<string, unknown>[] 
   return events;
 }
 
-/** What the state will hold after the events: no customer list or enrollments (no event carries them). */
+/** What the state will hold after the events: no customer list or enrollments (the seed sends no customer.updated or designation.* events). */
 function asStored(input: PartnerSnapshotInput): PartnerSnapshot {
   const s = parseSnapshot(input);
   return parseSnapshot({ ...s, customers: [], enrollments: [], professionals: s.professionals.filter((p) => p.linked && p.linkedOn) });

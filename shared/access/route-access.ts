@@ -43,6 +43,8 @@ export const ROUTE_ACCESS: Record<string, RouteEntry> = {
   'partner-associations': { route: 'partners/{partnerId}/associations', GET: READ },
   'partner-professionals': { route: 'partners/{partnerId}/professionals', GET: READ },
   'partner-telemetry': { route: 'partners/{partnerId}/telemetry', GET: READ },
+  partnerCustomers: { route: 'partners/{partnerId}/customers', GET: READ },
+  partnerProfile: { route: 'partners/{partnerId}/profile', GET: READ },
   'scores-get': { route: 'partners/{partnerId}/scores', GET: READ },
   'scores-area-get': { route: 'partners/{partnerId}/scores/{area}', GET: READ },
   'scores-area-history': { route: 'partners/{partnerId}/scores/{area}/history', GET: READ },

@@ -7,16 +7,19 @@ import { readReceipt, markReceiptApplied } from './receipts';
 import {
   applyAssociationEvents,
   applyProfessionalEvents,
+  applyProfileEvents,
   applyTelemetryEvents,
   isAssociationEvent,
   isProfessionalEvent,
+  isProfileEvent,
   type AssociationEvent,
   type EventOutcome,
   type ProfessionalEvent,
+  type ProfileEvent,
   type TelemetryEvent,
 } from '../events/apply';
 import { queueMessageSchema, type EventsMessage } from '../events/message';
-import { isRetraction, retractFromAssociations, retractFromProfessionals, retractFromTelemetry, retractionOutcomes, type RetractionEvent, type RetractionFindings } from '../events/retract';
+import { isRetraction, retractFromAssociations, retractFromProfessionals, retractFromProfile, retractFromTelemetry, retractionOutcomes, type RetractionEvent, type RetractionFindings } from '../events/retract';
 import type { WebhookEvent } from '../events/schemas';
 import { zodDetails } from '../lib/validation';
 
@@ -41,7 +44,7 @@ async function eventsOf(message: EventsMessage): Promise<WebhookEvent[]> {
  * Runs a pure apply function inside an etag-guarded update, then offers the document the delivery's retractions;
  * reports whether it changed the document and what each retraction found in it.
  */
-async function update<D extends AssociationsDoc | ProfessionalsDoc | TelemetryDoc>(
+async function update<D extends AssociationsDoc | ProfessionalsDoc | TelemetryDoc | ProfileDoc>(
   partnerId: string,
   docId: string,
   init: () => D,
@@ -93,13 +96,14 @@ export interface PartnerApplyResult {
 }
 
 /**
- * Applies one partner's events: one read-modify-write per document touched (associations,
+ * Applies one partner's events: one read-modify-write per document touched (profile, associations,
  * professionals, each telemetry month), then the month list on the profile, then one recompute request.
  */
 export async function applyPartnerEvents(partnerId: string, events: readonly WebhookEvent[], source: string | ((e: WebhookEvent) => string), opts: { retry?: boolean; charges?: RequestCharges } = {}): Promise<PartnerApplyResult> {
   const charges = opts.charges ?? new RequestCharges();
   const assoc = events.filter(isAssociationEvent) as AssociationEvent[];
   const prof = events.filter(isProfessionalEvent) as ProfessionalEvent[];
+  const profile = events.filter(isProfileEvent) as ProfileEvent[];
   const byMonth = new Map<string, TelemetryEvent[]>();
   for (const e of events) if (e.type === 'telemetry.monthly') byMonth.set(e.data.month, [...(byMonth.get(e.data.month) ?? []), e]);
 
@@ -111,6 +115,7 @@ export async function applyPartnerEvents(partnerId: string, events: readonly Web
   const work: Promise<{ outcomes: EventOutcome[]; changed: boolean; findings?: RetractionFindings }>[] = [];
   if (assoc.length || offer) work.push(update<AssociationsDoc>(partnerId, DOC_IDS.associations, initAssociations(partnerId), (d) => applyAssociationEvents(d, assoc), charges, offer ? (d) => retractFromAssociations(d, retractions) : undefined));
   if (prof.length || offer) work.push(update<ProfessionalsDoc>(partnerId, DOC_IDS.professionals, initProfessionals(partnerId), (d) => applyProfessionalEvents(d, prof, source), charges, offer ? (d) => retractFromProfessionals(d, retractions) : undefined));
+  if (profile.length || offer) work.push(update<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (d) => applyProfileEvents(d, profile), charges, offer ? (d) => retractFromProfile(d, retractions) : undefined));
   for (const [month, list] of [...byMonth, ...retractMonths.map((m) => [m, []] as [string, TelemetryEvent[]])]) {
     work.push(update<TelemetryDoc>(partnerId, DOC_IDS.telemetry(month), initTelemetry(partnerId, month), (d) => applyTelemetryEvents(d, list), charges, offer ? (d) => retractFromTelemetry(d, retractions) : undefined));
   }

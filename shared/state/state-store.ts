@@ -85,8 +85,9 @@ export function toSnapshot(state: LoadedState): PartnerSnapshot {
     partnerId: profile.partnerId,
     name: profile.name,
     trackOverrides: profile.trackOverrides,
+    trackClassifiedOn: profile.trackClassifiedOn,
     enrollments: profile.enrollments,
-    customers: Object.values(profile.customers).map((c) => strip(c, ['updatedAt', 'lastEventId'])),
+    customers: Object.values(profile.customers).map((c) => strip(c, ['updatedAt', 'lastEventId', 'facts'])),
     associations: Object.values(state.associations.items).map((a) => strip(a, ['updatedAt', 'lastEventId', 'lifecycle', 'details', 'history'])),
     professionals: Object.values(state.professionals.items).map((p) => ({
       id: p.id,

@@ -1,5 +1,5 @@
-import { associationSchema, professionalSchema, telemetryRowSchema } from '../../scoring/snapshot';
-import { associationFilterSchema, professionalFilterSchema, telemetryFilterSchema } from '../../state/queries';
+import { associationSchema, customerSchema, enrollmentSchema, professionalSchema, telemetryRowSchema } from '../../scoring/snapshot';
+import { associationFilterSchema, customerFilterSchema, professionalFilterSchema, telemetryFilterSchema } from '../../state/queries';
 import { errorResponses, jsonContent, jsonSchema, pathParameter, queryParameters, type FeaturePaths } from '../openapi-helpers';
 import type { z } from 'zod';
 
@@ -46,4 +46,32 @@ export const partnerStatePaths: FeaturePaths = {
     page({ type: 'object', properties: { ...(jsonSchema(professionalSchema).properties as object), certifications: { type: 'object', additionalProperties: { type: 'object' } } } }, { ...versioned, email: { type: 'string' }, linkHistory: { type: 'array', items: { type: 'string' } } }),
   ),
   '/partners/{partnerId}/telemetry': reader('monthly telemetry rows', 'listPartnerTelemetry', telemetryFilterSchema as unknown as z.ZodObject, page(jsonSchema(telemetryRowSchema), versioned)),
+  '/partners/{partnerId}/customers': reader('customer tenants with segment and cloud (customer.updated)', 'listPartnerCustomers', customerFilterSchema, page(jsonSchema(customerSchema), versioned)),
+  '/partners/{partnerId}/profile': {
+    get: {
+      summary: "A partner's name, PartnerID aliases, enrolments and Partner Center tracks, as the profile events set them",
+      operationId: 'getPartnerProfile',
+      tags: ['partner state'],
+      parameters: [pathParameter('partnerId', 'Partner id.')],
+      responses: {
+        '200': {
+          description: 'The profile.',
+          content: jsonContent({
+            type: 'object',
+            required: ['partnerId', 'enrollments', 'tracks', 'customers'],
+            properties: {
+              partnerId: { type: 'string' },
+              name: { type: 'string' },
+              locationIds: { type: 'array', items: { type: 'string' } },
+              partnerIdAliases: { type: 'array', items: { type: 'string' } },
+              enrollments: { type: 'array', items: jsonSchema(enrollmentSchema) },
+              tracks: { type: 'array', items: { type: 'object', required: ['area', 'track'], properties: { area: { type: 'string' }, track: { enum: ['smb', 'enterprise'] }, classifiedOn: { type: 'string', format: 'date' } } } },
+              customers: { type: 'integer', description: 'Number of customer tenants (GET .../customers lists them).' },
+            },
+          }),
+        },
+        ...errorResponses(400, 404),
+      },
+    },
+  },
 };

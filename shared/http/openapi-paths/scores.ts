@@ -148,7 +148,7 @@ export const scorePaths: FeaturePaths = {
           description: 'Before and after, area by area, and the simulated breakdown.',
           content: jsonContent(obj({ partnerId: str, date: str, changes: num, stored: { const: false }, areas: arr(obj({ area: str, name: str, before: obj({ total: num, status, qualifies: bool }), after: obj({ total: num, status, qualifies: bool }), delta: num })), breakdown: arr(breakdown) })),
         },
-        ...errorResponses(400, 404, 413),
+        ...errorResponses(400, 404, 413, 422),
       },
     }),
   },
