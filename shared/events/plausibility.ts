@@ -39,7 +39,7 @@ export function checkPlausibility(event: WebhookEvent, limits: PlausibilityLimit
   const currentMonth = isoDateOf(limits.now).slice(0, 7);
 
   const actionDate = (field: string, value: string) => {
-    if (value < EARLIEST_DATE) problems.push({ path: `data.${field}`, message: `${value} is before ${EARLIEST_DATE}; no certification the rule sets know was earned then: check the year` });
+    if (value < EARLIEST_DATE) problems.push({ path: `data.${field}`, message: `${value} is before ${EARLIEST_DATE}; nothing the rule sets count happened then: check the year` });
     else if (value > latestDay) problems.push({ path: `data.${field}`, message: `${value} is in the future (today is ${isoDateOf(limits.now)}); send it once it has happened` });
   };
   const expiryAfter = (field: string, value: string | undefined, from: string) => {
@@ -77,6 +77,18 @@ export function checkPlausibility(event: WebhookEvent, limits: PlausibilityLimit
       break;
     case 'certification.expired':
       actionDate('expiredOn', event.data.expiredOn);
+      break;
+    case 'designation.enrolled':
+    case 'designation.renewed': {
+      const field = event.type === 'designation.enrolled' ? 'enrolledOn' : 'renewedOn';
+      const on = event.type === 'designation.enrolled' ? event.data.enrolledOn : event.data.renewedOn;
+      actionDate(field, on);
+      // Designations run a year from enrolment or renewal: a later anniversary is possible only by a data error.
+      if (event.data.anniversaryDate > addDays(on, 400)) warnings.push({ path: 'data.anniversaryDate', message: `${event.data.anniversaryDate} is more than a year after ${field} (${on}); a designation's anniversary comes once a year: check the date` });
+      break;
+    }
+    case 'designation.lost':
+      actionDate('lostOn', event.data.lostOn);
       break;
     default:
       break;

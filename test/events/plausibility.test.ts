@@ -55,6 +55,15 @@ describe('impossible values are refused, naming the field', () => {
     expect(problems(cert('certification.earned', { earnedOn: '2026-12-03' }))).toEqual([]);
   });
 
+  it('a designation enrolled, renewed or lost in the future', () => {
+    const designation = (type: string, data: Record<string, unknown>) => ({ id: `d-${type}`, type, partnerId: 'p1', occurredAt: '2026-12-01T00:00:00Z', data: { area: 'security', ...data } });
+    expect(problems(designation('designation.enrolled', { enrolledOn: '2027-01-05', anniversaryDate: '2028-01-05' }))).toEqual(['data.enrolledOn']);
+    expect(problems(designation('designation.renewed', { renewedOn: '2026-12-20', anniversaryDate: '2027-12-20' }))).toEqual(['data.renewedOn']);
+    expect(problems(designation('designation.lost', { lostOn: '2026-12-31' }))).toEqual(['data.lostOn']);
+    expect(problems(designation('designation.enrolled', { enrolledOn: '2026-03-01', anniversaryDate: '2027-03-01' }))).toEqual([]);
+    expect(warnings(designation('designation.enrolled', { enrolledOn: '2026-03-01', anniversaryDate: '2027-09-01' }))).toEqual(['data.anniversaryDate']);
+  });
+
   it('names the field inside a batch, and refuses the whole delivery', () => {
     const r = validateDelivery({ events: [telemetry({}), telemetry({ month: '2031-01' })] }, limits);
     expect(r).toMatchObject({ ok: false, kind: 'invalid', details: [{ path: 'events[1].data.month', message: expect.stringMatching(/has not started yet/) }] });
