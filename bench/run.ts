@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, () => Benchmark> = {
   ingest: () => require('./ingest') as Benchmark,
   certsync: () => require('./certsync') as Benchmark,
   recompute: () => require('./recompute') as Benchmark,
+  imports: () => require('./imports') as Benchmark,
 };
 
 async function main(argv: string[]): Promise<number> {

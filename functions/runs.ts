@@ -6,16 +6,17 @@ import { readOptionalJsonBody } from '../shared/http/request-body';
 import { QUEUES } from '../shared/queues/names';
 import { beginRecomputeRun } from '../shared/recompute/run';
 import { getRun, latestRun, RUN_KINDS } from '../shared/runs/run-store';
+import { getImportRun, IMPORT_RUN_ID } from '../shared/runs/import-runs';
 import { todayUtc } from '../shared/lib/dates';
 import { calendarDate } from '../shared/score-history/http-schemas';
 
-const runIdSchema = z.string().regex(/^(recompute|cert-sync)-\d{4}-\d{2}-\d{2}$/, 'must be a run id: recompute-YYYY-MM-DD or cert-sync-YYYY-MM-DD');
+const runIdSchema = z.string().regex(/^((recompute|cert-sync)-\d{4}-\d{2}-\d{2}|import-\d{14}-[0-9a-f]{8})$/, 'must be a run id: recompute-YYYY-MM-DD, cert-sync-YYYY-MM-DD or import-<YYYYMMDDhhmmss>-<8 hex digits>');
 const runQueue = output.storageQueue({ queueName: QUEUES.recomputeRun, connection: 'AzureWebJobsStorage' });
 
 export async function getRunById(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const id = routeParam(request, 'id', runIdSchema);
   if (!id.ok) return id.response;
-  const run = await getRun(id.value);
+  const run = IMPORT_RUN_ID.test(id.value) ? await getImportRun(id.value) : await getRun(id.value);
   if (!run) return notFound(`No run ${id.value}.`);
   context.log(`Read run ${id.value} (${run.status})`);
   return ok(run);

@@ -193,6 +193,7 @@ var queueNames = [
   'score-recompute-run'
   'cert-sync'
   'cert-sync-run'
+  'partner-imports'
   'partner-notifications'
 ]
 
@@ -203,6 +204,7 @@ var appInsightsName = '${abbrs.appInsights}${resourceToken}'
 
 var deploymentContainerName = 'deployment-package'
 var certImportContainerName = 'cert-imports'
+var importsContainerName = 'imports'
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourceGroups}${environmentName}'
@@ -240,7 +242,7 @@ module storage 'modules/storage.bicep' = {
     tags: allTags
     skuName: storageSku
     deploymentContainerName: deploymentContainerName
-    appBlobContainerNames: [certImportContainerName]
+    appBlobContainerNames: [certImportContainerName, importsContainerName]
     queueNames: queueNames
     appPrincipalId: identity.outputs.principalId
     appIdentityName: identityName
@@ -297,6 +299,7 @@ module functionApp 'modules/function-app.bicep' = {
     tableEndpoint: storage.outputs.tableEndpoint
     deploymentContainerName: deploymentContainerName
     certImportsContainerName: certImportContainerName
+    importsContainerName: importsContainerName
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     keyVaultName: keyVault.outputs.name

@@ -26,6 +26,9 @@ param deploymentContainerName string
 @description('Blob container of certification import files.')
 param certImportsContainerName string
 
+@description('Blob container of spreadsheet files imported in the background.')
+param importsContainerName string
+
 param cosmosEndpoint string
 param cosmosDatabaseName string
 
@@ -182,6 +185,7 @@ var appSettings = {
   CERT_SYNC_MAX_ATTEMPTS: string(config.certSyncMaxAttempts)
   CERT_SYNC_BACKOFF_MS: string(config.certSyncBackoffMs)
   CERT_IMPORTS_CONTAINER: certImportsContainerName
+  IMPORTS_CONTAINER: importsContainerName
   QUALIFY_METRIC_TEST: config.qualifyMetricTest
   YEAR_AGO_ASSOCIATIONS: config.yearAgoAssociations
   NOTIFICATION_MAX_ATTEMPTS: string(config.notificationMaxAttempts)

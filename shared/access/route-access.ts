@@ -58,6 +58,8 @@ export const ROUTE_ACCESS: Record<string, RouteEntry> = {
 
   'cert-sources-put': { route: 'partners/{partnerId}/cert-sources', PUT: EDIT },
   'cert-imports-post': { route: 'partners/{partnerId}/cert-imports', POST: EDIT },
+  importsPost: { route: 'partners/{partnerId}/imports', POST: EDIT },
+  importsGet: { route: 'partners/{partnerId}/imports/{runId}', GET: READ },
   'cert-sync-partner-start': { route: 'partners/{partnerId}/cert-sync', POST: EDIT },
   'transcripts-put': { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', PUT: EDIT },
   'transcripts-delete': { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', DELETE: EDIT },

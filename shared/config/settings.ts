@@ -51,6 +51,16 @@ const settingsSchema = z.object({
   CERT_SYNC_BACKOFF_MS: positiveInt(1000),
   /** Blob container holding certification import files (CSV or JSON Lines). */
   CERT_IMPORTS_CONTAINER: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a blob container name: 3-63 lowercase letters, digits and single hyphens').default('cert-imports'),
+  /** Largest import file accepted (bytes); a larger one is refused with 413 naming this limit. */
+  IMPORT_MAX_BYTES: positiveInt(50 * 1024 * 1024),
+  /** Most data rows in one import file; a longer one is refused with 413 naming this limit. */
+  IMPORT_MAX_ROWS: positiveInt(200_000),
+  /** Files of at most this many rows are imported while the request waits (200 with the report); longer ones in the background (202 and a run). */
+  IMPORT_INLINE_MAX_ROWS: z.coerce.number().int().min(0).default(2_000),
+  /** Rows one background message applies before the next message takes over (progress is recorded after each). */
+  IMPORT_CHUNK_ROWS: positiveInt(5_000),
+  /** Blob container holding import files processed in the background. */
+  IMPORTS_CONTAINER: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a blob container name: 3-63 lowercase letters, digits and single hyphens').default('imports'),
   /** How "points in every metric" is read: 'gt0' (PCS page, default) or 'gte1' (area pages: "at least one point"). */
   QUALIFY_METRIC_TEST: z.enum(['gt0', 'gte1']).default('gt0'),
   /**

@@ -13,6 +13,8 @@ export const QUEUES = {
   certSync: 'cert-sync',
   /** Start and page messages of a certification sync run. */
   certSyncRun: 'cert-sync-run',
+  /** Steps of background imports of spreadsheet files (a chain: each step sends the next). */
+  imports: 'partner-imports',
   /** Outgoing partner notifications (alerts) to deliver with retries. */
   notifications: 'partner-notifications',
 } as const;

@@ -17,7 +17,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['shared/alerts'],
   ['shared/recompute'],
   ['shared/deliveries', 'shared/certsync', 'shared/simulation'],
-  ['shared/webhooks'],
+  ['shared/webhooks', 'shared/imports'],
   ['shared/http'],
   ['functions'],
   ['tools'],

@@ -98,7 +98,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const stopWatch = watchStalledRuns(getQueueService(settings), { intervalMs: Number(merged.LOCAL_RUN_WATCH_SECONDS ?? 15) * 1000, busy: () => invocations.inFlight > 0, log });
 
   const maxBodyBytes = Number(merged.LOCAL_HOST_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
-  const httpServer = createHttpFront(config, functions, { invocations, timers, log, maxBodyBytes, signIn: { keys, localPrincipal } });
+  // The import route takes files up to IMPORT_MAX_BYTES (Azure's own request limit on Flex Consumption is 210 MB);
+  // the slack lets the function answer a file just over it with its own 413 naming the setting.
+  const bodyLimits = { importsPost: settings.IMPORT_MAX_BYTES + 1024 * 1024 };
+  const httpServer = createHttpFront(config, functions, { invocations, timers, log, maxBodyBytes, bodyLimits, signIn: { keys, localPrincipal } });
   const requestedPort = options.port ?? (merged.LOCAL_HTTP_PORT ? Number(merged.LOCAL_HTTP_PORT) : local.port ?? 7071);
   const hostName = options.host ?? '127.0.0.1';
   let port: number;

@@ -12,7 +12,7 @@ import type { TimerTriggers } from './timers';
 export function createHttpFront(
   config: HostConfig,
   functions: RegisteredFunction[],
-  deps: { invocations: Invocations; timers: TimerTriggers; log: Logger; maxBodyBytes: number; signIn: LocalSignIn },
+  deps: { invocations: Invocations; timers: TimerTriggers; log: Logger; maxBodyBytes: number; bodyLimits?: Record<string, number>; signIn: LocalSignIn },
 ): LocalHttpServer {
   const { invocations, timers, log } = deps;
   return new LocalHttpServer(config.routePrefix, functions, {
@@ -33,5 +33,5 @@ export function createHttpFront(
       }
       return { accepted: true };
     },
-  }, deps.maxBodyBytes, deps.signIn);
+  }, deps.maxBodyBytes, deps.signIn, deps.bodyLimits);
 }

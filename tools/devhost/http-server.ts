@@ -90,6 +90,8 @@ export class LocalHttpServer {
     private readonly dispatcher: HttpDispatcher,
     private readonly maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
     private readonly signIn?: LocalSignIn,
+    /** Larger body limits of particular functions (by name), such as the import route's IMPORT_MAX_BYTES. */
+    private readonly bodyLimits: Record<string, number> = {},
   ) {
     const compiled: CompiledRoute<HttpRoute>[] = [];
     for (const fn of functions) {
@@ -205,11 +207,12 @@ export class LocalHttpServer {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, fn: RegisteredFunction, url: URL, method: string, params: Record<string, string>, key: KeyLevel | undefined): Promise<void> {
     let body: Buffer;
+    const limit = Math.max(this.maxBodyBytes, this.bodyLimits[fn.metadata.name] ?? 0);
     try {
-      body = await readBody(req, this.maxBodyBytes);
+      body = await readBody(req, limit);
     } catch (e) {
       if (e instanceof BodyTooLarge) {
-        return sendJson(res, 413, { error: 'PayloadTooLarge', message: `The request body is larger than the limit of ${this.maxBodyBytes} bytes.` }, { connection: 'close' });
+        return sendJson(res, 413, { error: 'PayloadTooLarge', message: `The request body is larger than the limit of ${limit} bytes.` }, { connection: 'close' });
       }
       throw e;
     }
