@@ -77,7 +77,8 @@ function without<T>(items: T[], matches: (item: T) => boolean): T[] | undefined 
 export function applyChanges(base: PartnerSnapshot, changes: readonly SimulationChange[], opts: { date?: string } = {}): { snapshot: PartnerSnapshot; problems: ChangeProblem[] } {
   const s: PartnerSnapshot = {
     ...base,
-    enrollments: [...base.enrollments],
+    // A snapshot scored as given (not parsed) may omit enrolments: the schema only defaults them.
+    enrollments: [...(base.enrollments ?? [])],
     customers: [...base.customers],
     associations: [...base.associations],
     professionals: [...base.professionals],
