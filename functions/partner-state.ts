@@ -35,6 +35,6 @@ export const getAssociations = reader(associationFilterSchema, queryAssociations
 export const getProfessionals = reader(professionalFilterSchema, queryProfessionals);
 export const getTelemetry = reader(telemetryFilterSchema, queryTelemetry);
 
-app.http('partner-associations', { route: 'partners/{partnerId}/associations', methods: ['GET'], authLevel: 'anonymous', handler: getAssociations });
-app.http('partner-professionals', { route: 'partners/{partnerId}/professionals', methods: ['GET'], authLevel: 'anonymous', handler: getProfessionals });
-app.http('partner-telemetry', { route: 'partners/{partnerId}/telemetry', methods: ['GET'], authLevel: 'anonymous', handler: getTelemetry });
+app.http('partnerAssociations', { route: 'partners/{partnerId}/associations', methods: ['GET'], authLevel: 'anonymous', handler: getAssociations });
+app.http('partnerProfessionals', { route: 'partners/{partnerId}/professionals', methods: ['GET'], authLevel: 'anonymous', handler: getProfessionals });
+app.http('partnerTelemetry', { route: 'partners/{partnerId}/telemetry', methods: ['GET'], authLevel: 'anonymous', handler: getTelemetry });
