@@ -33,9 +33,11 @@ param principalType string = 'User'
 
 // Function App (Flex Consumption)
 
+// Node 20 reached end of life in April 2026: deploy on 22 (the default) or 24. The code and tests also run on
+// Node 20, which is what the project machines have (package.json engines ">=20").
 @allowed([
-  '20'
   '22'
+  '24'
 ])
 param nodeVersion string = '22'
 

@@ -125,6 +125,15 @@ describe('compiled template (raw ARM JSON)', () => {
     }
   });
 
+  it('deploys on Node 22 by default and allows only supported runtimes (22, 24), never the end-of-life Node 20', () => {
+    const nodeVersion = mainTemplate.parameters.nodeVersion as Json;
+    expect(nodeVersion.defaultValue).toBe('22');
+    expect([...nodeVersion.allowedValues].sort()).toEqual(['22', '24']);
+    // The code and tests keep running on the machines' Node 20: engines allows it.
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe('>=20');
+  });
+
   it('pins every API version and uses no preview version', () => {
     const versions: string[] = [];
     const walk = (t: Json) => {
