@@ -6,13 +6,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const names = [];
+const hooks = [];
 const core = {
   version: '3.99.0-package-test',
   hostVersion: '4.999.0-package-test',
   registerFunction: (metadata) => (names.push(metadata.name), { dispose() {} }),
   setProgrammingModel() {},
   getProgrammingModel() {},
-  registerHook: () => ({ dispose() {} }),
+  registerHook: (name) => (hooks.push(name), { dispose() {} }),
 };
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
@@ -31,4 +32,7 @@ for (const dev of process.argv.slice(2)) {
     // expected: not installed in the package
   }
 }
-process.stdout.write(JSON.stringify({ names, devDependencyFound }));
+// On a line of its own: the library may print its own notes to stdout.
+process.stdout.write(`\nRESULT ${JSON.stringify({ names, hooks, devDependencyFound })}\n`);
+// Telemetry exporters (when on) keep timers; the answer is written, so stop here.
+process.exit(0);

@@ -25,10 +25,12 @@ function sizeOf(dir: string): number {
 }
 const mb = (bytes: number) => Math.round(bytes / 1e6);
 
-function loadFunctions(cwd: string): { names: string[]; devDependencyFound: string[] } {
+function loadFunctions(cwd: string, env: Record<string, string> = {}): { names: string[]; hooks: string[]; devDependencyFound: string[] } {
   // A bare environment: no NODE_PATH, nothing of this test process's settings.
-  const out = execFileSync(process.execPath, [LOADER, ...Object.keys(pkg.devDependencies)], { cwd, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
-  return JSON.parse(out) as { names: string[]; devDependencyFound: string[] };
+  const out = execFileSync(process.execPath, [LOADER, ...Object.keys(pkg.devDependencies)], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+  const result = out.split('\n').find((line) => line.startsWith('RESULT '));
+  if (!result) throw new Error(`the loader printed no result:\n${out}`);
+  return JSON.parse(result.slice('RESULT '.length)) as { names: string[]; hooks: string[]; devDependencyFound: string[] };
 }
 
 describe('the deployment package', () => {
@@ -70,5 +72,18 @@ describe('the deployment package', () => {
     // The check has teeth: from the repository, dev dependencies resolve; from the package, none does.
     expect(fromRepository.devDependencyFound.length).toBeGreaterThan(0);
     expect(fromPackage.devDependencyFound).toEqual([]);
+  });
+
+  it('starts OpenTelemetry from the package when Application Insights is configured, and not otherwise', () => {
+    // Nothing listens there: exporting fails quietly, loading must not.
+    const appInsights = { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/' };
+    const on = loadFunctions(staged, { ...appInsights, APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=00000000-0000-0000-0000-000000000001;Authorization=AAD' });
+    const off = loadFunctions(staged);
+    // The Azure Functions instrumentation sends the worker's logs itself (a log hook) and binds each invocation's
+    // trace context (a pre-invocation hook, beside the access check's own).
+    expect(on.hooks.filter((h) => h === 'log')).toHaveLength(1);
+    expect(on.hooks.filter((h) => h === 'preInvocation').length).toBe(off.hooks.filter((h) => h === 'preInvocation').length + 1);
+    expect(off.hooks).not.toContain('log');
+    expect(on.names.sort()).toEqual(off.names.sort());
   });
 });
