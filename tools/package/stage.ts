@@ -2,8 +2,8 @@
  * `npm run package`: the deployment package as a folder holding only what runs in Azure: the compiled functions
  * and the shared library they import (dist/functions, dist/shared), host.json, package.json, the lockfile, and
  * production dependencies installed from that lockfile (`npm ci --omit=dev`). azure.yaml deploys this folder
- * (`dist: .package`), so the dev tools (vitest, TypeScript, the emulators) no longer ship: about 407 MB of
- * node_modules before, the staged folder is measured by test/package/package.integration.test.ts.
+ * (`dist: .package`), so the dev tools (vitest, TypeScript, the emulators) no longer ship: `du` 410 MB of
+ * node_modules before, 162 MB staged; test/package/package.integration.test.ts measures it.
  *
  * Usage: node dist/tools/package/stage.js [--out <folder>]   (default: .package in the repository root)
  * Run `npm run build` first (the `package` script does).
