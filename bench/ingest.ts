@@ -107,7 +107,7 @@ export async function run(args: string[]): Promise<void> {
      * benchmark reproduces that: a front instance with the queue functions off, then a worker instance.
      */
     const startHostInstance = async (role: 'front' | 'worker') => {
-      const off = role === 'front' ? ['apply-events', 'score-recompute', 'partner-notifications'] : ['webhooks-receive'];
+      const off = role === 'front' ? ['applyEvents', 'scoreRecompute', 'partnerNotifications'] : ['webhooksReceive'];
       const child = spawn(process.execPath, [...profile, path.join(ROOT, 'dist', 'tools', 'devhost', 'main.js'), '--app-dir', ROOT, '--no-timers'], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {

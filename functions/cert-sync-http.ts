@@ -58,7 +58,7 @@ export async function getPartnerSync(request: HttpRequest): Promise<HttpResponse
   return ok({ partnerId, last: record.last, history: record.history });
 }
 
-app.http('cert-sync-start', { route: 'runs/cert-sync', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [runQueue], handler: startCertSyncRun });
-app.http('cert-sync-run-get', { route: 'cert-sync/runs/{runId}', methods: ['GET'], authLevel: 'anonymous', handler: getCertSyncRun });
-app.http('cert-sync-partner-start', { route: 'partners/{partnerId}/cert-sync', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [partnerQueue], handler: syncPartnerNow });
-app.http('cert-sync-partner-get', { route: 'partners/{partnerId}/cert-sync', methods: ['GET'], authLevel: 'anonymous', handler: getPartnerSync });
+app.http('certSyncStart', { route: 'runs/cert-sync', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [runQueue], handler: startCertSyncRun });
+app.http('certSyncRunGet', { route: 'cert-sync/runs/{runId}', methods: ['GET'], authLevel: 'anonymous', handler: getCertSyncRun });
+app.http('certSyncPartnerStart', { route: 'partners/{partnerId}/cert-sync', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [partnerQueue], handler: syncPartnerNow });
+app.http('certSyncPartnerGet', { route: 'partners/{partnerId}/cert-sync', methods: ['GET'], authLevel: 'anonymous', handler: getPartnerSync });

@@ -47,8 +47,8 @@ export async function getProfile(request: HttpRequest): Promise<HttpResponseInit
   return profile ? ok(profile) : notFound(`No partner ${partnerId.value}: nothing was submitted for it yet.`);
 }
 
-app.http('partner-associations', { route: 'partners/{partnerId}/associations', methods: ['GET'], authLevel: 'anonymous', handler: getAssociations });
-app.http('partner-professionals', { route: 'partners/{partnerId}/professionals', methods: ['GET'], authLevel: 'anonymous', handler: getProfessionals });
-app.http('partner-telemetry', { route: 'partners/{partnerId}/telemetry', methods: ['GET'], authLevel: 'anonymous', handler: getTelemetry });
+app.http('partnerAssociations', { route: 'partners/{partnerId}/associations', methods: ['GET'], authLevel: 'anonymous', handler: getAssociations });
+app.http('partnerProfessionals', { route: 'partners/{partnerId}/professionals', methods: ['GET'], authLevel: 'anonymous', handler: getProfessionals });
+app.http('partnerTelemetry', { route: 'partners/{partnerId}/telemetry', methods: ['GET'], authLevel: 'anonymous', handler: getTelemetry });
 app.http('partnerCustomers', { route: 'partners/{partnerId}/customers', methods: ['GET'], authLevel: 'anonymous', handler: getCustomers });
 app.http('partnerProfile', { route: 'partners/{partnerId}/profile', methods: ['GET'], authLevel: 'anonymous', handler: getProfile });

@@ -47,7 +47,7 @@ export async function startRecomputeRun(request: HttpRequest, context: Invocatio
   return accepted({ run, created }, `/api/runs/${run.id}`);
 }
 
-app.http('runs-get', { route: 'runs/{id}', methods: ['GET'], authLevel: 'anonymous', handler: getRunById });
-app.http('runs-latest', { route: 'runs', methods: ['GET'], authLevel: 'anonymous', handler: getLatestRun });
+app.http('runsGet', { route: 'runs/{id}', methods: ['GET'], authLevel: 'anonymous', handler: getRunById });
+app.http('runsLatest', { route: 'runs', methods: ['GET'], authLevel: 'anonymous', handler: getLatestRun });
 // Operators only: in Azure it needs a function key.
-app.http('runs-recompute-start', { route: 'runs/recompute', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [runQueue], handler: startRecomputeRun });
+app.http('runsRecomputeStart', { route: 'runs/recompute', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [runQueue], handler: startRecomputeRun });

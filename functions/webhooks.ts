@@ -56,5 +56,5 @@ export async function getDeliveryStatus(request: HttpRequest): Promise<HttpRespo
   return status ? ok(status) : notFound(`No delivery ${webhookId.value} from source ${source.value} in the last 7 days.`);
 }
 
-app.http('webhooks-receive', { route: 'webhooks/{source}', methods: ['POST'], authLevel: 'anonymous', handler: receiveWebhook });
-app.http('webhooks-delivery-status', { route: 'webhooks/{source}/deliveries/{webhookId}', methods: ['GET'], authLevel: 'anonymous', handler: getDeliveryStatus });
+app.http('webhooksReceive', { route: 'webhooks/{source}', methods: ['POST'], authLevel: 'anonymous', handler: receiveWebhook });
+app.http('webhooksDeliveryStatus', { route: 'webhooks/{source}/deliveries/{webhookId}', methods: ['GET'], authLevel: 'anonymous', handler: getDeliveryStatus });

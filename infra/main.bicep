@@ -33,9 +33,11 @@ param principalType string = 'User'
 
 // Function App (Flex Consumption)
 
+// Node 20 reached end of life in April 2026: deploy on 22 (the default) or 24. The code and tests also run on
+// Node 20, which is what the project machines have (package.json engines ">=20").
 @allowed([
-  '20'
   '22'
+  '24'
 ])
 param nodeVersion string = '22'
 
@@ -368,6 +370,8 @@ output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AzureWebJobsStorage__blobServiceUri string = storage.outputs.blobEndpoint
 output AzureWebJobsStorage__queueServiceUri string = storage.outputs.queueEndpoint
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+// The source names (no secret): the postprovision hook (infra/hooks/) creates each one's missing Key Vault secret.
+output WEBHOOK_SOURCES string = join(map(webhookSources, s => s.name), ',')
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.appInsightsName
 output AUTHENTICATION_ENABLED bool = enableAuthentication

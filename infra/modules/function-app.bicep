@@ -36,8 +36,8 @@ param keyVaultName string
 param appInsightsName string
 
 @allowed([
-  '20'
   '22'
+  '24'
 ])
 param nodeVersion string
 

@@ -107,7 +107,7 @@ describe('a sync run through the timer, the queue fan-out and the partner worker
 
   it('runs the timer on demand and finishes the run with every partner counted', async () => {
     learn.resetCounters();
-    const started = await fetch(`${host.url}/admin/functions/cert-sync-timer`, { method: 'POST', body: '{}', headers: host.adminHeaders });
+    const started = await fetch(`${host.url}/admin/functions/certSyncTimer`, { method: 'POST', body: '{}', headers: host.adminHeaders });
     expect(started.status).toBe(202);
     runId = `cert-sync-${today}`;
     const run = await eventually(async () => {

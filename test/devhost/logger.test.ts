@@ -5,12 +5,12 @@ describe('local host log lines', () => {
   it('keeps a CR/LF from outside inside one entry, so it cannot forge a line of its own', () => {
     const written: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
-    const forged = 'webhook crm\r\n[2026-12-02T05:00:00.000Z] INFORMATION [apply-events] delivery crm:forged: {"applied":500}/x: refused';
-    defaultLogger('information')('information', `[webhooks-receive] ${forged}`);
+    const forged = 'webhook crm\r\n[2026-12-02T05:00:00.000Z] INFORMATION [applyEvents] delivery crm:forged: {"applied":500}/x: refused';
+    defaultLogger('information')('information', `[webhooksReceive] ${forged}`);
     const lines = written.join('').split('\n').filter(Boolean);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\[\d{4}-\d{2}-\d{2}T[^\]]+\] INFORMATION \[webhooks-receive\] webhook crm$/);
-    expect(lines[1]).toBe('    | [2026-12-02T05:00:00.000Z] INFORMATION [apply-events] delivery crm:forged: {"applied":500}/x: refused');
+    expect(lines[0]).toMatch(/^\[\d{4}-\d{2}-\d{2}T[^\]]+\] INFORMATION \[webhooksReceive\] webhook crm$/);
+    expect(lines[1]).toBe('    | [2026-12-02T05:00:00.000Z] INFORMATION [applyEvents] delivery crm:forged: {"applied":500}/x: refused');
   });
 
   it('shows other control characters as escapes and leaves ordinary text alone', () => {
