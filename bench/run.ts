@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, () => Benchmark> = {
   ingest: () => require('./ingest') as Benchmark,
   certsync: () => require('./certsync') as Benchmark,
   recompute: () => require('./recompute') as Benchmark,
+  freshness: () => require('./freshness') as Benchmark,
 };
 
 async function main(argv: string[]): Promise<number> {
