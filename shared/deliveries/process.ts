@@ -181,8 +181,13 @@ export async function processDelivery(value: unknown, opts: { retry?: boolean } 
   const results = await pool([...byPartner], 8, ([partnerId, list]) => applyPartnerEvents(partnerId, list, (e) => sourceOf.get(e) ?? 'unknown', { retry: opts.retry, charges }));
   const outcomes = new Map<string, EventOutcome>();
   for (const o of results.flatMap((r) => r.outcomes)) if (!outcomes.has(`${o.partnerId}\u0000${o.eventId}`)) outcomes.set(`${o.partnerId}\u0000${o.eventId}`, o);
+  const versions = new Map(results.flatMap((r) => (r.stateVersion !== undefined ? [[r.partnerId, r.stateVersion] as const] : [])));
   await pool(loaded.filter((l) => l.events.length), 8, ({ d, events }) =>
-    markReceiptApplied(d.receiptId, events.map((e) => outcomes.get(`${e.partnerId}\u0000${e.id}`)).filter((o): o is EventOutcome => o !== undefined)),
+    markReceiptApplied(
+      d.receiptId,
+      events.map((e) => outcomes.get(`${e.partnerId}\u0000${e.id}`)).filter((o): o is EventOutcome => o !== undefined),
+      Object.fromEntries(events.flatMap((e) => (versions.has(e.partnerId) ? [[e.partnerId, versions.get(e.partnerId)!]] : []))),
+    ),
   );
   return { deliveries, results, unusable, charges };
 }
