@@ -113,7 +113,7 @@ param webhookToleranceSeconds int = 300
 param eventFutureToleranceSeconds int = 86400
 
 @minValue(0)
-param recomputeCoalesceSeconds int = 5
+param recomputeCoalesceSeconds int = 1
 
 param learnBaseUrl string = 'https://learn.microsoft.com'
 

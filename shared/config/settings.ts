@@ -36,7 +36,8 @@ const settingsSchema = z.object({
   WEBHOOK_TOLERANCE_SECONDS: positiveInt(300),
   /** How far ahead of this server's clock an event's occurredAt may be: a later one would outrank every correction. */
   EVENT_FUTURE_TOLERANCE_SECONDS: positiveInt(DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS),
-  RECOMPUTE_COALESCE_SECONDS: z.coerce.number().int().min(0).default(5),
+  /** Since issue 16 the follow-up window: a partner's recomputes start at most once per this many seconds (the first after a quiet period at once). */
+  RECOMPUTE_COALESCE_SECONDS: z.coerce.number().int().min(0).default(1),
   LEARN_BASE_URL: z.url().default('https://learn.microsoft.com'),
   CERT_SYNC_CONCURRENCY: positiveInt(8),
   CERT_SYNC_TIMEOUT_MS: positiveInt(10000),
