@@ -119,7 +119,7 @@ param eventFutureToleranceSeconds int = 86400
 param maxSeatCount int = 10000000
 
 @minValue(0)
-param recomputeCoalesceSeconds int = 5
+param recomputeCoalesceSeconds int = 1
 
 param learnBaseUrl string = 'https://learn.microsoft.com'
 

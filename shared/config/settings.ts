@@ -41,7 +41,8 @@ const settingsSchema = z.object({
   EVENT_FUTURE_TOLERANCE_SECONDS: positiveInt(DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS),
   /** Largest seat or user count a telemetry report may carry (paidSeats, activeUsers, protectedUsers, mcvUnits). */
   MAX_SEAT_COUNT: positiveInt(DEFAULT_MAX_SEAT_COUNT),
-  RECOMPUTE_COALESCE_SECONDS: z.coerce.number().int().min(0).default(5),
+  /** Since issue 16 the follow-up window: a partner's recomputes start at most once per this many seconds (the first after a quiet period at once). */
+  RECOMPUTE_COALESCE_SECONDS: z.coerce.number().int().min(0).default(1),
   LEARN_BASE_URL: z.url().default('https://learn.microsoft.com'),
   CERT_SYNC_CONCURRENCY: positiveInt(8),
   CERT_SYNC_TIMEOUT_MS: positiveInt(10000),

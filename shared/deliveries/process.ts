@@ -72,27 +72,13 @@ function rememberMonths(partnerId: string, months: string[]): void {
   knownMonths.set(partnerId, set);
 }
 
-/**
- * When this process last enqueued a (delayed) recompute for a partner. Until shortly before that message
- * becomes visible, the recompute has not started, so it will read any change written now: asking again would
- * only repeat a profile write. Only requests this process enqueued count, since their delay is known.
- */
-const recomputeAsked = new Map<string, number>();
-const SAFETY_MS = 1500;
-function recomputeStillAhead(partnerId: string): boolean {
-  const at = recomputeAsked.get(partnerId);
-  if (at === undefined) return false;
-  const ahead = Date.now() < at + getSettings().RECOMPUTE_COALESCE_SECONDS * 1000 - SAFETY_MS;
-  if (!ahead) recomputeAsked.delete(partnerId);
-  if (recomputeAsked.size > 50_000) recomputeAsked.clear();
-  return ahead;
-}
-
 export interface PartnerApplyResult {
   partnerId: string;
   outcomes: EventOutcome[];
   changed: boolean;
   recomputeRequested: boolean;
+  /** The partner's state version once these events were applied: a score of this version or later includes them. */
+  stateVersion?: number;
 }
 
 /**
@@ -139,15 +125,14 @@ export async function applyPartnerEvents(partnerId: string, events: readonly Web
   }
   // On a retry the documents may already hold this delivery from an attempt that failed before asking for a recompute.
   let recomputeRequested = false;
+  let stateVersion: number | undefined;
   if (changed || opts.retry) {
     recomputeRequested = true;
-    if (!recomputeStillAhead(partnerId)) {
-      const askedAt = Date.now();
-      const { enqueued } = await markStateChanged(partnerId, { charges });
-      if (enqueued) recomputeAsked.set(partnerId, askedAt);
-    }
+    // Every change bumps the version and is seen by a recompute: leading-edge coalescing (shared/recompute/request.ts)
+    // starts one at once, or folds the change into the pending one or the running one's follow-up.
+    stateVersion = (await markStateChanged(partnerId, { charges })).stateVersion;
   }
-  return { partnerId, outcomes: results.flatMap((r) => r.outcomes), changed, recomputeRequested };
+  return { partnerId, outcomes: results.flatMap((r) => r.outcomes), changed, recomputeRequested, ...(stateVersion !== undefined ? { stateVersion } : {}) };
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time. */
@@ -201,8 +186,13 @@ export async function processDelivery(value: unknown, opts: { retry?: boolean } 
   const results = await pool([...byPartner], 8, ([partnerId, list]) => applyPartnerEvents(partnerId, list, (e) => sourceOf.get(e) ?? 'unknown', { retry: opts.retry, charges }));
   const outcomes = new Map<string, EventOutcome>();
   for (const o of results.flatMap((r) => r.outcomes)) if (!outcomes.has(`${o.partnerId}\u0000${o.eventId}`)) outcomes.set(`${o.partnerId}\u0000${o.eventId}`, o);
+  const versions = new Map(results.flatMap((r) => (r.stateVersion !== undefined ? [[r.partnerId, r.stateVersion] as const] : [])));
   await pool(loaded.filter((l) => l.events.length), 8, ({ d, events }) =>
-    markReceiptApplied(d.receiptId, events.map((e) => outcomes.get(`${e.partnerId}\u0000${e.id}`)).filter((o): o is EventOutcome => o !== undefined)),
+    markReceiptApplied(
+      d.receiptId,
+      events.map((e) => outcomes.get(`${e.partnerId}\u0000${e.id}`)).filter((o): o is EventOutcome => o !== undefined),
+      Object.fromEntries(events.flatMap((e) => (versions.has(e.partnerId) ? [[e.partnerId, versions.get(e.partnerId)!]] : []))),
+    ),
   );
   return { deliveries, results, unusable, charges };
 }

@@ -108,8 +108,15 @@ export interface ProfileDoc extends BaseDoc {
   notificationUrl?: string;
   /** Increases on every change of the partner's state. */
   stateVersion: number;
-  /** Set when a recompute was requested and has not started yet: further changes do not enqueue another (coalescing). */
+  /**
+   * The partner's recompute marker (shared/recompute/request.ts), guarded by this document's etag like every change:
+   * set when a recompute message was sent and no worker has claimed it yet; further changes do not enqueue another.
+   */
   recomputePendingSince?: string;
+  /** Set by the worker that claimed the recompute, while it runs: changes then ask for a follow-up instead. */
+  recomputeRunning?: { token: string; since: string };
+  /** A change arrived while the recompute ran: its worker sends exactly one follow-up when it ends. */
+  recomputeFollowUp?: true;
   createdAt: string;
   updatedAt: string;
 }

@@ -96,19 +96,26 @@ const alert = obj({
   notification: obj({ state: { type: 'string', enum: ['none', 'pending', 'delivered', 'failed'] }, attempts: { type: 'integer' }, lastError: str, deliveredAt: str }),
 });
 
+/** Every score answer says which state it scored, the partner's state now, and when it was computed (issue 16). */
+const freshness = {
+  stateVersion: { type: 'integer', description: 'The partner state version this answer scored.' },
+  currentStateVersion: { type: 'integer', description: "The partner's state version now: equal to stateVersion when the answer includes every change received so far." },
+  scoredAt: { type: ['string', 'null'], description: 'When the score was computed (null on a stored day older than this record).' },
+};
+
 const op = (operationId: string, summary: string, extra: Record<string, unknown> & { responses: Record<string, unknown> }, tags = ['scores']): Operation => ({ operationId, summary, tags, security, ...extra });
 
 export const scorePaths: FeaturePaths = {
   '/partners/{partnerId}/scores': {
     get: op('getScores', 'Every area as of the latest stored day', {
       parameters: [partner],
-      responses: { '200': { description: 'Totals, statuses and metric points.', content: jsonContent(obj({ partnerId: str, date: str, computedAt: str, stateVersion: num, areas: arr(areaSummary), projectedLosses: arr(loss) })) }, ...errorResponses(400, 404) },
+      responses: { '200': { description: 'Totals, statuses and metric points.', content: jsonContent(obj({ partnerId: str, date: str, ...freshness, computedAt: str, areas: arr(areaSummary), projectedLosses: arr(loss) }, ['stateVersion', 'currentStateVersion', 'scoredAt'])) }, ...errorResponses(400, 404) },
     }),
   },
   '/partners/{partnerId}/scores/{area}': {
     get: op('getAreaBreakdown', "One area's full breakdown on a stored day, with explanations and the gap to qualify", {
       parameters: [partner, area, ...queryParameters(breakdownQuerySchema)],
-      responses: { '200': { description: 'The breakdown.', content: jsonContent(obj({ partnerId: str, date: str, breakdown })) }, ...errorResponses(400, 404) },
+      responses: { '200': { description: 'The breakdown.', content: jsonContent(obj({ partnerId: str, date: str, ...freshness, breakdown }, ['stateVersion', 'currentStateVersion', 'scoredAt'])) }, ...errorResponses(400, 404) },
     }),
   },
   '/partners/{partnerId}/scores/{area}/history': {
@@ -122,6 +129,7 @@ export const scorePaths: FeaturePaths = {
               partnerId: str,
               area: str,
               name: str,
+              ...freshness,
               from: str,
               to: str,
               days: arr(obj({ date: str, total: num, qualified: bool, status })),
