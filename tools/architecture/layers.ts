@@ -1,3 +1,4 @@
+import { parseCli } from '../cli-args';
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -166,6 +167,8 @@ export function findViolations(root: string, extra: Record<string, string> = {})
 export const formatViolation = (v: Violation) => `${v.file}:${v.line} imports '${v.spec}': ${v.reason}`;
 
 if (require.main === module) {
+  const parsed = parseCli(process.argv.slice(2), { usage: 'usage: node dist/tools/architecture/layers.js\nLists every import that goes up or sideways in the layers of docs/architecture.md (also run by npx vitest run test/architecture).\n  -h, --help  print this text', options: {} });
+  if (typeof parsed === 'number') process.exit(parsed);
   const violations = findViolations(path.join(__dirname, '..', '..', '..'));
   for (const v of violations) console.error(formatViolation(v));
   console.log(violations.length ? `${violations.length} import(s) break the layering` : 'imports go down the layers');

@@ -14,7 +14,7 @@ import { resolveSettingTokens } from './ncrontab';
 import { QueueTriggers } from './queue-triggers';
 import { QueueGateway } from './queues';
 import { checkInterruptedRuns, watchStalledRuns } from './interrupted-runs';
-import { applySettings, localDataDir, startMissingEmulators, type LocalData } from './start-up';
+import { applySettings, dropPlaceholderSettings, localDataDir, startMissingEmulators, type LocalData } from './start-up';
 import { loadOrCreateKeys, type LocalKeys } from './local-auth';
 import { LocalPrincipalError, parseLocalPrincipal } from '../../shared/access/principal';
 import { SettingsError } from '../../shared/config/settings';
@@ -73,6 +73,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const keys = loadOrCreateKeys(localDataDir(merged.LOCAL_DATA_DIR, appDir));
   // The host stands in for App Service Authentication: it sets x-ms-client-principal itself (local-auth.ts).
   merged.WEBSITE_AUTH_ENABLED = 'true';
+  await dropPlaceholderSettings(merged, local.values, log);
   const emulators = await startMissingEmulators(merged, options, { appDir, fresh: options.fresh, log });
   let settings: Settings;
   let loaded: ReturnType<typeof loadFunctions>;

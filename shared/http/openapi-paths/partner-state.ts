@@ -3,12 +3,17 @@ import { associationFilterSchema, customerFilterSchema, professionalFilterSchema
 import { errorResponses, jsonContent, jsonSchema, pathParameter, queryParameters, type FeaturePaths } from '../openapi-helpers';
 import type { z } from 'zod';
 
+/**
+ * A page of stored items: each item is its snapshot schema with the fields the store adds merged into the same
+ * object (not an `allOf` of two schemas: a closed schema inside `allOf` refuses the other one's fields).
+ */
 const page = (item: Record<string, unknown>, extra: Record<string, unknown>) => ({
   type: 'object',
   required: ['partnerId', 'items'],
+  additionalProperties: false,
   properties: {
     partnerId: { type: 'string' },
-    items: { type: 'array', items: { allOf: [item, { type: 'object', properties: extra }] } },
+    items: { type: 'array', items: { ...item, properties: { ...((item.properties as Record<string, unknown> | undefined) ?? {}), ...extra } } },
     continuationToken: { type: 'string', description: 'Present when there are more items: pass it back with the same filters.' },
   },
 });
@@ -36,7 +41,16 @@ export const partnerStatePaths: FeaturePaths = {
       ...versioned,
       lifecycle: { type: 'string' },
       details: { type: 'object', additionalProperties: { type: 'string' } },
-      history: { type: 'array', items: { type: 'object', properties: { state: { type: 'string' }, at: { type: 'string' }, eventId: { type: 'string' }, refused: { type: 'string' }, note: { type: 'string' } } } },
+      history: {
+        type: 'array',
+        description: 'Every event seen for the association, in the order they happened.',
+        items: { type: 'object', properties: { state: { type: 'string' }, at: { type: 'string' }, eventId: { type: 'string' }, refused: { type: 'string' }, note: { type: 'string' }, v: { type: 'string', description: 'Key in `variants` of the fields this event stated.' } } },
+      },
+      variants: {
+        type: 'object',
+        description: 'The descriptive fields (tenant, subscription, workloads, area, role, CSP tier) and details as each event stated them, keyed by the `v` of history entries; the newest event in effect decides the fields shown.',
+        additionalProperties: { type: 'object', properties: { fields: { type: 'object' }, details: { type: 'object', additionalProperties: { type: 'string' } } } },
+      },
     }),
   ),
   '/partners/{partnerId}/professionals': reader(
