@@ -31,6 +31,10 @@ const OPERATOR = { kind: 'operator' } as const;
 export const ROUTE_ACCESS: Record<string, RouteEntry> = {
   health: { route: 'health', GET: PUBLIC },
   openapi: { route: 'openapi.json', GET: PUBLIC },
+  // The dashboard's page, script and styles: the same files for everyone, no data. What the page shows comes from the
+  // routes below, each checked as always; in Azure the page is still behind sign-in (not an Easy Auth excluded path).
+  dashboard: { route: 'dashboard', GET: PUBLIC },
+  dashboardAsset: { route: 'dashboard/{*asset}', GET: PUBLIC },
   'webhooks-receive': { route: 'webhooks/{source}', POST: SIGNED },
   // A receipt lists the partners and refusals of a source's delivery: the sender's operators read it.
   'webhooks-delivery-status': { route: 'webhooks/{source}/deliveries/{webhookId}', GET: OPERATOR },
