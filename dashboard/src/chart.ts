@@ -51,15 +51,16 @@ export function chartSeries(history: History, forecast: Forecast | undefined, ar
   };
 }
 
-export function historyChart(history: History, forecast: Forecast | undefined, area: string, areaName: string): HTMLElement {
+/** `forecastDone`: the forecast was asked for and has answered (or failed); until then the caption says it is coming. */
+export function historyChart(history: History, forecast: Forecast | undefined, area: string, areaName: string, forecastDone = true): HTMLElement {
   const s = chartSeries(history, forecast, area);
   const loss = forecast?.losses.find((l) => l.area === area);
-  const holder = h('div', { class: 'chart', role: 'img', 'aria-label': `${areaName}: daily totals, monthly highs, the 70-point line and the six-month forecast` });
+  const holder = h('div', { class: 'chart', role: 'img', 'data-forecast': String(forecastDone), 'aria-label': `${areaName}: daily totals, monthly highs, the 70-point line${forecast ? ' and the six-month forecast' : ''}` });
   const figure = h(
     'figure',
     { class: 'history' },
     holder,
-    h('figcaption', {}, loss ? h('strong', { class: 'loss' }, `The forecast loses the designation on ${fmtDate(loss.lossDate)}: ${loss.reason}`) : 'The forecast keeps this area where it is for the next six months.'),
+    h('figcaption', {}, !forecastDone ? 'Loading the forecast…' : !forecast ? 'The forecast could not be read.' : loss ? h('strong', { class: 'loss' }, `The forecast loses the designation on ${fmtDate(loss.lossDate)}: ${loss.reason}`) : 'The forecast keeps this area where it is for the next six months.'),
     historyTable(history, forecast, area),
   );
   if (s.xs.length === 0) {
