@@ -177,10 +177,14 @@ async function renderRisks(target: HTMLElement, scores: Scores, forecastP: Promi
       : warnings.warnings.length === 0
         ? h('p', {}, 'None.')
         : h(
+            'div',
+            { class: 'table-scroll' },
+            h(
             'table',
             { class: 'warnings' },
             h('thead', {}, h('tr', {}, ['Person', 'Certification', 'Ends', 'Why', 'Points at stake'].map((t) => h('th', { scope: 'col' }, t)))),
             h('tbody', {}, warnings.warnings.map((w) => h('tr', {}, h('td', {}, w.professionalName ?? w.professionalId), h('td', {}, w.certificationName), h('td', {}, `${fmtDate(w.endsOn)} (${w.daysLeft} days)`), h('td', {}, w.why === 'retires' ? 'Retires' : 'Expires'), h('td', {}, fmtPoints(w.totalPointsAtStake))))),
+            ),
           ),
     h('h3', {}, 'Forecast'),
     forecast?.losses.length ? h('ul', {}, forecast.losses.map((l) => h('li', { class: 'loss' }, `${l.name}: lost on ${fmtDate(l.lossDate)}. ${l.reason}`))) : h('p', {}, forecast ? 'No designation is lost in the next six months if nothing changes.' : 'The forecast could not be read.'),

@@ -91,11 +91,15 @@ export function whatIfPanel(scores: Scores, b: Breakdown): HTMLElement {
         result,
         mine ? h('p', { class: 'whatif-headline' }, `${mine.name}: `, h('strong', { class: 'whatif-total', 'data-total': mine.after.total }, fmtPoints(mine.after.total)), ` points (${mine.delta >= 0 ? '+' : ''}${fmtPoints(mine.delta)}), `, h('span', { class: 'whatif-status', 'data-status': mine.after.status }, statusLabel(mine.after.status))) : null,
         h(
+          'div',
+          { class: 'table-scroll' },
+          h(
           'table',
           { class: 'whatif-table' },
           h('caption', {}, `${sim.changes} changes simulated; nothing was stored`),
           h('thead', {}, h('tr', {}, ['Area', 'Now', 'With the changes', 'Status'].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, sim.areas.map((a) => h('tr', { 'data-area': a.area }, h('th', { scope: 'row' }, a.name), h('td', {}, fmtPoints(a.before.total)), h('td', { 'data-total': a.after.total }, fmtPoints(a.after.total)), h('td', {}, statusLabel(a.after.status))))),
+          ),
         ),
       );
     } catch (err) {

@@ -86,11 +86,14 @@ export function routeAccess(functionName: string, method: string): RouteAccess |
   return entry?.[method.toUpperCase() as Method];
 }
 
+/** A route template as OpenAPI writes it: a catch-all `{*asset}`, `{name?}` or `{id:int}` is a plain `{name}`. */
+export const openApiRoute = (template: string) => template.replace(/\{\*?([^}:?]+)(:[^}]*)?\??\}/g, '{$1}');
+
 /** The rule for an OpenAPI path (`/partners/{partnerId}/scores`) and method, for the API description. */
 export function routeAccessByPath(path: string, method: string): { functionName: string; rule: RouteAccess } | undefined {
   const route = path.replace(/^\//, '');
   for (const [functionName, entry] of Object.entries(ROUTE_ACCESS)) {
-    if (entry.route !== route) continue;
+    if (openApiRoute(entry.route) !== route) continue;
     const rule = routeAccess(functionName, method);
     if (rule) return { functionName, rule };
   }
