@@ -7,8 +7,8 @@ export async function dashboardPage(request: HttpRequest): Promise<HttpResponseI
 }
 
 export async function dashboardAsset(request: HttpRequest): Promise<HttpResponseInit> {
-  const asset = request.params.asset;
-  return dashboardResponse(asset ? asset : undefined, new URL(request.url).searchParams.get('v'));
+  // An empty name is not the page: only GET /api/dashboard is (so a decoded "%2F" is a 404 like any unknown file).
+  return dashboardResponse(request.params.asset ?? '', new URL(request.url).searchParams.get('v'));
 }
 
 app.http('dashboard', { route: 'dashboard', methods: ['GET'], authLevel: 'anonymous', handler: dashboardPage });

@@ -178,7 +178,7 @@ async function renderRisks(target: HTMLElement, scores: Scores, forecastP: Promi
         ? h('p', {}, 'None.')
         : h(
             'div',
-            { class: 'table-scroll' },
+            { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Certifications ending within 90 days' },
             h(
             'table',
             { class: 'warnings' },

@@ -72,7 +72,8 @@ export async function renderPortfolio(root: HTMLElement, go: (hash: string) => v
     }
   });
 
-  const tableHolder = h('div', { class: 'table-scroll' });
+  // Focusable, so a keyboard can scroll the table sideways on a narrow screen.
+  const tableHolder = h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Partners table' });
   const count = h('p', { class: 'count', role: 'status', 'aria-live': 'polite' });
   const draw = () => {
     const shown = sorted(visible(rows));

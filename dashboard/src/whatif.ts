@@ -92,7 +92,7 @@ export function whatIfPanel(scores: Scores, b: Breakdown): HTMLElement {
         mine ? h('p', { class: 'whatif-headline' }, `${mine.name}: `, h('strong', { class: 'whatif-total', 'data-total': mine.after.total }, fmtPoints(mine.after.total)), ` points (${mine.delta >= 0 ? '+' : ''}${fmtPoints(mine.delta)}), `, h('span', { class: 'whatif-status', 'data-status': mine.after.status }, statusLabel(mine.after.status))) : null,
         h(
           'div',
-          { class: 'table-scroll' },
+          { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'What-if totals' },
           h(
           'table',
           { class: 'whatif-table' },

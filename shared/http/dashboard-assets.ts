@@ -68,7 +68,7 @@ const isDashboardFile = (name: string): name is DashboardFile => Object.hasOwn(D
  */
 export function dashboardResponse(asset: string | undefined, version: string | null, dir = DEFAULT_DASHBOARD_DIR): HttpResponseInit {
   const name = asset ?? 'index.html';
-  if (!isDashboardFile(name)) return errorResponse(404, 'NotFound', `The dashboard has no file "${name.slice(0, 100)}": it serves ${Object.keys(DASHBOARD_FILES).join(', ')}.`);
+  if (!isDashboardFile(name)) return errorResponse(404, 'NotFound', `The dashboard has no file "${name.slice(0, 100)}": it serves ${Object.keys(DASHBOARD_FILES).join(', ')}; the page is GET /api/dashboard.`);
   const bundle = load(dir);
   if (!bundle) return errorResponse(503, 'DashboardNotBuilt', 'The dashboard is not built: run npm run build (npm start and npm test build it).');
   const cache = name === 'index.html' ? 'no-cache' : version === bundle.version ? 'public, max-age=31536000, immutable' : 'no-cache';
