@@ -239,6 +239,20 @@ describe('the dashboard in chromium', () => {
     await page.close();
   });
 
+  it('takes the function key from the link npm start prints into the tab, out of the address bar, and sends it to the API', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const keyed: string[] = [];
+    page.on('request', (r) => r.url().includes('/api/partners') && r.headers()['x-functions-key'] === host.keys.functionKey && keyed.push(r.url()));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(`${host.url}/api/dashboard#key=${host.keys.functionKey}`);
+    await page.waitForSelector('#portfolio tbody tr');
+    expect(await page.evaluate('location.hash')).toBe('#/');
+    expect(await page.evaluate("sessionStorage.getItem('pcs.functionKey')")).toBe(host.keys.functionKey);
+    expect(keyed.length).toBeGreaterThan(0);
+    await context.close();
+  });
+
   it('says what to do when a partner is not found', async () => {
     allowed = [/\/api\/partners\/no-such-partner\/scores/, /404/];
     const page = await open(1280, '#/partner/no-such-partner');
