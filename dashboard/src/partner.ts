@@ -28,7 +28,7 @@ function card(scores: Scores, a: AreaSummary, selected: boolean, href: string): 
       { href, 'aria-current': selected ? 'true' : undefined },
       h('h3', {}, a.name),
       h('p', { class: 'area-total' }, h('span', { class: 'total', 'data-total': a.total }, fmtPoints(a.total)), h('span', { class: 'of' }, ' / 70 to qualify')),
-      h('div', { class: 'bar', role: 'presentation' }, h('div', { class: 'bar-fill', style: undefined, 'data-width': Math.min(100, a.total) }), h('div', { class: 'bar-line' })),
+      h('div', { class: 'bar', role: 'presentation' }, h('div', { class: 'bar-fill', 'data-width': Math.min(100, a.total) }), h('div', { class: 'bar-line' })),
       h('p', { class: 'area-status', 'data-status': a.status }, statusLabel(a.status), state === 'at-risk' ? h('span', { class: 'risk-flag' }, ` · ${STATE_LABEL['at-risk']}`) : null),
       back ? h('p', { class: 'holding-back' }, 'Held back by ', h('strong', {}, back.name), ` (${fmtPoints(back.points)} of ${fmtPoints(back.max)})`) : h('p', { class: 'holding-back' }, 'Points in every metric'),
     ),
