@@ -292,6 +292,34 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   return result;
 }
 
+/** The past days `seedHistory` scores: about every two weeks over the qualification window (six months). */
+export const DEMO_HISTORY_DAYS_BACK = [168, 154, 140, 126, 112, 98, 84, 70, 56, 42, 28, 14, 7, 1];
+
+/**
+ * Scores the stored partners on past days (one nightly run per day, oldest first), so their history charts have a
+ * line to show: each day's score is today's state as it stood on that day (associations not yet started, usage
+ * not yet reported, certifications not yet earned do not count). A past run never moves a partner's latest score.
+ */
+export async function seedHistory(opts: Pick<SeedOptions, 'url' | 'key' | 'log' | 'timeoutMs'> & { date?: string; daysBack?: readonly number[] }): Promise<number> {
+  const base = opts.url.replace(/\/+$/, '');
+  const keyed: Record<string, string> = { 'content-type': 'application/json', ...(opts.key ? { 'x-functions-key': opts.key } : {}) };
+  const today = opts.date ?? todayUtc();
+  let done = 0;
+  for (const back of opts.daysBack ?? DEMO_HISTORY_DAYS_BACK) {
+    const date = addDays(today, -back);
+    const started = (await json(await fetch(`${base}/api/runs/recompute`, { method: 'POST', headers: keyed, body: JSON.stringify({ date }) }))) as { run?: { id: string } };
+    const runId = started.run?.id;
+    if (!runId) throw new Error(`The recompute of ${date} did not start: ${JSON.stringify(started)}`);
+    await until(`run ${runId} to finish`, opts.timeoutMs ?? 120_000, async () => {
+      const r = (await json(await fetch(`${base}/api/runs/${runId}`, { headers: keyed }))) as { status?: string };
+      return r.status === 'finished' ? true : undefined;
+    });
+    done++;
+  }
+  opts.log?.(`  ${done} past days scored, ${addDays(today, -Math.max(...(opts.daysBack ?? DEMO_HISTORY_DAYS_BACK)))} to ${addDays(today, -1)}`);
+  return done;
+}
+
 export function formatSeedResult(r: SeedResult, url: string): string {
   const lines = ['', `${'partner'.padEnd(16)} ${AREAS.map((a) => a.padEnd(24)).join('')}`];
   for (const p of r.partners) {

@@ -31,6 +31,10 @@ const OPERATOR = { kind: 'operator' } as const;
 export const ROUTE_ACCESS: Record<string, RouteEntry> = {
   health: { route: 'health', GET: PUBLIC },
   openapi: { route: 'openapi.json', GET: PUBLIC },
+  // The dashboard's page, script and styles: the same files for everyone, no data. What the page shows comes from the
+  // routes below, each checked as always; in Azure the page is still behind sign-in (not an Easy Auth excluded path).
+  dashboard: { route: 'dashboard', GET: PUBLIC },
+  dashboardAsset: { route: 'dashboard/{*asset}', GET: PUBLIC },
   webhooksReceive: { route: 'webhooks/{source}', POST: SIGNED },
   // A receipt lists the partners and refusals of a source's delivery: the sender's operators read it.
   webhooksDeliveryStatus: { route: 'webhooks/{source}/deliveries/{webhookId}', GET: OPERATOR },
@@ -86,11 +90,14 @@ export function routeAccess(functionName: string, method: string): RouteAccess |
   return entry?.[method.toUpperCase() as Method];
 }
 
+/** A route template as OpenAPI writes it: a catch-all `{*asset}`, `{name?}` or `{id:int}` is a plain `{name}`. */
+export const openApiRoute = (template: string) => template.replace(/\{\*?([^}:?]+)(:[^}]*)?\??\}/g, '{$1}');
+
 /** The rule for an OpenAPI path (`/partners/{partnerId}/scores`) and method, for the API description. */
 export function routeAccessByPath(path: string, method: string): { functionName: string; rule: RouteAccess } | undefined {
   const route = path.replace(/^\//, '');
   for (const [functionName, entry] of Object.entries(ROUTE_ACCESS)) {
-    if (entry.route !== route) continue;
+    if (openApiRoute(entry.route) !== route) continue;
     const rule = routeAccess(functionName, method);
     if (rule) return { functionName, rule };
   }

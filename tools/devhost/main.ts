@@ -43,7 +43,12 @@ async function main(): Promise<void> {
   if (seed) {
     const url = host.url;
     seed.seedDemo({ url, key: host.keys.functionKey, log: (l) => process.stdout.write(`[seed] ${l}\n`) }).then(
-      (r) => process.stdout.write(`[seed] demo partners loaded:${seed.formatSeedResult(r, url)}\n\n`),
+      (r) => {
+        process.stdout.write(`[seed] demo partners loaded:${seed.formatSeedResult(r, url)}\n\n`);
+        // Then a history for the dashboard's charts, in the background: the partners are usable already.
+        if (process.env.SEED_DEMO_HISTORY === 'false') return;
+        seed.seedHistory({ url, key: host.keys.functionKey, log: (l) => process.stdout.write(`[seed] history:${l}\n`) }).catch((e: unknown) => process.stderr.write(`[seed] history failed: ${(e as Error).message}\n`));
+      },
       (e: unknown) => process.stderr.write(`[seed] failed: ${(e as Error).message}\n`),
     );
   }

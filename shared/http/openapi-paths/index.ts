@@ -2,6 +2,7 @@ import type { FeaturePaths } from '../openapi-helpers';
 import { accessPaths } from './access';
 import { catalogPaths } from './catalog';
 import { certSyncPaths } from './certsync';
+import { dashboardPaths } from './dashboard';
 import { deadLetterPaths } from './dead-letters';
 import { healthPaths, openApiPaths } from './health';
 import { importPaths } from './imports';
@@ -10,4 +11,4 @@ import { scorePaths } from './scores';
 import { webhookPaths } from './webhooks';
 
 /** Every feature's routes. To document a new route: add a file here and one entry to this list. */
-export const OPENAPI_PATHS: FeaturePaths[] = [healthPaths, openApiPaths, webhookPaths, deadLetterPaths, partnerStatePaths, certSyncPaths, importPaths, catalogPaths, scorePaths, accessPaths];
+export const OPENAPI_PATHS: FeaturePaths[] = [healthPaths, openApiPaths, webhookPaths, deadLetterPaths, partnerStatePaths, certSyncPaths, importPaths, catalogPaths, scorePaths, accessPaths, dashboardPaths];
