@@ -194,6 +194,7 @@ var queueNames = [
   'cert-sync'
   'cert-sync-run'
   'partner-notifications'
+  'partner-center-events'
 ]
 
 // Names are computed here, from values known before deployment, so that What-If can predict the

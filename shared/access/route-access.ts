@@ -33,6 +33,8 @@ export const ROUTE_ACCESS: Record<string, RouteEntry> = {
   openapi: { route: 'openapi.json', GET: PUBLIC },
   'webhooks-receive': { route: 'webhooks/{source}', POST: SIGNED },
   // A receipt lists the partners and refusals of a source's delivery: the sender's operators read it.
+  // Authenticated by Microsoft's signature and certificate (shared/partner-center/verify.ts), not by a caller.
+  partnerCenterEvents: { route: 'partner-center/{partnerId}/events', POST: SIGNED },
   'webhooks-delivery-status': { route: 'webhooks/{source}/deliveries/{webhookId}', GET: OPERATOR },
 
   'access-me': { route: 'access/me', GET: CALLER },

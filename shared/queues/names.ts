@@ -15,6 +15,8 @@ export const QUEUES = {
   certSyncRun: 'cert-sync-run',
   /** Outgoing partner notifications (alerts) to deliver with retries. */
   notifications: 'partner-notifications',
+  /** Verified Partner Center webhook events whose resource is still to be read and applied. */
+  partnerCenter: 'partner-center-events',
 } as const;
 
 export const ALL_QUEUES: readonly string[] = Object.values(QUEUES);

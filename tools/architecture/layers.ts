@@ -17,7 +17,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['shared/alerts'],
   ['shared/recompute'],
   ['shared/deliveries', 'shared/certsync', 'shared/simulation'],
-  ['shared/webhooks'],
+  ['shared/webhooks', 'shared/partner-center'],
   ['shared/http'],
   ['functions'],
   ['tools'],
