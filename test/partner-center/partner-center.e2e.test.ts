@@ -100,7 +100,7 @@ describe('POST /api/partner-center/{partnerId}/events', () => {
     const tenant = `tenant-${partner}`;
     pc.setCustomer(tenant, { id: tenant, companyProfile: { tenantId: tenant, companyName: 'Fabrikam' }, relationshipToPartner: 'reseller' });
     // Microsoft 365 usage of the tenant through CSP, sent before the relationship is known.
-    const seed = await postSigned(host.url, 'seed', { events: [ev('t1', 'telemetry.monthly', partner, new Date().toISOString(), { month, tenantId: tenant, platform: 'microsoft-365', workload: 'exchange', associationType: 'CSP', paidSeats: 400, activeUsers: 380, revenueUsd: 5000 })] }, { secret: seedSecret });
+    const seed = await postSigned(host.url, 'seed', { events: [ev('t1', 'telemetry.monthly', partner, new Date().toISOString(), { month, tenantId: tenant, platform: 'microsoft-365', workload: 'exchange-online', associationType: 'CSP', paidSeats: 200, activeUsers: 150, revenueUsd: 5000 })] }, { secret: seedSecret });
     expect(seed.status).toBe(202);
     const first = await eventually(async () => {
       const s = await modernWork(partner);
