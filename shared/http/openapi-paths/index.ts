@@ -4,9 +4,10 @@ import { catalogPaths } from './catalog';
 import { certSyncPaths } from './certsync';
 import { deadLetterPaths } from './dead-letters';
 import { healthPaths, openApiPaths } from './health';
+import { partnerCenterPaths } from './partner-center';
 import { partnerStatePaths } from './partner-state';
 import { scorePaths } from './scores';
 import { webhookPaths } from './webhooks';
 
 /** Every feature's routes. To document a new route: add a file here and one entry to this list. */
-export const OPENAPI_PATHS: FeaturePaths[] = [healthPaths, openApiPaths, webhookPaths, deadLetterPaths, partnerStatePaths, certSyncPaths, catalogPaths, scorePaths, accessPaths];
+export const OPENAPI_PATHS: FeaturePaths[] = [healthPaths, openApiPaths, webhookPaths, partnerCenterPaths, deadLetterPaths, partnerStatePaths, certSyncPaths, catalogPaths, scorePaths, accessPaths];
