@@ -195,6 +195,15 @@ var appSettings = {
   NOTIFICATION_RETRY_BASE_SECONDS: string(config.notificationRetryBaseSeconds)
   APP_VERSION: config.appVersion
   PARTNER_CENTER_PARTNER_IDS: join(partnerCenterPartnerIds, ',')
+  // Microsoft's documented certificate host and API (docs/partner-center.md); the reads' retry budget.
+  // Microsoft's own storage account for the signing certificate, the same whichever cloud this app runs in.
+  #disable-next-line no-hardcoded-env-urls
+  PARTNER_CENTER_CERT_URL_PREFIXES: 'https://3psostorageacct.blob.core.windows.net/cert/'
+  PARTNER_CENTER_CERT_ORGANIZATION: 'Microsoft Corporation'
+  PARTNER_CENTER_API_BASE_URL: 'https://api.partnercenter.microsoft.com'
+  PARTNER_CENTER_FETCH_ATTEMPTS: '4'
+  PARTNER_CENTER_BACKOFF_MS: '500'
+  PARTNER_CENTER_TIMEOUT_MS: '10000'
 }
 
 // Per source: WEBHOOK_SECRET_<NAME> is a Key Vault reference without a version, so a new secret
