@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,8 @@ async function postEvent(partnerId: string, body: string, opts: { key?: string; 
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
+/** The event's receipt, read through the operators' delivery-status route. */
+const receipt = (p: string, body: string) => getJson(`${host.url}/api/webhooks/partner-center/deliveries/${p}.${createHash('sha256').update(body).digest('hex')}`);
 const associations = (p: string) => getJson(`${host.url}/api/partners/${p}/associations`);
 const modernWork = async (p: string) => (await getJson(`${host.url}/api/partners/${p}/scores/modern-work`)).json as { breakdown?: { total: number; computedAt?: string } ; date?: string };
 
@@ -140,6 +143,23 @@ describe('POST /api/partner-center/{partnerId}/events', () => {
     expect(now).toEqual(assoc);
   });
 
+  it('records the customer of a customer-created event and the subscription of a subscription-updated event on their receipts', async () => {
+    const tenant = `tenant3-${partner}`;
+    pc.setCustomer(tenant, { id: tenant, companyProfile: { tenantId: tenant, companyName: 'Contoso' } });
+    const created = pcEvent('customer-created', customerUri(tenant));
+    const updated = pcEvent('subscription-updated', `${customerUri(tenant)}/subscriptions/sub-1`);
+    expect((await postEvent(partner, created)).status).toBe(202);
+    expect((await postEvent(partner, updated)).status).toBe(202);
+    const applied = (body: string) => eventually(async () => {
+      const r = await receipt(partner, body);
+      return r.json.status === 'applied' ? r.json : undefined;
+    }, 30_000, 'the receipt to be applied');
+    expect((await applied(created)).partnerCenter).toMatchObject({ eventName: 'customer-created', resource: { customerId: tenant, resourceId: tenant } });
+    expect((await applied(updated)).partnerCenter).toMatchObject({ eventName: 'subscription-updated', resource: { customerId: tenant, resourceId: 'sub-1', status: 'active', quantity: 25 } });
+    // A customer is not an association: only the accepted reseller relationship makes one.
+    expect((await associations(partner)).json.items.some((i: { tenantId: string }) => i.tenantId === tenant)).toBe(false);
+  });
+
   it('records DAP, GDAP and unknown events as information with 200', async () => {
     for (const name of ['dap-admin-relationship-approved', 'granular-admin-relationship-activated', 'something-new-from-microsoft']) {
       expect(await postEvent(partner, pcEvent(name, customerUri('c-info')))).toEqual({ status: 200, json: { status: 'recorded', eventName: name } });
@@ -170,6 +190,7 @@ describe('POST /api/partner-center/{partnerId}/events', () => {
     expect((await postEvent(uid('p-unlisted'), body)).status).toBe(401);
     await new Promise((r) => setTimeout(r, 1500));
     expect((await associations(stranger)).status).toBe(404);
+    expect((await receipt(stranger, body)).status).toBe(404);
     expect(pc.requests.some((r) => r.path === `/v1/customers/${tenant}`)).toBe(false);
     expect(host.output()).toContain('refused, certificate Organization is "Contoso Ltd"');
   });
