@@ -16,7 +16,7 @@ export const partnerCenterPaths: FeaturePaths = {
       security: [{ partnerCenterSignature: [] }],
       parameters: [
         pathParameter('partnerId', 'The partner the events are for (PARTNER_CENTER_PARTNER_IDS).'),
-        header('X-MS-Certificate-Url', "URL of Microsoft's signing certificate.", 'https://3psostorageacct.blob.core.windows.net/cert/pcnotifications.cer'),
+        header('X-MS-Certificate-Url', "URL of Microsoft's signing certificate.", 'https://3psostorageacct.blob.core.windows.net/cert/pcnotifications-dispatch.microsoft.com.cer'),
         header('X-MS-Signature-Algorithm', 'Always rsa-sha256.', 'rsa-sha256'),
       ],
       requestBody: {
