@@ -101,6 +101,13 @@ param http5xxPercentThreshold int = 5
 @description('Webhook sources; each has WEBHOOK_SECRET_<NAME> (a Key Vault reference to secret webhook-secret-<name>) and WEBHOOK_PARTNERS_<NAME>.')
 param webhookSources webhookSource[] = []
 
+@description('Partners whose /api/partner-center/{partnerId}/events route takes Partner Center webhooks; each gets its path excluded from sign-in (docs/partner-center.md).')
+param partnerCenterPartnerIds string[] = []
+
+@description('Tenant and client id of the app registration that reads Partner Center app-only. With a client id, PARTNER_CENTER_CLIENT_SECRET is a Key Vault reference to secret partner-center-client-secret: create it first.')
+param partnerCenterTenantId string = ''
+param partnerCenterClientId string = ''
+
 @description('NCRONTAB with 6 fields, in UTC (Flex has no WEBSITE_TIME_ZONE).')
 param scoreRecomputeSchedule string = '0 0 2 * * *'
 
@@ -197,6 +204,7 @@ var queueNames = [
   'cert-sync-run'
   'partner-imports'
   'partner-notifications'
+  'partner-center-events'
 ]
 
 // Names are computed here, from values known before deployment, so that What-If can predict the
@@ -311,6 +319,9 @@ module functionApp 'modules/function-app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
     webhookSources: webhookSources
+    partnerCenterPartnerIds: partnerCenterPartnerIds
+    partnerCenterTenantId: partnerCenterTenantId
+    partnerCenterClientId: partnerCenterClientId
     notificationsEnabled: notificationsEnabled
     authentication: {
       enabled: enableAuthentication

@@ -37,6 +37,8 @@ export const ROUTE_ACCESS: Record<string, RouteEntry> = {
   dashboardAsset: { route: 'dashboard/{*asset}', GET: PUBLIC },
   webhooksReceive: { route: 'webhooks/{source}', POST: SIGNED },
   // A receipt lists the partners and refusals of a source's delivery: the sender's operators read it.
+  // Authenticated by Microsoft's signature and certificate (shared/partner-center/verify.ts), not by a caller.
+  partnerCenterEvents: { route: 'partner-center/{partnerId}/events', POST: SIGNED },
   webhooksDeliveryStatus: { route: 'webhooks/{source}/deliveries/{webhookId}', GET: OPERATOR },
 
   accessMe: { route: 'access/me', GET: CALLER },

@@ -20,7 +20,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['shared/alerts'],
   ['shared/recompute'],
   ['shared/deliveries', 'shared/certsync', 'shared/simulation'],
-  ['shared/webhooks', 'shared/imports'],
+  ['shared/webhooks', 'shared/imports', 'shared/partner-center'],
   ['shared/http'],
   ['functions'],
   ['tools'],

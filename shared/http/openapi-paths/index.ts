@@ -6,9 +6,10 @@ import { dashboardPaths } from './dashboard';
 import { deadLetterPaths } from './dead-letters';
 import { healthPaths, openApiPaths } from './health';
 import { importPaths } from './imports';
+import { partnerCenterPaths } from './partner-center';
 import { partnerStatePaths } from './partner-state';
 import { scorePaths } from './scores';
 import { webhookPaths } from './webhooks';
 
 /** Every feature's routes. To document a new route: add a file here and one entry to this list. */
-export const OPENAPI_PATHS: FeaturePaths[] = [healthPaths, openApiPaths, webhookPaths, deadLetterPaths, partnerStatePaths, certSyncPaths, importPaths, catalogPaths, scorePaths, accessPaths, dashboardPaths];
+export const OPENAPI_PATHS: FeaturePaths[] = [healthPaths, openApiPaths, webhookPaths, partnerCenterPaths, deadLetterPaths, partnerStatePaths, certSyncPaths, importPaths, catalogPaths, scorePaths, accessPaths, dashboardPaths];
