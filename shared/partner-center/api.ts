@@ -1,7 +1,6 @@
 import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
-import { parseRetryAfter } from '../certsync/http';
 import type { Settings } from '../config/settings';
-import { withRetry } from '../lib/retry';
+import { parseRetryAfterMs, withRetry } from '../lib/retry';
 
 /** The scope of app-only Partner Center API tokens. */
 export const PARTNER_CENTER_SCOPE = 'https://api.partnercenter.microsoft.com/.default';
@@ -86,7 +85,7 @@ export async function getResource(resourceUri: string, opts: ApiOptions): Promis
       }
       if (!res.ok) {
         const retryable = res.status === 429 || res.status === 408 || res.status >= 500;
-        throw new PartnerCenterApiError(`GET ${url} answered ${res.status}`, res.status, retryable, parseRetryAfter(res.headers.get('retry-after')));
+        throw new PartnerCenterApiError(`GET ${url} answered ${res.status}`, res.status, retryable, parseRetryAfterMs(res.headers.get('retry-after')));
       }
       try {
         return (await res.json()) as unknown;

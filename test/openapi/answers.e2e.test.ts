@@ -12,6 +12,10 @@ import { eventually, startHostProcess, type HostProcess } from '../helpers/host-
 import { newPartnerId, uid } from '../helpers/ids';
 import { AnswerValidator, type OpenApiDocument } from '../helpers/openapi-answers';
 import { partnerSnapshot } from '../helpers/partner-snapshot';
+import { derOf, mintCertificate, pcEvent, signatureOf, startFakePartnerCenter, type FakePartnerCenter, type Minted } from '../partner-center/fake-partner-center';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 /**
  * Every operation of the served OpenAPI document is called through the local host with seeded data, for a success
@@ -23,6 +27,10 @@ describe('every answer of every route matches the OpenAPI document', () => {
   let host: HostProcess;
   let doc: OpenApiDocument;
   let validator: AnswerValidator;
+  // Microsoft's side of Partner Center webhooks: a minted certificate chain, served from an allow-listed prefix.
+  let pc: FakePartnerCenter;
+  let leaf: Minted;
+  let caDir: string;
   const secret = generateSecret();
   const partner = newPartnerId('oa');
   const unknownPartner = newPartnerId('oa-none');
@@ -55,8 +63,14 @@ describe('every answer of every route matches the OpenAPI document', () => {
     await recomputePartner(partner, { date: today, reason: 'manual' });
     await importSnapshotAsState(snapshot);
     await recomputePartner(partner, { date: today, reason: 'manual' });
+    pc = await startFakePartnerCenter({ token: 'answers-token' });
+    const root = mintCertificate({ commonName: 'Answers Root CA', organization: 'Test Trust', ca: true });
+    leaf = mintCertificate({ commonName: 'pcnotifications', organization: 'Microsoft Corporation', issuer: root });
+    pc.setCert('pcnotifications.cer', derOf(leaf.certPem));
+    caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'answers-ca-'));
+    fs.writeFileSync(path.join(caDir, 'ca.pem'), root.certPem);
     host = await startHostProcess({
-      env: { ...stores.env, LOCAL_PRINCIPAL: '', WEBHOOK_SOURCES: 'crm', WEBHOOK_SECRET_CRM: secret, WEBHOOK_PARTNERS_CRM: '*', SCORE_RECOMPUTE_SCHEDULE: '0 0 0 1 1 *', CERT_SYNC_SCHEDULE: '0 0 0 1 1 *' },
+      env: { ...stores.env, PARTNER_CENTER_PARTNER_IDS: partner, PARTNER_CENTER_CERT_URL_PREFIXES: `${pc.url}/cert/`, PARTNER_CENTER_CA_FILE: path.join(caDir, 'ca.pem'), PARTNER_CENTER_API_BASE_URL: pc.url, PARTNER_CENTER_LOCAL_TOKEN: 'answers-token', IMPORT_INLINE_MAX_ROWS: '1', LOCAL_PRINCIPAL: '', WEBHOOK_SOURCES: 'crm', WEBHOOK_SECRET_CRM: secret, WEBHOOK_PARTNERS_CRM: '*', SCORE_RECOMPUTE_SCHEDULE: '0 0 0 1 1 *', CERT_SYNC_SCHEDULE: '0 0 0 1 1 *' },
     });
     doc = (await (await fetch(`${host.url}/api/openapi.json`)).json()) as OpenApiDocument;
     validator = new AnswerValidator(doc);
@@ -64,6 +78,8 @@ describe('every answer of every route matches the OpenAPI document', () => {
   afterAll(async () => {
     await host?.stop();
     await stores?.close();
+    await pc?.close();
+    if (caDir) fs.rmSync(caDir, { recursive: true, force: true });
   });
 
   it('is a valid OpenAPI 3.1 document (swagger-parser), with health and the document itself open to anyone', async () => {
@@ -109,6 +125,10 @@ describe('every answer of every route matches the OpenAPI document', () => {
     await call('DELETE /access/grants/{grantId}', '/access/grants/oa-grant');
 
     // Partner state
+    await call('GET /partners/{partnerId}/profile', `${P}/profile`);
+    await call('GET /partners/{partnerId}/profile', `${N}/profile`);
+    await call('GET /partners/{partnerId}/customers', `${P}/customers`);
+    await call('GET /partners/{partnerId}/customers', `${N}/customers`);
     for (const what of ['associations', 'professionals', 'telemetry'] as const) {
       const op = `GET /partners/{partnerId}/${what}`;
       const page = await call(op, `${P}/${what}?limit=5`);
@@ -165,6 +185,30 @@ describe('every answer of every route matches the OpenAPI document', () => {
     await call('GET /partners/{partnerId}/cert-sync', `${N}/cert-sync`);
     await call('GET /partners/{partnerId}/cert-warnings', `${P}/cert-warnings?days=90`);
     await call('GET /partners/{partnerId}/cert-warnings', `${P}/cert-warnings?days=many`);
+
+    // Spreadsheet imports: with IMPORT_INLINE_MAX_ROWS=1 a two-row file runs in the background, and its run is readable
+    // at the partner's route and at /runs/{id}.
+    const tele = (m: string) => `${m},tenant-oa,azure,Virtual Machines,PAL,120`;
+    const importCsv = ['month,tenant id,platform,workload,association type,acr usd', tele(today.slice(0, 7)), tele(addDays(today, -40).slice(0, 7))].join('\n');
+    const started = await call('POST /partners/{partnerId}/imports', `${P}/imports?kind=telemetry`, { raw: importCsv, headers: { 'content-type': 'text/csv' } });
+    expect(started.status).toBe(202);
+    await call('POST /partners/{partnerId}/imports', `${P}/imports?kind=everything`, { raw: importCsv, headers: { 'content-type': 'text/csv' } });
+    const runId = started.json.runId as string;
+    await eventually(async () => ((await fetch(`${host.url}/api${P}/imports/${runId}`, { headers: { 'x-functions-key': host.keys.functionKey } }).then((r) => r.json())) as { status?: string }).status === 'finished' || undefined, 60_000, 'the import run finished');
+    await call('GET /partners/{partnerId}/imports/{runId}', `${P}/imports/${runId}`);
+    await call('GET /partners/{partnerId}/imports/{runId}', `${P}/imports/not-a-run`);
+    await call('GET /runs/{id}', `/runs/${runId}`);
+
+    // The dashboard's files
+    await call('GET /dashboard', '/dashboard', { anonymous: true });
+    await call('GET /dashboard/{asset}', '/dashboard/app.js', { anonymous: true });
+    await call('GET /dashboard/{asset}', '/dashboard/no-such-file.js', { anonymous: true });
+
+    // Partner Center's own webhook: a signed registration test event, and one whose signature does not verify
+    const pcBody = pcEvent('test-created', 'https://api.partnercenter.microsoft.com/webhooks/v1/registration/validationEvents/oa');
+    const pcHeaders = (signature: string) => ({ authorization: signature, 'x-ms-certificate-url': `${pc.url}/cert/pcnotifications.cer`, 'x-ms-signature-algorithm': 'rsa-sha256', 'content-type': 'application/json' });
+    await call('POST /partner-center/{partnerId}/events', `/partner-center/${partner}/events`, { anonymous: true, raw: pcBody, headers: pcHeaders(signatureOf(pcBody, leaf.keyPem)) });
+    await call('POST /partner-center/{partnerId}/events', `/partner-center/${partner}/events`, { anonymous: true, raw: pcBody, headers: pcHeaders(signatureOf(`${pcBody} `, leaf.keyPem)) });
 
     // Runs
     const recompute = await call('POST /runs/recompute', '/runs/recompute', { body: { date: today } });
