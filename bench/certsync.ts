@@ -84,7 +84,7 @@ export async function run(args: string[]): Promise<void> {
 
     learn.resetCounters();
     const tSync = Date.now();
-    const res = await fetch(`${host.url}/admin/functions/cert-sync-timer`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-functions-key': host.keys.masterKey } });
+    const res = await fetch(`${host.url}/admin/functions/certSyncTimer`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-functions-key': host.keys.masterKey } });
     if (res.status !== 202) throw new Error(`could not run the timer: HTTP ${res.status} ${await res.text()}`);
     const runId = `cert-sync-${new Date().toISOString().slice(0, 10)}`;
     let run: RunDoc | undefined;

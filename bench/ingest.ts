@@ -6,6 +6,7 @@ import { createDatabaseAndContainers, getContainer, getDatabase } from '../share
 import { generateSecret, signedHeaders } from '../shared/lib/signing';
 import { startAzurite } from '../tools/emulators';
 import { fmtMs, printPeakRss } from './lib/measure';
+import { childPeakRssMb, waitFor } from './lib/processes';
 
 /**
  * Webhook ingestion benchmark: signed single-event deliveries posted at a fixed concurrency to a front instance
@@ -22,34 +23,6 @@ import { fmtMs, printPeakRss } from './lib/measure';
 
 const arg = (args: string[], name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const ROOT = path.resolve(__dirname, '..', '..');
-
-function waitFor(child: ChildProcess, pattern: RegExp, what: string, timeoutMs = 30_000): Promise<RegExpExecArray> {
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${out}`)), timeoutMs);
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = pattern.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}:\n${out}`)));
-  });
-}
-
-/** Peak resident set of a child process (Linux), in MiB. */
-function childPeakRssMb(pid: number | undefined): number | undefined {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** CPU seconds (user + system) a process has used so far (Linux). */
 function cpuSeconds(pid: number | undefined): number {
@@ -107,7 +80,7 @@ export async function run(args: string[]): Promise<void> {
      * benchmark reproduces that: a front instance with the queue functions off, then a worker instance.
      */
     const startHostInstance = async (role: 'front' | 'worker') => {
-      const off = role === 'front' ? ['apply-events', 'score-recompute', 'partner-notifications'] : ['webhooks-receive'];
+      const off = role === 'front' ? ['applyEvents', 'scoreRecompute', 'partnerNotifications'] : ['webhooksReceive'];
       const child = spawn(process.execPath, [...profile, path.join(ROOT, 'dist', 'tools', 'devhost', 'main.js'), '--app-dir', ROOT, '--no-timers'], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {

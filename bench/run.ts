@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, () => Benchmark> = {
   certsync: () => require('./certsync') as Benchmark,
   recompute: () => require('./recompute') as Benchmark,
   imports: () => require('./imports') as Benchmark,
+  freshness: () => require('./freshness') as Benchmark,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -71,9 +71,9 @@ export async function partnerGroup(request: HttpRequest): Promise<HttpResponseIn
 }
 
 
-app.http('access-me', { route: 'access/me', methods: ['GET'], authLevel: 'anonymous', handler: accessMe });
-app.http('partners-list', { route: 'partners', methods: ['GET'], authLevel: 'anonymous', handler: listPartners });
-app.http('access-grants-list', { route: 'access/grants', methods: ['GET'], authLevel: 'anonymous', handler: listGrants });
-app.http('access-grant', { route: 'access/grants/{grantId}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'anonymous', handler: grant });
-app.http('access-partner-groups-list', { route: 'access/partner-groups', methods: ['GET'], authLevel: 'anonymous', handler: listPartnerGroups });
-app.http('access-partner-group', { route: 'access/partner-groups/{groupId}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'anonymous', handler: partnerGroup });
+app.http('accessMe', { route: 'access/me', methods: ['GET'], authLevel: 'anonymous', handler: accessMe });
+app.http('partnersList', { route: 'partners', methods: ['GET'], authLevel: 'anonymous', handler: listPartners });
+app.http('accessGrantsList', { route: 'access/grants', methods: ['GET'], authLevel: 'anonymous', handler: listGrants });
+app.http('accessGrant', { route: 'access/grants/{grantId}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'anonymous', handler: grant });
+app.http('accessPartnerGroupsList', { route: 'access/partner-groups', methods: ['GET'], authLevel: 'anonymous', handler: listPartnerGroups });
+app.http('accessPartnerGroup', { route: 'access/partner-groups/{groupId}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'anonymous', handler: partnerGroup });

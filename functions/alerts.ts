@@ -13,4 +13,4 @@ export async function getAlerts(request: HttpRequest): Promise<HttpResponseInit>
   return ok({ partnerId: partnerId.value, alerts });
 }
 
-app.http('alerts-get', { route: 'partners/{partnerId}/alerts', methods: ['GET'], authLevel: 'anonymous', handler: getAlerts });
+app.http('alertsGet', { route: 'partners/{partnerId}/alerts', methods: ['GET'], authLevel: 'anonymous', handler: getAlerts });

@@ -38,4 +38,4 @@ export async function applyEvents(queueItem: unknown, context: InvocationContext
   }
 }
 
-app.storageQueue('apply-events', { queueName: QUEUES.events, connection: 'AzureWebJobsStorage', handler: applyEvents });
+app.storageQueue('applyEvents', { queueName: QUEUES.events, connection: 'AzureWebJobsStorage', handler: applyEvents });

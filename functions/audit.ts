@@ -24,5 +24,5 @@ export async function partnerAudit(request: HttpRequest): Promise<HttpResponseIn
 /** GET /api/audit: changes to the service itself (runs, dead letters, grants). */
 export const serviceAudit = (request: HttpRequest): Promise<HttpResponseInit> => page(request, SERVICE_SCOPE);
 
-app.http('partner-audit', { route: 'partners/{partnerId}/audit', methods: ['GET'], authLevel: 'anonymous', handler: partnerAudit });
-app.http('service-audit', { route: 'audit', methods: ['GET'], authLevel: 'anonymous', handler: serviceAudit });
+app.http('partnerAudit', { route: 'partners/{partnerId}/audit', methods: ['GET'], authLevel: 'anonymous', handler: partnerAudit });
+app.http('serviceAudit', { route: 'audit', methods: ['GET'], authLevel: 'anonymous', handler: serviceAudit });

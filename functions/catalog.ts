@@ -11,4 +11,4 @@ export async function getCertificationCatalog(request: HttpRequest): Promise<Htt
   return ok(certificationCatalog(q.value.date ?? todayUtc()));
 }
 
-app.http('catalog-certifications', { route: 'catalog/certifications', methods: ['GET'], authLevel: 'anonymous', handler: getCertificationCatalog });
+app.http('catalogCertifications', { route: 'catalog/certifications', methods: ['GET'], authLevel: 'anonymous', handler: getCertificationCatalog });

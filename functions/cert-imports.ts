@@ -53,6 +53,6 @@ export async function putSources(request: HttpRequest, context: InvocationContex
   return ok(res.value);
 }
 
-app.http('cert-imports-post', { route: 'partners/{partnerId}/cert-imports', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [partnerQueue], handler: postCertImport });
-app.http('cert-sources-get', { route: 'partners/{partnerId}/cert-sources', methods: ['GET'], authLevel: 'anonymous', handler: getSources });
-app.http('cert-sources-put', { route: 'partners/{partnerId}/cert-sources', methods: ['PUT'], authLevel: 'anonymous', handler: putSources });
+app.http('certImportsPost', { route: 'partners/{partnerId}/cert-imports', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [partnerQueue], handler: postCertImport });
+app.http('certSourcesGet', { route: 'partners/{partnerId}/cert-sources', methods: ['GET'], authLevel: 'anonymous', handler: getSources });
+app.http('certSourcesPut', { route: 'partners/{partnerId}/cert-sources', methods: ['PUT'], authLevel: 'anonymous', handler: putSources });

@@ -9,6 +9,7 @@ import { readOptionalJsonBody } from '../shared/http/request-body';
 import { accepted, notFound, ok } from '../shared/http/responses';
 import { partnerIdParam, routeParam } from '../shared/http/request';
 import { QUEUES } from '../shared/queues/names';
+import { runView } from '../shared/runs/run-store';
 
 /** On-demand certification sync: the whole run, or one partner now; and what the last sync found. */
 
@@ -24,7 +25,7 @@ export async function startCertSyncRun(request: HttpRequest, context: Invocation
   const step = await handleRunMessage({ kind: 'start', date: body.value?.date ?? todayUtc(), trigger: 'http' });
   if (step.next.length) context.extraOutputs.set(runQueue, step.next);
   context.log(`Certification sync: ${step.note} (on request).`);
-  return accepted({ run: step.run, created: step.created ?? false }, `/api/runs/${step.run!.id}`);
+  return accepted({ run: runView(step.run!), created: step.created ?? false }, `/api/runs/${step.run!.id}`);
 }
 
 /** GET /api/cert-sync/runs/{runId}: the run record plus each partner it left stale or failed, with the reason. */
@@ -33,7 +34,7 @@ export async function getCertSyncRun(request: HttpRequest): Promise<HttpResponse
   if (!id.ok) return id.response;
   const found = await runWithProblems(id.value);
   if (!found) return notFound(`No certification sync run ${id.value}.`);
-  return ok({ ...found.run, problems: found.problems });
+  return ok({ ...runView(found.run), problems: found.problems });
 }
 
 /** POST /api/partners/{partnerId}/cert-sync: syncs one partner now, outside any run. */
@@ -58,7 +59,7 @@ export async function getPartnerSync(request: HttpRequest): Promise<HttpResponse
   return ok({ partnerId, last: record.last, history: record.history });
 }
 
-app.http('cert-sync-start', { route: 'runs/cert-sync', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [runQueue], handler: startCertSyncRun });
-app.http('cert-sync-run-get', { route: 'cert-sync/runs/{runId}', methods: ['GET'], authLevel: 'anonymous', handler: getCertSyncRun });
-app.http('cert-sync-partner-start', { route: 'partners/{partnerId}/cert-sync', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [partnerQueue], handler: syncPartnerNow });
-app.http('cert-sync-partner-get', { route: 'partners/{partnerId}/cert-sync', methods: ['GET'], authLevel: 'anonymous', handler: getPartnerSync });
+app.http('certSyncStart', { route: 'runs/cert-sync', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [runQueue], handler: startCertSyncRun });
+app.http('certSyncRunGet', { route: 'cert-sync/runs/{runId}', methods: ['GET'], authLevel: 'anonymous', handler: getCertSyncRun });
+app.http('certSyncPartnerStart', { route: 'partners/{partnerId}/cert-sync', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [partnerQueue], handler: syncPartnerNow });
+app.http('certSyncPartnerGet', { route: 'partners/{partnerId}/cert-sync', methods: ['GET'], authLevel: 'anonymous', handler: getPartnerSync });

@@ -45,6 +45,6 @@ export async function certSyncPartnerMessage(message: unknown, context: Invocati
   }
 }
 
-app.timer('cert-sync-timer', { schedule: '%CERT_SYNC_SCHEDULE%', runOnStartup: false, useMonitor: true, extraOutputs: [runQueue], handler: certSyncTimer });
-app.storageQueue('cert-sync-run', { queueName: QUEUES.certSyncRun, connection: 'AzureWebJobsStorage', extraOutputs: [runQueue, partnerQueue], handler: certSyncRunMessage });
-app.storageQueue('cert-sync-partner', { queueName: QUEUES.certSync, connection: 'AzureWebJobsStorage', handler: certSyncPartnerMessage });
+app.timer('certSyncTimer', { schedule: '%CERT_SYNC_SCHEDULE%', runOnStartup: false, useMonitor: true, extraOutputs: [runQueue], handler: certSyncTimer });
+app.storageQueue('certSyncRun', { queueName: QUEUES.certSyncRun, connection: 'AzureWebJobsStorage', extraOutputs: [runQueue, partnerQueue], handler: certSyncRunMessage });
+app.storageQueue('certSyncPartner', { queueName: QUEUES.certSync, connection: 'AzureWebJobsStorage', handler: certSyncPartnerMessage });

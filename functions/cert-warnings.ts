@@ -18,4 +18,4 @@ export async function getCertWarnings(request: HttpRequest): Promise<HttpRespons
   return ok({ partnerId: partnerId.value, ...computeExpiryWarnings(snapshot, q.value.date ?? todayUtc(), q.value.days) });
 }
 
-app.http('cert-warnings', { route: 'partners/{partnerId}/cert-warnings', methods: ['GET'], authLevel: 'anonymous', handler: getCertWarnings });
+app.http('certWarnings', { route: 'partners/{partnerId}/cert-warnings', methods: ['GET'], authLevel: 'anonymous', handler: getCertWarnings });

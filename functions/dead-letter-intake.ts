@@ -15,6 +15,14 @@ function intakeFor(queue: string) {
   };
 }
 
+/**
+ * `deadLetter` + the queue name in camel case (`score-recompute` -> `deadLetterScoreRecompute`): a function name
+ * without hyphens, so `AzureWebJobs.<name>.Disabled` can be set on Linux plans too.
+ */
+export function deadLetterFunctionName(queue: string): string {
+  return `deadLetter${queue.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}`;
+}
+
 for (const queue of ALL_QUEUES) {
-  app.storageQueue(`dead-letter-${queue}`, { queueName: `${queue}-poison`, connection: 'AzureWebJobsStorage', handler: intakeFor(queue) });
+  app.storageQueue(deadLetterFunctionName(queue), { queueName: `${queue}-poison`, connection: 'AzureWebJobsStorage', handler: intakeFor(queue) });
 }

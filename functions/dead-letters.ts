@@ -33,5 +33,5 @@ export async function replayDeadLetterHttp(request: HttpRequest, context: Invoca
   }
 }
 
-app.http('dead-letters-list', { route: 'dead-letters', methods: ['GET'], authLevel: 'anonymous', handler: listDeadLettersHttp });
-app.http('dead-letters-replay', { route: 'dead-letters/{id}/replay', methods: ['POST'], authLevel: 'anonymous', handler: replayDeadLetterHttp });
+app.http('deadLettersList', { route: 'dead-letters', methods: ['GET'], authLevel: 'anonymous', handler: listDeadLettersHttp });
+app.http('deadLettersReplay', { route: 'dead-letters/{id}/replay', methods: ['POST'], authLevel: 'anonymous', handler: replayDeadLetterHttp });

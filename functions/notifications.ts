@@ -14,4 +14,4 @@ export async function notificationMessage(message: unknown, context: InvocationC
   else context.error(`Gave up on ${who}: ${res.reason}`);
 }
 
-app.storageQueue('partner-notifications', { queueName: QUEUES.notifications, connection: 'AzureWebJobsStorage', handler: notificationMessage });
+app.storageQueue('partnerNotifications', { queueName: QUEUES.notifications, connection: 'AzureWebJobsStorage', handler: notificationMessage });

@@ -19,4 +19,4 @@ export async function notificationSettings(request: HttpRequest, context: Invoca
   return ok({ partnerId: partnerId.value, ...res });
 }
 
-app.http('partner-notification-settings', { route: 'partners/{partnerId}/notification', methods: ['GET', 'PUT'], authLevel: 'anonymous', handler: notificationSettings });
+app.http('partnerNotificationSettings', { route: 'partners/{partnerId}/notification', methods: ['GET', 'PUT'], authLevel: 'anonymous', handler: notificationSettings });

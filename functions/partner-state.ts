@@ -4,6 +4,9 @@ import { notFound, ok } from '../shared/http/responses';
 import { invalidQuery, parseQuery, partnerIdParam } from '../shared/http/request';
 import {
   associationFilterSchema,
+  customerFilterSchema,
+  queryCustomers,
+  readPartnerProfile,
   InvalidTokenError,
   professionalFilterSchema,
   queryAssociations,
@@ -34,7 +37,18 @@ function reader<S extends z.ZodType>(schema: S, query: (partnerId: string, filte
 export const getAssociations = reader(associationFilterSchema, queryAssociations);
 export const getProfessionals = reader(professionalFilterSchema, queryProfessionals);
 export const getTelemetry = reader(telemetryFilterSchema, queryTelemetry);
+export const getCustomers = reader(customerFilterSchema, queryCustomers);
 
-app.http('partner-associations', { route: 'partners/{partnerId}/associations', methods: ['GET'], authLevel: 'anonymous', handler: getAssociations });
-app.http('partner-professionals', { route: 'partners/{partnerId}/professionals', methods: ['GET'], authLevel: 'anonymous', handler: getProfessionals });
-app.http('partner-telemetry', { route: 'partners/{partnerId}/telemetry', methods: ['GET'], authLevel: 'anonymous', handler: getTelemetry });
+/** GET /api/partners/{partnerId}/profile: name, PartnerID aliases, enrolments and tracks as the profile events set them. */
+export async function getProfile(request: HttpRequest): Promise<HttpResponseInit> {
+  const partnerId = partnerIdParam(request);
+  if (!partnerId.ok) return partnerId.response;
+  const profile = await readPartnerProfile(partnerId.value);
+  return profile ? ok(profile) : notFound(`No partner ${partnerId.value}: nothing was submitted for it yet.`);
+}
+
+app.http('partnerAssociations', { route: 'partners/{partnerId}/associations', methods: ['GET'], authLevel: 'anonymous', handler: getAssociations });
+app.http('partnerProfessionals', { route: 'partners/{partnerId}/professionals', methods: ['GET'], authLevel: 'anonymous', handler: getProfessionals });
+app.http('partnerTelemetry', { route: 'partners/{partnerId}/telemetry', methods: ['GET'], authLevel: 'anonymous', handler: getTelemetry });
+app.http('partnerCustomers', { route: 'partners/{partnerId}/customers', methods: ['GET'], authLevel: 'anonymous', handler: getCustomers });
+app.http('partnerProfile', { route: 'partners/{partnerId}/profile', methods: ['GET'], authLevel: 'anonymous', handler: getProfile });

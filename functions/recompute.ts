@@ -45,6 +45,6 @@ export async function recomputePartnerMessage(message: unknown, context: Invocat
   if (res.notifications.length) context.extraOutputs.set(notificationQueue, res.notifications);
 }
 
-app.timer('score-recompute-nightly', { schedule: '%SCORE_RECOMPUTE_SCHEDULE%', runOnStartup: false, useMonitor: true, extraOutputs: [runQueue], handler: nightlyRecomputeTimer });
-app.storageQueue('score-recompute-run', { queueName: QUEUES.recomputeRun, connection: 'AzureWebJobsStorage', extraOutputs: [runQueue, partnerQueue], handler: recomputeRunMessage });
-app.storageQueue('score-recompute', { queueName: QUEUES.recompute, connection: 'AzureWebJobsStorage', extraOutputs: [notificationQueue], handler: recomputePartnerMessage });
+app.timer('scoreRecomputeNightly', { schedule: '%SCORE_RECOMPUTE_SCHEDULE%', runOnStartup: false, useMonitor: true, extraOutputs: [runQueue], handler: nightlyRecomputeTimer });
+app.storageQueue('scoreRecomputeRun', { queueName: QUEUES.recomputeRun, connection: 'AzureWebJobsStorage', extraOutputs: [runQueue, partnerQueue], handler: recomputeRunMessage });
+app.storageQueue('scoreRecompute', { queueName: QUEUES.recompute, connection: 'AzureWebJobsStorage', extraOutputs: [notificationQueue], handler: recomputePartnerMessage });

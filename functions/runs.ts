@@ -5,8 +5,9 @@ import { parseQuery, routeParam } from '../shared/http/request';
 import { readOptionalJsonBody } from '../shared/http/request-body';
 import { QUEUES } from '../shared/queues/names';
 import { beginRecomputeRun } from '../shared/recompute/run';
-import { getRun, latestRun, RUN_KINDS } from '../shared/runs/run-store';
+import { getRun, latestRun, RUN_KINDS, runView } from '../shared/runs/run-store';
 import { getImportRun, IMPORT_RUN_ID } from '../shared/runs/import-runs';
+import { runReport } from '../shared/imports/import';
 import { todayUtc } from '../shared/lib/dates';
 import { calendarDate } from '../shared/score-history/http-schemas';
 
@@ -16,10 +17,16 @@ const runQueue = output.storageQueue({ queueName: QUEUES.recomputeRun, connectio
 export async function getRunById(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const id = routeParam(request, 'id', runIdSchema);
   if (!id.ok) return id.response;
-  const run = IMPORT_RUN_ID.test(id.value) ? await getImportRun(id.value) : await getRun(id.value);
+  if (IMPORT_RUN_ID.test(id.value)) {
+    const imported = await getImportRun(id.value);
+    if (!imported) return notFound(`No run ${id.value}.`);
+    context.log(`Read import run ${id.value} (${imported.status})`);
+    return ok(runReport(imported));
+  }
+  const run = await getRun(id.value);
   if (!run) return notFound(`No run ${id.value}.`);
   context.log(`Read run ${id.value} (${run.status})`);
-  return ok(run);
+  return ok(runView(run));
 }
 
 const listQuery = z.object({
@@ -32,7 +39,7 @@ export async function getLatestRun(request: HttpRequest): Promise<HttpResponseIn
   if (!q.ok) return q.response;
   const run = await latestRun(q.value.kind);
   if (!run) return notFound(`No ${q.value.kind} run has started yet.`);
-  return ok(run);
+  return ok(runView(run));
 }
 
 const startBody = z.object({ date: calendarDate.optional() }).strict();
@@ -44,10 +51,10 @@ export async function startRecomputeRun(request: HttpRequest, context: Invocatio
   const { run, created, start } = await beginRecomputeRun(body.value?.date ?? todayUtc(), 'http');
   if (start) context.extraOutputs.set(runQueue, [start]);
   context.log(`Recompute run ${run.id} ${created ? 'started' : 'already existed'} on request.`);
-  return accepted({ run, created }, `/api/runs/${run.id}`);
+  return accepted({ run: runView(run), created }, `/api/runs/${run.id}`);
 }
 
-app.http('runs-get', { route: 'runs/{id}', methods: ['GET'], authLevel: 'anonymous', handler: getRunById });
-app.http('runs-latest', { route: 'runs', methods: ['GET'], authLevel: 'anonymous', handler: getLatestRun });
+app.http('runsGet', { route: 'runs/{id}', methods: ['GET'], authLevel: 'anonymous', handler: getRunById });
+app.http('runsLatest', { route: 'runs', methods: ['GET'], authLevel: 'anonymous', handler: getLatestRun });
 // Operators only: in Azure it needs a function key.
-app.http('runs-recompute-start', { route: 'runs/recompute', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [runQueue], handler: startRecomputeRun });
+app.http('runsRecomputeStart', { route: 'runs/recompute', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [runQueue], handler: startRecomputeRun });

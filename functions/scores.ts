@@ -40,6 +40,6 @@ export async function getAreaHistory(request: HttpRequest): Promise<HttpResponse
   return res.ok ? ok(res.value) : readError(res.error);
 }
 
-app.http('scores-get', { route: 'partners/{partnerId}/scores', methods: ['GET'], authLevel: 'anonymous', handler: getPartnerScores });
-app.http('scores-area-get', { route: 'partners/{partnerId}/scores/{area}', methods: ['GET'], authLevel: 'anonymous', handler: getAreaBreakdown });
-app.http('scores-area-history', { route: 'partners/{partnerId}/scores/{area}/history', methods: ['GET'], authLevel: 'anonymous', handler: getAreaHistory });
+app.http('scoresGet', { route: 'partners/{partnerId}/scores', methods: ['GET'], authLevel: 'anonymous', handler: getPartnerScores });
+app.http('scoresAreaGet', { route: 'partners/{partnerId}/scores/{area}', methods: ['GET'], authLevel: 'anonymous', handler: getAreaBreakdown });
+app.http('scoresAreaHistory', { route: 'partners/{partnerId}/scores/{area}/history', methods: ['GET'], authLevel: 'anonymous', handler: getAreaHistory });

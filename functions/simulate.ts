@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { readJsonBody } from '../shared/http/request-body';
-import { notFound, ok } from '../shared/http/responses';
+import { notFound, ok, unprocessable } from '../shared/http/responses';
 import { invalidInput, partnerIdParam } from '../shared/http/request';
 import { simulationRequestSchema } from '../shared/simulation/changes';
 import { simulate } from '../shared/simulation/simulate';
@@ -13,6 +13,7 @@ export async function simulatePartner(request: HttpRequest, context: InvocationC
   const res = await simulate(partnerId.value, body.value);
   if (!res.ok) {
     if (res.kind === 'unknown-partner') return notFound(`No partner ${partnerId.value}: nothing was submitted for it yet.`);
+    if (res.kind === 'unresolved') return unprocessable(`A change names a certification this service does not know: ${res.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, res.problems);
     return invalidInput(res.problems, 'A change does not apply to the stored state: ');
   }
   context.log(`Simulated ${res.value.changes} changes for partner ${partnerId.value} on ${res.value.date} (not stored)`);

@@ -56,5 +56,5 @@ export async function deleteTranscript(request: HttpRequest, context: Invocation
   return respond(res);
 }
 
-app.http('transcripts-put', { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', methods: ['PUT'], authLevel: 'anonymous', extraOutputs: [partnerQueue], handler: putTranscript });
-app.http('transcripts-delete', { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', methods: ['DELETE'], authLevel: 'anonymous', handler: deleteTranscript });
+app.http('transcriptsPut', { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', methods: ['PUT'], authLevel: 'anonymous', extraOutputs: [partnerQueue], handler: putTranscript });
+app.http('transcriptsDelete', { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', methods: ['DELETE'], authLevel: 'anonymous', handler: deleteTranscript });

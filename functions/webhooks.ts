@@ -23,7 +23,7 @@ export async function receiveWebhook(request: HttpRequest, context: InvocationCo
   switch (result.kind) {
     case 'accepted':
       context.log(`${tag}: accepted ${result.events} event(s) for ${result.partnerIds.join(', ')}`);
-      return accepted({ status: 'accepted', webhookId: result.webhookId, events: result.events });
+      return accepted({ status: 'accepted', webhookId: result.webhookId, events: result.events, ...(result.warnings.length ? { warnings: result.warnings } : {}) });
     case 'duplicate':
       context.log(`${tag}: duplicate of a delivery received ${result.receivedAt}`);
       return ok({ status: 'duplicate', webhookId: result.webhookId, receivedAt: result.receivedAt, processing: result.status });
@@ -56,5 +56,5 @@ export async function getDeliveryStatus(request: HttpRequest): Promise<HttpRespo
   return status ? ok(status) : notFound(`No delivery ${webhookId.value} from source ${source.value} in the last 7 days.`);
 }
 
-app.http('webhooks-receive', { route: 'webhooks/{source}', methods: ['POST'], authLevel: 'anonymous', handler: receiveWebhook });
-app.http('webhooks-delivery-status', { route: 'webhooks/{source}/deliveries/{webhookId}', methods: ['GET'], authLevel: 'anonymous', handler: getDeliveryStatus });
+app.http('webhooksReceive', { route: 'webhooks/{source}', methods: ['POST'], authLevel: 'anonymous', handler: receiveWebhook });
+app.http('webhooksDeliveryStatus', { route: 'webhooks/{source}/deliveries/{webhookId}', methods: ['GET'], authLevel: 'anonymous', handler: getDeliveryStatus });

@@ -33,9 +33,11 @@ param principalType string = 'User'
 
 // Function App (Flex Consumption)
 
+// Node 20 reached end of life in April 2026: deploy on 22 (the default) or 24. The code and tests also run on
+// Node 20, which is what the project machines have (package.json engines ">=20").
 @allowed([
-  '20'
   '22'
+  '24'
 ])
 param nodeVersion string = '22'
 
@@ -99,6 +101,13 @@ param http5xxPercentThreshold int = 5
 @description('Webhook sources; each has WEBHOOK_SECRET_<NAME> (a Key Vault reference to secret webhook-secret-<name>) and WEBHOOK_PARTNERS_<NAME>.')
 param webhookSources webhookSource[] = []
 
+@description('Partners whose /api/partner-center/{partnerId}/events route takes Partner Center webhooks; each gets its path excluded from sign-in (docs/partner-center.md).')
+param partnerCenterPartnerIds string[] = []
+
+@description('Tenant and client id of the app registration that reads Partner Center app-only. With a client id, PARTNER_CENTER_CLIENT_SECRET is a Key Vault reference to secret partner-center-client-secret: create it first.')
+param partnerCenterTenantId string = ''
+param partnerCenterClientId string = ''
+
 @description('NCRONTAB with 6 fields, in UTC (Flex has no WEBSITE_TIME_ZONE).')
 param scoreRecomputeSchedule string = '0 0 2 * * *'
 
@@ -112,8 +121,12 @@ param webhookToleranceSeconds int = 300
 @minValue(1)
 param eventFutureToleranceSeconds int = 86400
 
+@description('Largest seat or user count a telemetry report may carry (MAX_SEAT_COUNT).')
+@minValue(1)
+param maxSeatCount int = 10000000
+
 @minValue(0)
-param recomputeCoalesceSeconds int = 5
+param recomputeCoalesceSeconds int = 1
 
 param learnBaseUrl string = 'https://learn.microsoft.com'
 
@@ -191,6 +204,7 @@ var queueNames = [
   'cert-sync-run'
   'partner-imports'
   'partner-notifications'
+  'partner-center-events'
 ]
 
 // Names are computed here, from values known before deployment, so that What-If can predict the
@@ -305,6 +319,9 @@ module functionApp 'modules/function-app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
     webhookSources: webhookSources
+    partnerCenterPartnerIds: partnerCenterPartnerIds
+    partnerCenterTenantId: partnerCenterTenantId
+    partnerCenterClientId: partnerCenterClientId
     notificationsEnabled: notificationsEnabled
     authentication: {
       enabled: enableAuthentication
@@ -319,6 +336,7 @@ module functionApp 'modules/function-app.bicep' = {
       certSyncSchedule: certSyncSchedule
       webhookToleranceSeconds: webhookToleranceSeconds
       eventFutureToleranceSeconds: eventFutureToleranceSeconds
+      maxSeatCount: maxSeatCount
       recomputeCoalesceSeconds: recomputeCoalesceSeconds
       learnBaseUrl: learnBaseUrl
       certSyncConcurrency: certSyncConcurrency
@@ -363,6 +381,8 @@ output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AzureWebJobsStorage__blobServiceUri string = storage.outputs.blobEndpoint
 output AzureWebJobsStorage__queueServiceUri string = storage.outputs.queueEndpoint
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+// The source names (no secret): the postprovision hook (infra/hooks/) creates each one's missing Key Vault secret.
+output WEBHOOK_SOURCES string = join(map(webhookSources, s => s.name), ',')
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.appInsightsName
 output AUTHENTICATION_ENABLED bool = enableAuthentication

@@ -26,6 +26,8 @@ type appConfig = {
   webhookToleranceSeconds: int
   @minValue(1)
   eventFutureToleranceSeconds: int
+  @minValue(1)
+  maxSeatCount: int
   @minValue(0)
   recomputeCoalesceSeconds: int
   learnBaseUrl: string

@@ -1,3 +1,4 @@
+import { parseCli } from './cli-args';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -38,8 +39,15 @@ export function renderSchemas(entries: readonly SchemaEntry[] = SCHEMAS): Map<st
   return out;
 }
 
-function main(argv: string[]): number {
-  const check = argv.includes('--check');
+const USAGE = `usage: npm run schemas [-- --check]
+Writes the JSON Schemas of the webhook events (docs/schemas/) from their zod schemas.
+  --check     write nothing; exit 1 when a file is out of date
+  -h, --help  print this text`;
+
+export function main(argv: string[]): number {
+  const parsed = parseCli(argv, { usage: USAGE, options: { check: { type: 'boolean' } } });
+  if (typeof parsed === 'number') return parsed;
+  const check = parsed.values.check === true;
   const stale: string[] = [];
   for (const [file, text] of renderSchemas()) {
     const target = path.join(SCHEMAS_DIR, file);

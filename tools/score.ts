@@ -1,3 +1,4 @@
+import { consoleIo, parseCli, usageError, UsageError, type CliIo } from './cli-args';
 import { readFileSync } from 'node:fs';
 import {
   AREA_NAMES,
@@ -21,7 +22,7 @@ import {
 /**
  * `npm run score -- <snapshot.json> [--date YYYY-MM-DD] [--area NAME] [--json] [--rules VERSION] [--metric-test gt0|gte1] [--gap-costs customer=3,person=4,deployment=2,growth=1] [--all]`
  * Prints each area's score as a table with explanations and the gap to qualification, or the raw result as JSON.
- * Exit codes: 0 scored, 2 bad arguments or a malformed snapshot (each bad field is named), 1 anything else.
+ * Exit codes: 0 scored (or --help), 2 bad arguments or a malformed snapshot (each bad field is named), 1 anything else.
  */
 
 const USAGE = `usage: npm run score -- <snapshot.json> [--date YYYY-MM-DD] [--area NAME] [--json] [--rules ${RULE_VERSIONS.join('|')}] [--metric-test gt0|gte1] [--gap-costs KIND=N,...] [--all]
@@ -31,9 +32,9 @@ const USAGE = `usage: npm run score -- <snapshot.json> [--date YYYY-MM-DD] [--ar
   --rules        force a rule version instead of the one in effect on the date
   --metric-test  "points in every metric" as > 0 (gt0, default; env QUALIFY_METRIC_TEST) or >= 1 (gte1)
   --gap-costs    the gap planner's cost of each addition, e.g. customer=3,person=4,deployment=2,growth=1 (the defaults)
-  --all          print every explanation line (default: the first ${8} per metric)`;
+  --all          print every explanation line (default: the first ${8} per metric)
+  -h, --help     print this text`;
 
-class UsageError extends Error {}
 
 interface Args {
   file: string;
@@ -67,36 +68,39 @@ function parseGapCosts(v: string): Partial<GapCosts> {
   return out;
 }
 
-export function parseArgs(argv: readonly string[], today: string): Args {
-  let file: string | undefined;
-  const args: Args = { file: '', date: today, json: false, all: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--json') args.json = true;
-    else if (a === '--all') args.all = true;
-    else if (a === '--date') args.date = value();
-    else if (a === '--area') args.area = resolveArea(value());
-    else if (a === '--rules') args.rules = value();
-    else if (a === '--metric-test') {
-      const v = value();
-      if (v !== 'gt0' && v !== 'gte1') throw new UsageError('--metric-test must be gt0 or gte1');
-      args.metricTest = v;
-    } else if (a === '--gap-costs') args.gapCosts = parseGapCosts(value());
-    else if (a === '--help' || a === '-h') throw new UsageError('');
-    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
-    else if (file === undefined) file = a;
-    else throw new UsageError(`unexpected argument ${a}`);
+const OPTIONS = {
+  date: { type: 'string' },
+  area: { type: 'string' },
+  json: { type: 'boolean' },
+  rules: { type: 'string' },
+  'metric-test': { type: 'string' },
+  'gap-costs': { type: 'string' },
+  all: { type: 'boolean' },
+} as const;
+
+/** The command line (util.parseArgs, strict), or the exit code after --help (0) or a usage error (2). */
+export function parseArgs(argv: readonly string[], today: string, io: CliIo = consoleIo): Args | number {
+  const parsed = parseCli(argv, { usage: USAGE, options: OPTIONS, maxPositionals: 1 }, io);
+  if (typeof parsed === 'number') return parsed;
+  const { values: v, positionals } = parsed;
+  try {
+    const file = positionals[0];
+    if (!file) throw new UsageError('give the snapshot file, e.g. npm run score -- docs/examples/small-partner.json');
+    const args: Args = { file, date: v.date ?? today, json: v.json ?? false, all: v.all ?? false };
+    if (v.area !== undefined) args.area = resolveArea(v.area);
+    if (v.rules !== undefined) args.rules = v.rules;
+    if (v['metric-test'] !== undefined) {
+      if (v['metric-test'] !== 'gt0' && v['metric-test'] !== 'gte1') throw new UsageError('--metric-test must be gt0 or gte1');
+      args.metricTest = v['metric-test'];
+    }
+    if (v['gap-costs'] !== undefined) args.gapCosts = parseGapCosts(v['gap-costs']);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(args.date) || Number.isNaN(Date.parse(`${args.date}T00:00:00Z`))) throw new UsageError(`--date must be YYYY-MM-DD, got "${args.date}"`);
+    if (args.rules && !RULE_VERSIONS.includes(args.rules)) throw new UsageError(`unknown rule version "${args.rules}"; known: ${RULE_VERSIONS.join(', ')}`);
+    return args;
+  } catch (e) {
+    if (e instanceof UsageError) return usageError({ usage: USAGE }, e.message, io);
+    throw e;
   }
-  if (!file) throw new UsageError('give the snapshot file');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(args.date) || Number.isNaN(Date.parse(`${args.date}T00:00:00Z`))) throw new UsageError(`--date must be YYYY-MM-DD, got "${args.date}"`);
-  if (args.rules && !RULE_VERSIONS.includes(args.rules)) throw new UsageError(`unknown rule version "${args.rules}"; known: ${RULE_VERSIONS.join(', ')}`);
-  args.file = file;
-  return args;
 }
 
 function pad(s: string, n: number, right = false): string {
@@ -150,18 +154,9 @@ export function renderArea(a: AreaScore, all: boolean): string {
   return out.join('\n');
 }
 
-export function main(argv: readonly string[], io: { out: (s: string) => void; err: (s: string) => void } = { out: (s) => console.log(s), err: (s) => console.error(s) }): number {
-  let args: Args;
-  try {
-    args = parseArgs(argv, new Date().toISOString().slice(0, 10));
-  } catch (e) {
-    if (e instanceof UsageError) {
-      if (e.message) io.err(`error: ${e.message}`);
-      io.err(USAGE);
-      return 2;
-    }
-    throw e;
-  }
+export function main(argv: readonly string[], io: CliIo = consoleIo): number {
+  const args = parseArgs(argv, new Date().toISOString().slice(0, 10), io);
+  if (typeof args === 'number') return args;
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(args.file, 'utf8'));

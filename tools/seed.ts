@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseFlags } from './cli-args';
+import { consoleIo, parseCli, type CliIo } from './cli-args';
 import { generateSnapshot } from './fixtures/snapshot-generate';
 import { forecastScores } from '../shared/forecast/forecast';
 import { MAX_EVENTS_PER_DELIVERY } from '../shared/events/schemas';
@@ -10,6 +11,7 @@ import { signedHeaders } from '../shared/lib/signing';
 import { sourceSettingSuffix } from '../shared/webhooks/sources';
 import { loadLocalSettings } from './devhost/host-config';
 import { savedFunctionKey } from './devhost/local-auth';
+import { isPlaceholder, localDataDir } from './devhost/start-up';
 
 /**
  * `npm run seed [-- --url http://localhost:7071 --source NAME]`: loads three demo partners into a running app
@@ -32,15 +34,40 @@ export interface DemoPartner {
 
 type Log = (line: string) => void;
 
-/** Adds a `demo` webhook source (random secret, any partner) to the settings: for SEED_DEMO=true npm start. */
+const PROJECT_DIR = path.join(__dirname, '..', '..');
+const DEMO_SECRET_FILE = 'demo-source.json';
+
+
+/** The demo source's secret that `SEED_DEMO=true npm start` kept in its data folder, for `npm run seed` against that app. */
+export function savedDemoSecret(dataDirSetting: string | undefined, projectDir = PROJECT_DIR): string | undefined {
+  const dir = localDataDir(dataDirSetting, projectDir);
+  if (!dir) return undefined;
+  try {
+    return (JSON.parse(readFileSync(path.join(dir, DEMO_SECRET_FILE), 'utf8')) as { secret?: string }).secret;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Adds a `demo` webhook source (any partner) to the settings: for SEED_DEMO=true npm start. Its secret is the one
+ * kept in the data folder from an earlier start, else a new random one, kept there (unless LOCAL_DATA_DIR=none) so
+ * that `npm run seed` can sign deliveries to this app too.
+ */
 export function prepareDemoSource(env: Record<string, string | undefined> = process.env, appDir?: string): void {
   // Sources configured in local.settings.json stay: process.env wins over it in the local host.
   const local = appDir ? loadLocalSettings(appDir).values : {};
   const listed = (env.WEBHOOK_SOURCES ?? local.WEBHOOK_SOURCES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (listed.some((s) => s.toLowerCase() === DEMO_SOURCE)) return;
+  const secretSetting = `WEBHOOK_SECRET_${sourceSettingSuffix(DEMO_SOURCE)}`;
+  const dataDir = localDataDir(env.LOCAL_DATA_DIR ?? local.LOCAL_DATA_DIR, appDir ?? PROJECT_DIR);
   env.WEBHOOK_SOURCES = [...listed, DEMO_SOURCE].join(',');
-  env[`WEBHOOK_SECRET_${sourceSettingSuffix(DEMO_SOURCE)}`] ??= `whsec_${randomBytes(32).toString('base64')}`;
+  env[secretSetting] ??= savedDemoSecret(env.LOCAL_DATA_DIR ?? local.LOCAL_DATA_DIR, appDir ?? PROJECT_DIR) ?? `whsec_${randomBytes(32).toString('base64')}`;
   env[`WEBHOOK_PARTNERS_${sourceSettingSuffix(DEMO_SOURCE)}`] ??= '*';
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path.join(dataDir, DEMO_SECRET_FILE), JSON.stringify({ source: DEMO_SOURCE, secret: env[secretSetting] }), { mode: 0o600 });
+  }
 }
 
 const at = (date: string) => `${date}T09:00:00Z`;
@@ -97,7 +124,7 @@ export function snapshotToEvents(s: PartnerSnapshot): Record<string, unknown>[] 
   return events;
 }
 
-/** What the state will hold after the events: no customer list or enrollments (no event carries them). */
+/** What the state will hold after the events: no customer list or enrollments (the seed sends no customer.updated or designation.* events). */
 function asStored(input: PartnerSnapshotInput): PartnerSnapshot {
   const s = parseSnapshot(input);
   return parseSnapshot({ ...s, customers: [], enrollments: [], professionals: s.professionals.filter((p) => p.linked && p.linkedOn) });
@@ -158,6 +185,8 @@ export interface SeedOptions {
   date?: string;
   log?: Log;
   timeoutMs?: number;
+  /** The demo source's secret an app started with SEED_DEMO=true kept (savedDemoSecret). */
+  demoSecret?: string;
   /** A host key, for the routes behind access control (runs, scores). */
   key?: string;
 }
@@ -195,10 +224,17 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const keyed: Record<string, string> = opts.key ? { 'x-functions-key': opts.key } : {};
   const listed = (process.env.WEBHOOK_SOURCES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const source = opts.source ?? listed.find((s) => s.toLowerCase() === DEMO_SOURCE) ?? listed[0];
-  if (!source) throw new Error('No webhook source: set WEBHOOK_SOURCES, WEBHOOK_SECRET_<NAME> and WEBHOOK_PARTNERS_<NAME> (local.settings.json), pass --source, or start the app with SEED_DEMO=true.');
-  const secret = opts.secret ?? process.env[`WEBHOOK_SECRET_${sourceSettingSuffix(source)}`];
-  if (!secret) throw new Error(`No secret for source "${source}": set WEBHOOK_SECRET_${sourceSettingSuffix(source)} or pass --secret.`);
+  const demoSecret = opts.demoSecret;
+  // An app started with SEED_DEMO=true has a `demo` source whose secret it kept in its data folder: prefer it.
+  const source = opts.source ?? listed.find((s) => s.toLowerCase() === DEMO_SOURCE) ?? (demoSecret ? DEMO_SOURCE : listed[0]);
+  if (!source)
+    throw new Error(
+      'No webhook source to sign the deliveries with. Either configure one (WEBHOOK_SOURCES, WEBHOOK_SECRET_<NAME>, WEBHOOK_PARTNERS_<NAME> in local.settings.json) and restart the app, or pass --source NAME --secret whsec_... of a source the app has. ' +
+        'An app started with SEED_DEMO=true seeds itself and keeps its demo secret in its data folder (LOCAL_DATA_DIR, default .local-data) for this command; with LOCAL_DATA_DIR=none it keeps none.',
+    );
+  const configured = process.env[`WEBHOOK_SECRET_${sourceSettingSuffix(source)}`];
+  const secret = opts.secret ?? (source.toLowerCase() === DEMO_SOURCE && demoSecret ? demoSecret : !configured || isPlaceholder(configured) ? undefined : configured);
+  if (!secret) throw new Error(`No secret for source "${source}": set WEBHOOK_SECRET_${sourceSettingSuffix(source)} (local.settings.json holds ${configured === undefined ? 'none' : 'the example\'s placeholder'}) or pass --secret whsec_....`);
   const secrets = secret.trim().split(/\s+/);
 
   const partners = demoPartners(opts.date);
@@ -208,6 +244,8 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
       const body = JSON.stringify({ events: p.events.slice(i, i + MAX_EVENTS_PER_DELIVERY) });
       const id = `seed_${createHash('sha256').update(body).digest('hex').slice(0, 32)}`;
       const res = await fetch(`${base}/api/webhooks/${encodeURIComponent(source)}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...signedHeaders(secrets, id, body) } });
+      if (res.status === 401 || res.status === 404)
+        throw new Error(`The app refused the deliveries of source "${source}" (${res.status}: ${JSON.stringify(await json(res))}): it must list the source in WEBHOOK_SOURCES with the same secret as this command (--source, --secret, or the app's local.settings.json).`);
       if (res.status !== 202 && res.status !== 200) throw new Error(`The webhook endpoint answered ${res.status} for ${p.partnerId}: ${JSON.stringify(await json(res))}`);
       deliveries.push(id);
     }
@@ -254,6 +292,34 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   return result;
 }
 
+/** The past days `seedHistory` scores: about every two weeks over the qualification window (six months). */
+export const DEMO_HISTORY_DAYS_BACK = [168, 154, 140, 126, 112, 98, 84, 70, 56, 42, 28, 14, 7, 1];
+
+/**
+ * Scores the stored partners on past days (one nightly run per day, oldest first), so their history charts have a
+ * line to show: each day's score is today's state as it stood on that day (associations not yet started, usage
+ * not yet reported, certifications not yet earned do not count). A past run never moves a partner's latest score.
+ */
+export async function seedHistory(opts: Pick<SeedOptions, 'url' | 'key' | 'log' | 'timeoutMs'> & { date?: string; daysBack?: readonly number[] }): Promise<number> {
+  const base = opts.url.replace(/\/+$/, '');
+  const keyed: Record<string, string> = { 'content-type': 'application/json', ...(opts.key ? { 'x-functions-key': opts.key } : {}) };
+  const today = opts.date ?? todayUtc();
+  let done = 0;
+  for (const back of opts.daysBack ?? DEMO_HISTORY_DAYS_BACK) {
+    const date = addDays(today, -back);
+    const started = (await json(await fetch(`${base}/api/runs/recompute`, { method: 'POST', headers: keyed, body: JSON.stringify({ date }) }))) as { run?: { id: string } };
+    const runId = started.run?.id;
+    if (!runId) throw new Error(`The recompute of ${date} did not start: ${JSON.stringify(started)}`);
+    await until(`run ${runId} to finish`, opts.timeoutMs ?? 120_000, async () => {
+      const r = (await json(await fetch(`${base}/api/runs/${runId}`, { headers: keyed }))) as { status?: string };
+      return r.status === 'finished' ? true : undefined;
+    });
+    done++;
+  }
+  opts.log?.(`  ${done} past days scored, ${addDays(today, -Math.max(...(opts.daysBack ?? DEMO_HISTORY_DAYS_BACK)))} to ${addDays(today, -1)}`);
+  return done;
+}
+
 export function formatSeedResult(r: SeedResult, url: string): string {
   const lines = ['', `${'partner'.padEnd(16)} ${AREAS.map((a) => a.padEnd(24)).join('')}`];
   for (const p of r.partners) {
@@ -268,19 +334,40 @@ export function formatSeedResult(r: SeedResult, url: string): string {
 }
 
 
-async function main(argv: string[]): Promise<number> {
-  const args = parseFlags(argv).flags;
+const USAGE = `usage: npm run seed [-- --url http://localhost:7071] [--source NAME --secret whsec_...] [--key KEY]
+Loads three demo partners into a running app through its signed webhook path, runs the nightly recompute and prints
+their area totals.
+  --url      the app (default http://localhost:<LocalHttpPort of local.settings.json, 7071>)
+  --source   the webhook source to post as (default: the demo source of an app started with SEED_DEMO=true, else the
+             first of WEBHOOK_SOURCES in local.settings.json)
+  --secret   its secret (default: the saved demo secret, or WEBHOOK_SECRET_<SOURCE>)
+  --key      a function key for the routes behind access control (default: FUNCTIONS_KEY, or the key the local host saved)
+  -h, --help print this text`;
+
+const OPTIONS = { url: { type: 'string' }, source: { type: 'string' }, secret: { type: 'string' }, key: { type: 'string' } } as const;
+
+export async function main(argv: string[], io: CliIo = consoleIo): Promise<number> {
+  const parsed = parseCli(argv, { usage: USAGE, options: OPTIONS }, io);
+  if (typeof parsed === 'number') return parsed;
+  const args = parsed.values;
   // The same settings the local host reads, so a source configured in local.settings.json just works.
-  const local = loadLocalSettings(path.join(__dirname, '..', '..'));
+  const local = loadLocalSettings(PROJECT_DIR);
   for (const [k, v] of Object.entries(local.values)) process.env[k] ??= v;
   const url = args.url ?? `http://localhost:${local.port ?? 7071}`;
-  console.log(`Seeding demo partners into ${url} ...`);
+  io.out(`Seeding demo partners into ${url} ...`);
   try {
-    const result = await seedDemo({ url, source: args.source, secret: args.secret, key: args.key ?? process.env.FUNCTIONS_KEY ?? savedFunctionKey(process.env.LOCAL_DATA_DIR) });
-    console.log(formatSeedResult(result, url));
+    const result = await seedDemo({
+      url,
+      source: args.source,
+      secret: args.secret,
+      demoSecret: savedDemoSecret(process.env.LOCAL_DATA_DIR),
+      key: args.key ?? process.env.FUNCTIONS_KEY ?? savedFunctionKey(process.env.LOCAL_DATA_DIR),
+      log: io.out,
+    });
+    io.out(formatSeedResult(result, url));
     return 0;
   } catch (e) {
-    console.error(`Seeding failed: ${(e as Error).message}`);
+    io.err(`Seeding failed: ${(e as Error).message}`);
     return 1;
   }
 }

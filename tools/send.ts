@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { MAX_EVENTS_PER_DELIVERY } from '../shared/events/schemas';
-import { parseFlags } from './cli-args';
+import { consoleIo, parseCli, usageError, type CliIo } from './cli-args';
 import { signedHeaders } from '../shared/lib/signing';
 import { sourceSettingSuffix } from '../shared/webhooks/sources';
 
@@ -14,12 +14,15 @@ import { sourceSettingSuffix } from '../shared/webhooks/sources';
  * The secret comes from --secret or WEBHOOK_SECRET_<NAME> (several space-separated secrets: signs with each).
  */
 
-const USAGE = 'usage: npm run send -- <events.json> --source NAME [--url http://localhost:7071] [--secret whsec_...] [--new-ids]';
+const USAGE = `usage: npm run send -- <events.json> --source NAME [--url http://localhost:7071] [--secret whsec_...] [--new-ids]
+  <events.json>  an array of events, { "events": [...] } or one event (see docs/webhooks.md)
+  --source       the webhook source to post as (one of WEBHOOK_SOURCES)
+  --url          the app (default http://localhost:7071)
+  --secret       its secret (default WEBHOOK_SECRET_<SOURCE>); several space-separated: signs with each
+  --new-ids      send as new deliveries (default: webhook ids from the content, so a resend is a redelivery)
+  -h, --help     print this text`;
 
-export function parseArgs(argv: string[]): { file?: string; flags: Record<string, string> } {
-  const { positionals, flags } = parseFlags(argv);
-  return { file: positionals[0], flags };
-}
+const OPTIONS = { source: { type: 'string' }, url: { type: 'string' }, secret: { type: 'string' }, 'new-ids': { type: 'boolean' } } as const;
 
 /** The events of a file: an array of events, `{ "events": [...] }`, or one event. */
 export function eventsOf(json: unknown): unknown[] {
@@ -49,29 +52,27 @@ async function post(url: string, secrets: string[], id: string, body: string): P
   }
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const { file, flags } = parseArgs(argv);
+export async function main(argv: string[], io: CliIo = consoleIo): Promise<number> {
+  const parsed = parseCli(argv, { usage: USAGE, options: OPTIONS, maxPositionals: 1 }, io);
+  if (typeof parsed === 'number') return parsed;
+  const flags = parsed.values;
+  const file = parsed.positionals[0];
   const source = flags.source;
-  if (!file || !source || source === 'true') {
-    console.error(USAGE);
-    return 2;
-  }
+  if (!file) return usageError({ usage: USAGE }, 'give the events file, e.g. npm run send -- events.json --source crm', io);
+  if (!source) return usageError({ usage: USAGE }, 'give the webhook source with --source NAME (one of WEBHOOK_SOURCES)', io);
   const secretText = flags.secret ?? process.env[`WEBHOOK_SECRET_${sourceSettingSuffix(source)}`];
-  if (!secretText) {
-    console.error(`No secret: pass --secret whsec_... or set WEBHOOK_SECRET_${sourceSettingSuffix(source)}.\n${USAGE}`);
-    return 2;
-  }
+  if (!secretText) return usageError({ usage: USAGE }, `no secret for source "${source}": pass --secret whsec_... or set WEBHOOK_SECRET_${sourceSettingSuffix(source)}`, io);
   const secrets = secretText.trim().split(/\s+/);
   let events: unknown[];
   try {
     events = eventsOf(JSON.parse(readFileSync(file, 'utf8')));
   } catch (e) {
-    console.error(`Cannot read ${file}: ${(e as Error).message}`);
+    io.err(`error: cannot read ${file}: ${(e as Error).message}`);
     return 2;
   }
   const base = (flags.url ?? 'http://localhost:7071').replace(/\/+$/, '');
   const url = `${base}/api/webhooks/${encodeURIComponent(source)}`;
-  const salt = flags['new-ids'] === 'true' ? `${Date.now()}-${Math.random()}` : '';
+  const salt = flags['new-ids'] ? `${Date.now()}-${Math.random()}` : '';
   let failed = 0;
   const batches = Math.ceil(events.length / MAX_EVENTS_PER_DELIVERY) || 0;
   for (let b = 0; b < batches; b++) {
@@ -81,10 +82,10 @@ export async function main(argv: string[]): Promise<number> {
     const res = await post(url, secrets, id, body);
     const ok = res.status >= 200 && res.status < 300;
     if (!ok) failed++;
-    console.log(`delivery ${b + 1}/${batches} (${batch.length} events, webhook-id ${id}): ${res.status || 'no answer'}`);
-    console.log(`  ${res.text}`);
+    io.out(`delivery ${b + 1}/${batches} (${batch.length} events, webhook-id ${id}): ${res.status || 'no answer'}`);
+    io.out(`  ${res.text}`);
   }
-  console.log(failed ? `${failed} of ${batches} deliveries failed.` : `${batches} deliveries accepted.`);
+  io.out(failed ? `${failed} of ${batches} deliveries failed.` : `${batches} deliveries accepted.`);
   return failed ? 1 : 0;
 }
 

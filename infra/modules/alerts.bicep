@@ -43,7 +43,8 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (notify) 
 var actions = notify ? [{ actionGroupId: actionGroup.id }] : []
 
 // Function executions that ended in an error: queue and timer runs, and HTTP calls that failed with
-// a server error. 4xx answers (bad signature, invalid body) are the caller's problem and are left out.
+// a server error. 4xx answers (bad signature, invalid body) are the caller's problem and are left out;
+// a result code that is not a number is kept (toint gives null, which a bare `between` would drop).
 resource failedRuns 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   name: '${namePrefix}-failed-runs'
   location: location
@@ -61,7 +62,7 @@ resource failedRuns 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
     criteria: {
       allOf: [
         {
-          query: 'requests | where success == false | where not(toint(resultCode) between (400 .. 499)) | summarize failures = count() by operation_Name'
+          query: 'requests | where success == false | extend code = toint(resultCode) | where isnull(code) or code !between (400 .. 499) | summarize failures = count() by operation_Name'
           timeAggregation: 'Total'
           metricMeasureColumn: 'failures'
           dimensions: [

@@ -36,8 +36,8 @@ param keyVaultName string
 param appInsightsName string
 
 @allowed([
-  '20'
   '22'
+  '24'
 ])
 param nodeVersion string
 
@@ -57,6 +57,13 @@ param maximumInstanceCount int
 param alwaysReadyHttpInstances int
 
 param webhookSources webhookSource[]
+
+@description('Partners whose /api/partner-center/{partnerId}/events route takes Partner Center webhooks (docs/partner-center.md).')
+param partnerCenterPartnerIds string[]
+
+@description('The app registration that reads Partner Center app-only; empty leaves the queue step without credentials. Its secret is the Key Vault secret partner-center-client-secret, which must exist first.')
+param partnerCenterTenantId string
+param partnerCenterClientId string
 
 @description('Sets NOTIFICATION_SECRET to a Key Vault reference to secret notification-secret, which must exist first.')
 param notificationsEnabled bool
@@ -177,6 +184,7 @@ var appSettings = {
   WEBHOOK_SOURCES: join(map(webhookSources, s => s.name), ',')
   WEBHOOK_TOLERANCE_SECONDS: string(config.webhookToleranceSeconds)
   EVENT_FUTURE_TOLERANCE_SECONDS: string(config.eventFutureToleranceSeconds)
+  MAX_SEAT_COUNT: string(config.maxSeatCount)
   RECOMPUTE_COALESCE_SECONDS: string(config.recomputeCoalesceSeconds)
   LEARN_BASE_URL: config.learnBaseUrl
   CERT_SYNC_CONCURRENCY: string(config.certSyncConcurrency)
@@ -195,6 +203,16 @@ var appSettings = {
   NOTIFICATION_MAX_ATTEMPTS: string(config.notificationMaxAttempts)
   NOTIFICATION_RETRY_BASE_SECONDS: string(config.notificationRetryBaseSeconds)
   APP_VERSION: config.appVersion
+  PARTNER_CENTER_PARTNER_IDS: join(partnerCenterPartnerIds, ',')
+  // Microsoft's documented certificate host and API (docs/partner-center.md); the reads' retry budget.
+  // Microsoft's own storage account for the signing certificate, the same whichever cloud this app runs in.
+  #disable-next-line no-hardcoded-env-urls
+  PARTNER_CENTER_CERT_URL_PREFIXES: 'https://3psostorageacct.blob.core.windows.net/cert/'
+  PARTNER_CENTER_CERT_ORGANIZATION: 'Microsoft Corporation'
+  PARTNER_CENTER_API_BASE_URL: 'https://api.partnercenter.microsoft.com'
+  PARTNER_CENTER_FETCH_ATTEMPTS: '4'
+  PARTNER_CENTER_BACKOFF_MS: '500'
+  PARTNER_CENTER_TIMEOUT_MS: '10000'
 }
 
 // Per source: WEBHOOK_SECRET_<NAME> is a Key Vault reference without a version, so a new secret
@@ -218,6 +236,16 @@ var notificationSettings = notificationsEnabled
   ? { NOTIFICATION_SECRET: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=notification-secret)' }
   : {}
 
+// The client secret stays in Key Vault: the setting is a reference without a version, so a rotated secret is
+// picked up without a deployment. Only with a client id: an unresolved reference would be a wrong secret.
+var partnerCenterSettings = empty(partnerCenterClientId)
+  ? {}
+  : {
+      PARTNER_CENTER_TENANT_ID: partnerCenterTenantId
+      PARTNER_CENTER_CLIENT_ID: partnerCenterClientId
+      PARTNER_CENTER_CLIENT_SECRET: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=partner-center-client-secret)'
+    }
+
 resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: app
   name: 'appsettings'
@@ -227,7 +255,8 @@ resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
     appSettings,
     webhookSecretSettings,
     webhookPartnerSettings,
-    notificationSettings
+    notificationSettings,
+    partnerCenterSettings
   )
 }
 
@@ -243,6 +272,8 @@ var routePrefix = '/api'
 var anonymousPaths = concat(
   // Signature-authenticated (shared/webhooks): the sender has a webhook secret, not an Entra identity.
   map(webhookSources, s => '${routePrefix}/webhooks/${s.name}'),
+  // Signature-authenticated by Microsoft's certificate (shared/partner-center), one exact path per partner.
+  map(partnerCenterPartnerIds, p => '${routePrefix}/partner-center/${p}/events'),
   // Liveness for probes and monitors; it says nothing about any partner.
   ['${routePrefix}/health'],
   // The Functions admin API checks the host's master key itself: the break-glass path that still works when

@@ -31,51 +31,59 @@ const OPERATOR = { kind: 'operator' } as const;
 export const ROUTE_ACCESS: Record<string, RouteEntry> = {
   health: { route: 'health', GET: PUBLIC },
   openapi: { route: 'openapi.json', GET: PUBLIC },
-  'webhooks-receive': { route: 'webhooks/{source}', POST: SIGNED },
+  // The dashboard's page, script and styles: the same files for everyone, no data. What the page shows comes from the
+  // routes below, each checked as always; in Azure the page is still behind sign-in (not an Easy Auth excluded path).
+  dashboard: { route: 'dashboard', GET: PUBLIC },
+  dashboardAsset: { route: 'dashboard/{*asset}', GET: PUBLIC },
+  webhooksReceive: { route: 'webhooks/{source}', POST: SIGNED },
   // A receipt lists the partners and refusals of a source's delivery: the sender's operators read it.
-  'webhooks-delivery-status': { route: 'webhooks/{source}/deliveries/{webhookId}', GET: OPERATOR },
+  // Authenticated by Microsoft's signature and certificate (shared/partner-center/verify.ts), not by a caller.
+  partnerCenterEvents: { route: 'partner-center/{partnerId}/events', POST: SIGNED },
+  webhooksDeliveryStatus: { route: 'webhooks/{source}/deliveries/{webhookId}', GET: OPERATOR },
 
-  'access-me': { route: 'access/me', GET: CALLER },
-  'partners-list': { route: 'partners', GET: CALLER },
+  accessMe: { route: 'access/me', GET: CALLER },
+  partnersList: { route: 'partners', GET: CALLER },
   // The rule data's certification catalogue: the same for every caller, no partner data.
-  'catalog-certifications': { route: 'catalog/certifications', GET: CALLER },
+  catalogCertifications: { route: 'catalog/certifications', GET: CALLER },
 
-  'partner-associations': { route: 'partners/{partnerId}/associations', GET: READ },
-  'partner-professionals': { route: 'partners/{partnerId}/professionals', GET: READ },
-  'partner-telemetry': { route: 'partners/{partnerId}/telemetry', GET: READ },
-  'scores-get': { route: 'partners/{partnerId}/scores', GET: READ },
-  'scores-area-get': { route: 'partners/{partnerId}/scores/{area}', GET: READ },
-  'scores-area-history': { route: 'partners/{partnerId}/scores/{area}/history', GET: READ },
+  partnerAssociations: { route: 'partners/{partnerId}/associations', GET: READ },
+  partnerProfessionals: { route: 'partners/{partnerId}/professionals', GET: READ },
+  partnerTelemetry: { route: 'partners/{partnerId}/telemetry', GET: READ },
+  partnerCustomers: { route: 'partners/{partnerId}/customers', GET: READ },
+  partnerProfile: { route: 'partners/{partnerId}/profile', GET: READ },
+  scoresGet: { route: 'partners/{partnerId}/scores', GET: READ },
+  scoresAreaGet: { route: 'partners/{partnerId}/scores/{area}', GET: READ },
+  scoresAreaHistory: { route: 'partners/{partnerId}/scores/{area}/history', GET: READ },
   forecast: { route: 'partners/{partnerId}/forecast', GET: READ },
-  'alerts-get': { route: 'partners/{partnerId}/alerts', GET: READ },
-  'cert-warnings': { route: 'partners/{partnerId}/cert-warnings', GET: READ },
-  'cert-sources-get': { route: 'partners/{partnerId}/cert-sources', GET: READ },
-  'cert-sync-partner-get': { route: 'partners/{partnerId}/cert-sync', GET: READ },
-  'partner-audit': { route: 'partners/{partnerId}/audit', GET: READ },
-  'partner-notification-settings': { route: 'partners/{partnerId}/notification', GET: READ, PUT: EDIT },
+  alertsGet: { route: 'partners/{partnerId}/alerts', GET: READ },
+  certWarnings: { route: 'partners/{partnerId}/cert-warnings', GET: READ },
+  certSourcesGet: { route: 'partners/{partnerId}/cert-sources', GET: READ },
+  certSyncPartnerGet: { route: 'partners/{partnerId}/cert-sync', GET: READ },
+  partnerAudit: { route: 'partners/{partnerId}/audit', GET: READ },
+  partnerNotificationSettings: { route: 'partners/{partnerId}/notification', GET: READ, PUT: EDIT },
 
-  'cert-sources-put': { route: 'partners/{partnerId}/cert-sources', PUT: EDIT },
-  'cert-imports-post': { route: 'partners/{partnerId}/cert-imports', POST: EDIT },
+  certSourcesPut: { route: 'partners/{partnerId}/cert-sources', PUT: EDIT },
+  certImportsPost: { route: 'partners/{partnerId}/cert-imports', POST: EDIT },
   importsPost: { route: 'partners/{partnerId}/imports', POST: EDIT },
   importsGet: { route: 'partners/{partnerId}/imports/{runId}', GET: READ },
-  'cert-sync-partner-start': { route: 'partners/{partnerId}/cert-sync', POST: EDIT },
-  'transcripts-put': { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', PUT: EDIT },
-  'transcripts-delete': { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', DELETE: EDIT },
+  certSyncPartnerStart: { route: 'partners/{partnerId}/cert-sync', POST: EDIT },
+  transcriptsPut: { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', PUT: EDIT },
+  transcriptsDelete: { route: 'partners/{partnerId}/professionals/{professionalId}/transcript', DELETE: EDIT },
   // A simulation reads everything about the partner and is costly: editors only. It changes nothing.
   simulate: { route: 'partners/{partnerId}/simulate', POST: { kind: 'partner', need: 'edit', changes: false } },
 
-  'runs-latest': { route: 'runs', GET: OPERATOR },
-  'runs-get': { route: 'runs/{id}', GET: OPERATOR },
-  'runs-recompute-start': { route: 'runs/recompute', POST: OPERATOR },
-  'cert-sync-start': { route: 'runs/cert-sync', POST: OPERATOR },
-  'cert-sync-run-get': { route: 'cert-sync/runs/{runId}', GET: OPERATOR },
-  'dead-letters-list': { route: 'dead-letters', GET: OPERATOR },
-  'dead-letters-replay': { route: 'dead-letters/{id}/replay', POST: OPERATOR },
-  'service-audit': { route: 'audit', GET: OPERATOR },
-  'access-grants-list': { route: 'access/grants', GET: OPERATOR },
-  'access-grant': { route: 'access/grants/{grantId}', GET: OPERATOR, PUT: OPERATOR, DELETE: OPERATOR },
-  'access-partner-groups-list': { route: 'access/partner-groups', GET: OPERATOR },
-  'access-partner-group': { route: 'access/partner-groups/{groupId}', GET: OPERATOR, PUT: OPERATOR, DELETE: OPERATOR },
+  runsLatest: { route: 'runs', GET: OPERATOR },
+  runsGet: { route: 'runs/{id}', GET: OPERATOR },
+  runsRecomputeStart: { route: 'runs/recompute', POST: OPERATOR },
+  certSyncStart: { route: 'runs/cert-sync', POST: OPERATOR },
+  certSyncRunGet: { route: 'cert-sync/runs/{runId}', GET: OPERATOR },
+  deadLettersList: { route: 'dead-letters', GET: OPERATOR },
+  deadLettersReplay: { route: 'dead-letters/{id}/replay', POST: OPERATOR },
+  serviceAudit: { route: 'audit', GET: OPERATOR },
+  accessGrantsList: { route: 'access/grants', GET: OPERATOR },
+  accessGrant: { route: 'access/grants/{grantId}', GET: OPERATOR, PUT: OPERATOR, DELETE: OPERATOR },
+  accessPartnerGroupsList: { route: 'access/partner-groups', GET: OPERATOR },
+  accessPartnerGroup: { route: 'access/partner-groups/{groupId}', GET: OPERATOR, PUT: OPERATOR, DELETE: OPERATOR },
 };
 
 /** The rule for a function and method; undefined means the route is not in the table and must be refused. */
@@ -84,11 +92,14 @@ export function routeAccess(functionName: string, method: string): RouteAccess |
   return entry?.[method.toUpperCase() as Method];
 }
 
+/** A route template as OpenAPI writes it: a catch-all `{*asset}`, `{name?}` or `{id:int}` is a plain `{name}`. */
+export const openApiRoute = (template: string) => template.replace(/\{\*?([^}:?]+)(:[^}]*)?\??\}/g, '{$1}');
+
 /** The rule for an OpenAPI path (`/partners/{partnerId}/scores`) and method, for the API description. */
 export function routeAccessByPath(path: string, method: string): { functionName: string; rule: RouteAccess } | undefined {
   const route = path.replace(/^\//, '');
   for (const [functionName, entry] of Object.entries(ROUTE_ACCESS)) {
-    if (entry.route !== route) continue;
+    if (openApiRoute(entry.route) !== route) continue;
     const rule = routeAccess(functionName, method);
     if (rule) return { functionName, rule };
   }

@@ -6,6 +6,7 @@ import { QUEUES } from '../queues/names';
 import { sendMessages } from '../queues/send';
 import { DOC_IDS, type ProfileDoc } from '../state/documents';
 import { readStateDoc } from '../state/state-store';
+import { backoffDelayMs, parseRetryAfterMs } from '../lib/retry';
 import { signedHeaders } from '../lib/signing';
 import { getAlert, updateAlertNotification } from './alert-store';
 
@@ -31,18 +32,10 @@ export type DeliveryOutcome =
 
 export const webhookIdOf = (partnerId: string, alertId: string) => `alert_${createHash('sha256').update(`${partnerId}\n${alertId}`).digest('base64url').slice(0, 32)}`;
 
-export function retryDelaySeconds(attempt: number, base: number, retryAfter?: number, random = Math.random): number {
-  const exp = base * 2 ** Math.max(0, attempt - 1);
-  const jittered = exp / 2 + random() * (exp / 2);
-  return Math.min(24 * 3600, Math.max(retryAfter ?? 0, Math.round(jittered)));
-}
-
-function parseRetryAfter(h: string | null): number | undefined {
-  if (!h) return undefined;
-  const n = Number(h);
-  if (Number.isFinite(n)) return Math.max(0, n);
-  const t = Date.parse(h);
-  return Number.isNaN(t) ? undefined : Math.max(0, Math.ceil((t - Date.now()) / 1000));
+/** Seconds before the next attempt: the service's one backoff (shared/lib/retry.ts) from `base` seconds, at most a day, never before the receiver's Retry-After. */
+export function retryDelaySeconds(attempt: number, base: number, retryAfterSeconds?: number, random = Math.random): number {
+  const ms = backoffDelayMs(attempt, retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000, { baseDelayMs: base * 1000, maxDelayMs: 24 * 3600 * 1000, random });
+  return Math.ceil(ms / 1000);
 }
 
 export async function deliverNotification(message: NotificationMessage, opts: { now?: Date; fetchImpl?: typeof fetch } = {}): Promise<DeliveryOutcome> {
@@ -80,7 +73,8 @@ export async function deliverNotification(message: NotificationMessage, opts: { 
       return { result: 'delivered', status: res.status };
     }
     failure = `HTTP ${res.status} from the notification URL`;
-    retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+    const retryAfterMs = parseRetryAfterMs(res.headers.get('retry-after'), now.getTime());
+    retryAfter = retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000);
     // 410 Gone: the receiver says the endpoint is retired (Standard Webhooks); retrying cannot help.
     permanent = res.status === 410;
   } catch (e) {

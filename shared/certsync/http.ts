@@ -1,8 +1,9 @@
+import { backoffDelayMs, parseRetryAfterMs, sleep as realSleep } from '../lib/retry';
 import type { Semaphore } from './limiter';
 
 /**
- * GET with a per-attempt timeout, retried with exponential backoff and full jitter on the answers that mean
- * "try later" (timeouts, network errors, 5xx, 429), honouring Retry-After. Each attempt takes a slot of the
+ * GET with a per-attempt timeout, retried on the answers that mean "try later" (timeouts, network errors, 5xx, 429)
+ * with the service's one backoff (shared/lib/retry.ts: exponential, jittered, honouring Retry-After). Each attempt takes a slot of the
  * source's limiter and gives it back before sleeping, so a backing-off sync never holds capacity idle.
  */
 
@@ -25,28 +26,15 @@ export type FetchOutcome =
 /** Requests made by this process, by outcome of each attempt (logs and benchmark). */
 export const fetchStats = { requests: 0, retries: 0 };
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Retry-After as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
+/** The wait before attempt `attempt + 1`, at most `maxDelayMs` (default 30 s) whatever Retry-After says. */
 export function backoffMs(attempt: number, retryAfterMs: number | undefined, policy: Pick<RetryPolicy, 'backoffMs' | 'maxDelayMs' | 'random'>): number {
-  const max = policy.maxDelayMs ?? 30_000;
-  const exp = Math.min(max, policy.backoffMs * 2 ** Math.max(0, attempt - 1));
-  const jittered = exp / 2 + (policy.random ?? Math.random)() * (exp / 2);
-  return Math.round(Math.min(max, Math.max(retryAfterMs ?? 0, jittered)));
+  return backoffDelayMs(attempt, retryAfterMs, { baseDelayMs: policy.backoffMs, maxDelayMs: policy.maxDelayMs ?? 30_000, random: policy.random });
 }
 
 const transient = (status: number) => status === 429 || status === 408 || status >= 500;
 
 export async function getJsonWithRetry(url: string, limiter: Semaphore, policy: RetryPolicy, headers: Record<string, string> = {}): Promise<FetchOutcome> {
-  const sleep = policy.sleep ?? defaultSleep;
+  const sleep = policy.sleep ?? realSleep;
   let lastReason = '';
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     let retryAfter: number | undefined;
@@ -59,7 +47,7 @@ export async function getJsonWithRetry(url: string, limiter: Semaphore, policy: 
           return { kind: 'not-found', status: res.status, attempts: attempt };
         }
         if (transient(res.status)) {
-          retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+          retryAfter = parseRetryAfterMs(res.headers.get('retry-after'));
           await res.body?.cancel();
           lastReason = `HTTP ${res.status}${res.status === 429 ? ' (throttled)' : ''}`;
           return undefined;

@@ -1,6 +1,7 @@
 import type { StoredProfessional } from '../state/documents';
 import { describeSuggestion, resolveCertificationId, suggestCertifications } from '../scoring';
-import { toIsoDate } from '../lib/dates';
+import { addDays, isoDateOf, toIsoDate } from '../lib/dates';
+import { EARLIEST_DATE } from '../events/plausibility';
 import { parseJsonText } from '../lib/json-text';
 import type { SourceCertification } from './sources/types';
 
@@ -80,7 +81,7 @@ export function detectFormat(text: string, hint?: string): ImportFormat {
   return first === '{' ? 'jsonl' : 'csv';
 }
 
-function checkRow(line: number, raw: Partial<Record<Column, unknown>>): ImportRow | RowError {
+function checkRow(line: number, raw: Partial<Record<Column, unknown>>, latestDay: string): ImportRow | RowError {
   const str = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : undefined);
   const person = str(raw.person);
   const certification = str(raw.certification);
@@ -91,6 +92,9 @@ function checkRow(line: number, raw: Partial<Record<Column, unknown>>): ImportRo
   if (!earned) return { line, reason: 'earned on is missing' };
   const earnedOn = toIsoDate(earned);
   if (!earnedOn) return { line, reason: `earned on "${earned}" is not a date YYYY-MM-DD` };
+  // The same bounds as a certification.earned event (shared/events/plausibility.ts): such a row can never be true.
+  if (earnedOn < EARLIEST_DATE) return { line, reason: `earned on ${earnedOn} is before ${EARLIEST_DATE}; check the year` };
+  if (earnedOn > latestDay) return { line, reason: `earned on ${earnedOn} is in the future` };
   let expiresOn: string | undefined;
   if (expires) {
     expiresOn = toIsoDate(expires);
@@ -100,7 +104,8 @@ function checkRow(line: number, raw: Partial<Record<Column, unknown>>): ImportRo
   return { line, person, certification, earnedOn, ...(expiresOn ? { expiresOn } : {}) };
 }
 
-export function parseImportFile(text: string, hint?: string): ParsedImport {
+export function parseImportFile(text: string, hint?: string, now: Date = new Date()): ParsedImport {
+  const latestDay = addDays(isoDateOf(now), 1);
   const format = detectFormat(text, hint);
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const rows: ImportRow[] = [];
@@ -124,7 +129,7 @@ export function parseImportFile(text: string, hint?: string): ParsedImport {
         const c = columnOf(k);
         if (c && raw[c] === undefined) raw[c] = v;
       }
-      push(checkRow(i + 1, raw));
+      push(checkRow(i + 1, raw, latestDay));
     });
     return { format, rows, errors };
   }
@@ -148,7 +153,7 @@ export function parseImportFile(text: string, hint?: string): ParsedImport {
     columns.forEach((c, j) => {
       if (c && raw[c] === undefined) raw[c] = fields[j];
     });
-    push(checkRow(i + 1, raw));
+    push(checkRow(i + 1, raw, latestDay));
   }
   return { format, rows, errors };
 }

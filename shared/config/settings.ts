@@ -19,6 +19,9 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 /** One day: a sender's clock may run ahead, an event from next year is a mistake. */
 export const DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS = 86_400;
 
+/** Above the largest Microsoft 365 tenants' user counts, so only a mistake exceeds it. */
+export const DEFAULT_MAX_SEAT_COUNT = 10_000_000;
+
 const settingsSchema = z.object({
   COSMOS_ENDPOINT: z.url({ message: 'must be the Cosmos DB account endpoint URL, e.g. https://myaccount.documents.azure.com:443/' }),
   COSMOS_KEY: z.string().min(1).optional(),
@@ -36,7 +39,10 @@ const settingsSchema = z.object({
   WEBHOOK_TOLERANCE_SECONDS: positiveInt(300),
   /** How far ahead of this server's clock an event's occurredAt may be: a later one would outrank every correction. */
   EVENT_FUTURE_TOLERANCE_SECONDS: positiveInt(DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS),
-  RECOMPUTE_COALESCE_SECONDS: z.coerce.number().int().min(0).default(5),
+  /** Largest seat or user count a telemetry report may carry (paidSeats, activeUsers, protectedUsers, mcvUnits). */
+  MAX_SEAT_COUNT: positiveInt(DEFAULT_MAX_SEAT_COUNT),
+  /** Since issue 16 the follow-up window: a partner's recomputes start at most once per this many seconds (the first after a quiet period at once). */
+  RECOMPUTE_COALESCE_SECONDS: z.coerce.number().int().min(0).default(1),
   LEARN_BASE_URL: z.url().default('https://learn.microsoft.com'),
   CERT_SYNC_CONCURRENCY: positiveInt(8),
   CERT_SYNC_TIMEOUT_MS: positiveInt(10000),
@@ -71,6 +77,29 @@ const settingsSchema = z.object({
   NOTIFICATION_MAX_ATTEMPTS: positiveInt(8),
   /** First retry delay of a failed notification; it doubles on each attempt (with jitter). */
   NOTIFICATION_RETRY_BASE_SECONDS: positiveInt(30),
+  /**
+   * Partner Center webhooks (docs/partner-center.md). The partners whose `/api/partner-center/{partnerId}/events`
+   * route accepts events, comma-separated: a Microsoft signature proves the sender, not which partner it is for.
+   */
+  PARTNER_CENTER_PARTNER_IDS: z.string().default(''),
+  /** Comma-separated URL prefixes the signing certificate may be downloaded from; Microsoft documents its storage host. */
+  PARTNER_CENTER_CERT_URL_PREFIXES: z.string().default('https://3psostorageacct.blob.core.windows.net/cert/'),
+  /** The Organization (O=) the signing certificate's subject must name. */
+  PARTNER_CENTER_CERT_ORGANIZATION: z.string().min(1).default('Microsoft Corporation'),
+  /** A PEM file of extra trust anchors (issuing CAs) for the signing certificate, beside the system's root CAs. */
+  PARTNER_CENTER_CA_FILE: z.string().min(1).optional(),
+  PARTNER_CENTER_API_BASE_URL: z.url().default('https://api.partnercenter.microsoft.com'),
+  /** The app registration that reads Partner Center (app-only): its tenant, client id and a secret or certificate (Key Vault references in Azure). */
+  PARTNER_CENTER_TENANT_ID: z.string().min(1).optional(),
+  PARTNER_CENTER_CLIENT_ID: z.string().min(1).optional(),
+  PARTNER_CENTER_CLIENT_SECRET: z.string().min(1).optional(),
+  PARTNER_CENTER_CLIENT_CERTIFICATE_PATH: z.string().min(1).optional(),
+  /** A fixed bearer token, honoured only when PARTNER_CENTER_API_BASE_URL is a loopback address: the local stand-in for Entra in tests. */
+  PARTNER_CENTER_LOCAL_TOKEN: z.string().min(1).optional(),
+  /** Attempts at reading a resource within one queue delivery, and the first backoff between them (doubling, never shorter than Retry-After). */
+  PARTNER_CENTER_FETCH_ATTEMPTS: positiveInt(4),
+  PARTNER_CENTER_BACKOFF_MS: positiveInt(500),
+  PARTNER_CENTER_TIMEOUT_MS: positiveInt(10000),
   APP_VERSION: z.string().optional(),
 });
 

@@ -97,7 +97,7 @@ export async function getDeadLetter(id: string): Promise<DeadLetterDoc | undefin
 }
 
 export interface DeadLetterPage {
-  items: DeadLetterDoc[];
+  items: DeadLetterView[];
   continuationToken?: string;
 }
 
@@ -121,9 +121,12 @@ export async function listDeadLetters(filter: { queue?: string; partnerId?: stri
   return { items: page.items.map(strip), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
 }
 
-function strip(d: DeadLetterDoc): DeadLetterDoc {
-  const { id, type, queue, body, reason, partnerIds, firstSeenAt, recordedAt, status, replays } = d;
-  return { id, type, queue, body, reason, partnerIds, firstSeenAt, recordedAt, status, replays };
+/** A dead letter as the API shows it: without the storage bookkeeping (`type`) or Cosmos DB's system fields. */
+export type DeadLetterView = Omit<DeadLetterDoc, 'type'>;
+
+function strip(d: DeadLetterDoc): DeadLetterView {
+  const { id, queue, body, reason, partnerIds, firstSeenAt, recordedAt, status, replays } = d;
+  return { id, queue, body, reason, partnerIds, firstSeenAt, recordedAt, status, replays };
 }
 
 export class DeadLetterNotFound extends Error {}
@@ -133,7 +136,7 @@ export class DeadLetterAlreadyReplayed extends Error {}
  * Sends the original message back to its queue and marks the dead letter replayed. A replayed one is
  * only sent again with `force`, so a double click does not apply a delivery twice (though applying is idempotent).
  */
-export async function replayDeadLetter(id: string, opts: { force?: boolean } = {}): Promise<DeadLetterDoc> {
+export async function replayDeadLetter(id: string, opts: { force?: boolean } = {}): Promise<DeadLetterView> {
   const doc = await getDeadLetter(id);
   if (!doc) throw new DeadLetterNotFound(`No dead letter ${id}.`);
   if (doc.status === 'replayed' && !opts.force) throw new DeadLetterAlreadyReplayed(`Dead letter ${id} was already replayed on ${doc.replays.at(-1)?.at}; add ?force=true to send it again.`);

@@ -7,16 +7,19 @@ import { readReceipt, markReceiptApplied } from './receipts';
 import {
   applyAssociationEvents,
   applyProfessionalEvents,
+  applyProfileEvents,
   applyTelemetryEvents,
   isAssociationEvent,
   isProfessionalEvent,
+  isProfileEvent,
   type AssociationEvent,
   type EventOutcome,
   type ProfessionalEvent,
+  type ProfileEvent,
   type TelemetryEvent,
 } from '../events/apply';
 import { queueMessageSchema, type EventsMessage } from '../events/message';
-import { isRetraction, retractFromAssociations, retractFromProfessionals, retractFromTelemetry, retractionOutcomes, type RetractionEvent, type RetractionFindings } from '../events/retract';
+import { isRetraction, retractFromAssociations, retractFromProfessionals, retractFromProfile, retractFromTelemetry, retractionOutcomes, type RetractionEvent, type RetractionFindings } from '../events/retract';
 import type { WebhookEvent } from '../events/schemas';
 import { zodDetails } from '../lib/validation';
 
@@ -41,7 +44,7 @@ async function eventsOf(message: EventsMessage): Promise<WebhookEvent[]> {
  * Runs a pure apply function inside an etag-guarded update, then offers the document the delivery's retractions;
  * reports whether it changed the document and what each retraction found in it.
  */
-async function update<D extends AssociationsDoc | ProfessionalsDoc | TelemetryDoc>(
+async function update<D extends AssociationsDoc | ProfessionalsDoc | TelemetryDoc | ProfileDoc>(
   partnerId: string,
   docId: string,
   init: () => D,
@@ -69,37 +72,24 @@ function rememberMonths(partnerId: string, months: string[]): void {
   knownMonths.set(partnerId, set);
 }
 
-/**
- * When this process last enqueued a (delayed) recompute for a partner. Until shortly before that message
- * becomes visible, the recompute has not started, so it will read any change written now: asking again would
- * only repeat a profile write. Only requests this process enqueued count, since their delay is known.
- */
-const recomputeAsked = new Map<string, number>();
-const SAFETY_MS = 1500;
-function recomputeStillAhead(partnerId: string): boolean {
-  const at = recomputeAsked.get(partnerId);
-  if (at === undefined) return false;
-  const ahead = Date.now() < at + getSettings().RECOMPUTE_COALESCE_SECONDS * 1000 - SAFETY_MS;
-  if (!ahead) recomputeAsked.delete(partnerId);
-  if (recomputeAsked.size > 50_000) recomputeAsked.clear();
-  return ahead;
-}
-
 export interface PartnerApplyResult {
   partnerId: string;
   outcomes: EventOutcome[];
   changed: boolean;
   recomputeRequested: boolean;
+  /** The partner's state version once these events were applied: a score of this version or later includes them. */
+  stateVersion?: number;
 }
 
 /**
- * Applies one partner's events: one read-modify-write per document touched (associations,
+ * Applies one partner's events: one read-modify-write per document touched (profile, associations,
  * professionals, each telemetry month), then the month list on the profile, then one recompute request.
  */
 export async function applyPartnerEvents(partnerId: string, events: readonly WebhookEvent[], source: string | ((e: WebhookEvent) => string), opts: { retry?: boolean; charges?: RequestCharges } = {}): Promise<PartnerApplyResult> {
   const charges = opts.charges ?? new RequestCharges();
   const assoc = events.filter(isAssociationEvent) as AssociationEvent[];
   const prof = events.filter(isProfessionalEvent) as ProfessionalEvent[];
+  const profile = events.filter(isProfileEvent) as ProfileEvent[];
   const byMonth = new Map<string, TelemetryEvent[]>();
   for (const e of events) if (e.type === 'telemetry.monthly') byMonth.set(e.data.month, [...(byMonth.get(e.data.month) ?? []), e]);
 
@@ -111,6 +101,7 @@ export async function applyPartnerEvents(partnerId: string, events: readonly Web
   const work: Promise<{ outcomes: EventOutcome[]; changed: boolean; findings?: RetractionFindings }>[] = [];
   if (assoc.length || offer) work.push(update<AssociationsDoc>(partnerId, DOC_IDS.associations, initAssociations(partnerId), (d) => applyAssociationEvents(d, assoc), charges, offer ? (d) => retractFromAssociations(d, retractions) : undefined));
   if (prof.length || offer) work.push(update<ProfessionalsDoc>(partnerId, DOC_IDS.professionals, initProfessionals(partnerId), (d) => applyProfessionalEvents(d, prof, source), charges, offer ? (d) => retractFromProfessionals(d, retractions) : undefined));
+  if (profile.length || offer) work.push(update<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (d) => applyProfileEvents(d, profile), charges, offer ? (d) => retractFromProfile(d, retractions) : undefined));
   for (const [month, list] of [...byMonth, ...retractMonths.map((m) => [m, []] as [string, TelemetryEvent[]])]) {
     work.push(update<TelemetryDoc>(partnerId, DOC_IDS.telemetry(month), initTelemetry(partnerId, month), (d) => applyTelemetryEvents(d, list), charges, offer ? (d) => retractFromTelemetry(d, retractions) : undefined));
   }
@@ -134,15 +125,14 @@ export async function applyPartnerEvents(partnerId: string, events: readonly Web
   }
   // On a retry the documents may already hold this delivery from an attempt that failed before asking for a recompute.
   let recomputeRequested = false;
+  let stateVersion: number | undefined;
   if (changed || opts.retry) {
     recomputeRequested = true;
-    if (!recomputeStillAhead(partnerId)) {
-      const askedAt = Date.now();
-      const { enqueued } = await markStateChanged(partnerId, { charges });
-      if (enqueued) recomputeAsked.set(partnerId, askedAt);
-    }
+    // Every change bumps the version and is seen by a recompute: leading-edge coalescing (shared/recompute/request.ts)
+    // starts one at once, or folds the change into the pending one or the running one's follow-up.
+    stateVersion = (await markStateChanged(partnerId, { charges })).stateVersion;
   }
-  return { partnerId, outcomes: results.flatMap((r) => r.outcomes), changed, recomputeRequested };
+  return { partnerId, outcomes: results.flatMap((r) => r.outcomes), changed, recomputeRequested, ...(stateVersion !== undefined ? { stateVersion } : {}) };
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time. */
@@ -196,8 +186,13 @@ export async function processDelivery(value: unknown, opts: { retry?: boolean } 
   const results = await pool([...byPartner], 8, ([partnerId, list]) => applyPartnerEvents(partnerId, list, (e) => sourceOf.get(e) ?? 'unknown', { retry: opts.retry, charges }));
   const outcomes = new Map<string, EventOutcome>();
   for (const o of results.flatMap((r) => r.outcomes)) if (!outcomes.has(`${o.partnerId}\u0000${o.eventId}`)) outcomes.set(`${o.partnerId}\u0000${o.eventId}`, o);
+  const versions = new Map(results.flatMap((r) => (r.stateVersion !== undefined ? [[r.partnerId, r.stateVersion] as const] : [])));
   await pool(loaded.filter((l) => l.events.length), 8, ({ d, events }) =>
-    markReceiptApplied(d.receiptId, events.map((e) => outcomes.get(`${e.partnerId}\u0000${e.id}`)).filter((o): o is EventOutcome => o !== undefined)),
+    markReceiptApplied(
+      d.receiptId,
+      events.map((e) => outcomes.get(`${e.partnerId}\u0000${e.id}`)).filter((o): o is EventOutcome => o !== undefined),
+      Object.fromEntries(events.flatMap((e) => (versions.has(e.partnerId) ? [[e.partnerId, versions.get(e.partnerId)!]] : []))),
+    ),
   );
   return { deliveries, results, unusable, charges };
 }

@@ -19,12 +19,16 @@ export interface ReceiptDoc {
   status: 'accepted' | 'applied';
   eventCount: number;
   partnerIds: string[];
+  /** Values accepted but unusual (activeUsers above paidSeats, a month too old to count today...), with the field. */
+  warnings?: { path: string; message: string }[];
   /** Only for deliveries too large for a queue message: the message then refers to this receipt. */
   events?: WebhookEvent[];
   appliedAt?: string;
   summary?: Record<EventOutcome['result'], number>;
   /** Events not applied as sent (refused, older), with the reason; applied ones are only counted. */
   notApplied?: EventOutcome[];
+  /** Each changed partner's state version once the delivery was applied: a score of that version includes it. */
+  stateVersions?: Record<string, number>;
 }
 
 export const receiptId = (source: string, webhookId: string) => `${source.toLowerCase()}:${webhookId}`;
@@ -46,7 +50,7 @@ export async function deleteReceipt(id: string): Promise<void> {
 }
 
 /** Records what applying the delivery did, for the sender and for operators. */
-export async function markReceiptApplied(id: string, outcomes: readonly EventOutcome[], now = new Date()): Promise<void> {
+export async function markReceiptApplied(id: string, outcomes: readonly EventOutcome[], stateVersions: Record<string, number> = {}, now = new Date()): Promise<void> {
   const summary: Record<EventOutcome['result'], number> = { applied: 0, unchanged: 0, older: 0, refused: 0 };
   for (const o of outcomes) summary[o.result]++;
   const notApplied = outcomes.filter((o) => o.result === 'refused' || o.result === 'older').slice(0, 500);
@@ -56,6 +60,7 @@ export async function markReceiptApplied(id: string, outcomes: readonly EventOut
       { op: 'set', path: '/appliedAt', value: now.toISOString() },
       { op: 'set', path: '/summary', value: summary },
       { op: 'set', path: '/notApplied', value: notApplied },
+      { op: 'set', path: '/stateVersions', value: stateVersions },
     ]);
   } catch (e) {
     // The receipt expired or was never written (a replayed dead letter): the state is applied all the same.

@@ -34,6 +34,13 @@ export const EVENT_EXAMPLES: Record<EventType, Record<string, unknown>> = {
   'certification.renewed': { id: 'evt-0016', type: 'certification.renewed', version: 1, partnerId, occurredAt: at('2026-12-10'), data: { learnProfileId: 'learn-7f3a9c', certificationId: 'AZ-104', renewedOn: '2026-12-10', expiresOn: '2028-02-03' } },
   'certification.expired': { id: 'evt-0017', type: 'certification.expired', version: 1, partnerId, occurredAt: at('2028-02-04'), data: { learnProfileId: 'learn-7f3a9c', certificationId: 'AZ-104', expiredOn: '2028-02-03' } },
   'event.retracted': { id: 'evt-0019', type: 'event.retracted', version: 1, partnerId, occurredAt: at('2026-09-02'), data: { eventId: 'evt-0008', reason: 'Unlinked by mistake in the CRM: the link was never removed' } },
+  'partner.updated': { id: 'evt-0020', type: 'partner.updated', version: 1, partnerId, occurredAt: at('2026-01-04'), data: { name: 'Contoso Cloud Services', locationIds: ['4812346', '4812347'], partnerIdAliases: ['1234567'] } },
+  'customer.updated': { id: 'evt-0021', type: 'customer.updated', version: 1, partnerId, occurredAt: at('2026-01-05'), data: { tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', name: 'Fabrikam Ltd', segment: 'smb', cloud: 'commercial' } },
+  'designation.enrolled': { id: 'evt-0022', type: 'designation.enrolled', version: 1, partnerId, occurredAt: at('2026-03-02'), data: { area: 'infrastructure', enrolledOn: '2026-03-01', anniversaryDate: '2027-03-01' } },
+  'designation.renewed': { id: 'evt-0023', type: 'designation.renewed', version: 1, partnerId, occurredAt: at('2026-12-15'), data: { area: 'infrastructure', renewedOn: '2026-12-15', anniversaryDate: '2028-03-01' } },
+  'designation.lost': { id: 'evt-0024', type: 'designation.lost', version: 1, partnerId, occurredAt: at('2028-03-02'), data: { area: 'infrastructure', lostOn: '2028-03-02' } },
+  'track.classified': { id: 'evt-0025', type: 'track.classified', version: 1, partnerId, occurredAt: at('2026-11-03'), data: { area: 'infrastructure', track: 'smb' } },
+  'track.unclassified': { id: 'evt-0026', type: 'track.unclassified', version: 1, partnerId, occurredAt: at('2027-01-10'), data: { area: 'infrastructure' } },
   'telemetry.monthly': {
     id: 'evt-0018',
     type: 'telemetry.monthly',

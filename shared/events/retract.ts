@@ -1,6 +1,7 @@
-import type { AssociationsDoc, ProfessionalsDoc, Retraction, Retractions, StoredProfessional, TelemetryDoc } from '../state/documents';
+import type { AssociationsDoc, ProfessionalsDoc, ProfileDoc, Retraction, Retractions, StoredProfessional, TelemetryDoc } from '../state/documents';
 export { retractedReason } from './tombstones';
 import { replayAssociation } from './apply-associations';
+import { removeProfileFact } from './apply-profile';
 import { replayCertification, replayLinks } from './apply-professionals';
 import { byTime, chronological } from './event-time';
 import { outcome, type EventOutcome } from './outcome';
@@ -131,6 +132,11 @@ export function retractFromTelemetry(doc: TelemetryDoc, retractions: readonly Re
     }
     return { found: 'absent' };
   });
+}
+
+/** Profile events (partner.updated, customer.updated, designation.*, track.*): the record is replayed without the fact. */
+export function retractFromProfile(doc: ProfileDoc, retractions: readonly RetractionEvent[]): RetractionFindings {
+  return retractEach(doc, retractions, (d, eventId) => ({ found: removeProfileFact(d, eventId) ? 'removed' : 'absent' }));
 }
 
 /** One outcome per retraction from what every document of the partner found. */

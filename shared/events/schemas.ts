@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { AREAS, ASSOCIATION_TYPES, CPOR_ROLES, OFFER_TYPES, PLATFORMS, isoDateSchema, isoMonthSchema } from '../scoring/snapshot';
+import { AREAS, ASSOCIATION_TYPES, CLOUDS, CPOR_ROLES, OFFER_TYPES, PLATFORMS, SEGMENTS, TRACKS, isoDateSchema, isoMonthSchema, type AreaId } from '../scoring/snapshot';
+import { classifiedAreas } from '../scoring/tracks';
+import { addYears } from '../lib/dates';
 import { eventIdSchema, writablePartnerIdSchema } from '../lib/ids';
 
 /**
@@ -13,6 +15,8 @@ export const MAX_EVENTS_PER_DELIVERY = 500;
 const id = (what: string) => z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').describe(what);
 const tenantId = id('Customer tenant id (Microsoft Entra tenant GUID).');
 const amount = z.number().finite().min(0, 'must be zero or more');
+/** People and seats come whole: 2.5 seats cannot be true. The upper bound is the MAX_SEAT_COUNT setting (plausibility.ts). */
+const headcount = z.number().int('must be a whole number').min(0, 'must be zero or more');
 
 const envelope = {
   id: eventIdSchema.describe("The event's unique id in the sender's system; a repeated id is applied once."),
@@ -76,7 +80,7 @@ const certificationBase = {
 
 const telemetryData = z
   .object({
-    month: isoMonthSchema.describe('The month the figures are for (YYYY-MM).'),
+    month: isoMonthSchema.describe('The month the figures are for (YYYY-MM): from 2015-01 up to the current month.'),
     tenantId,
     platform: z.enum(PLATFORMS),
     workload: id('Azure service (Service Level 2), Microsoft 365, Dynamics 365 or Power Platform workload.'),
@@ -85,14 +89,57 @@ const telemetryData = z
     offer: z.enum(OFFER_TYPES).optional(),
     acrUsd: amount.optional().describe('Azure consumed revenue in the month, USD.'),
     revenueUsd: amount.optional().describe('Billed revenue in the month, USD.'),
-    paidSeats: amount.optional().describe('Paid seats.'),
-    activeUsers: amount.optional().describe('Monthly active users.'),
+    paidSeats: headcount.optional().describe('Paid seats.'),
+    activeUsers: headcount.optional().describe('Monthly active users.'),
     mcvUnits: amount.optional().describe('Business Applications MCV input: active users, capacity units or Customer Insights profiles.'),
-    protectedUsers: amount.optional().describe('Security: active paid seats on eligible workloads.'),
+    protectedUsers: headcount.optional().describe('Security: active paid seats on eligible workloads.'),
   })
   .refine((d) => ['acrUsd', 'revenueUsd', 'paidSeats', 'activeUsers', 'mcvUnits', 'protectedUsers'].some((k) => d[k as keyof typeof d] !== undefined), {
     message: 'must carry at least one figure: acrUsd, revenueUsd, paidSeats, activeUsers, mcvUnits or protectedUsers',
   });
+
+const displayName = (what: string) => z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').describe(what);
+const partnerIdList = (what: string) =>
+  z
+    .array(id('A PartnerID (formerly MPN id).'))
+    .max(500, 'must list at most 500 ids')
+    .refine((ids) => new Set(ids).size === ids.length, 'must not list an id twice')
+    .describe(what);
+
+/** At least one of `keys` is given: an event that states nothing would be stored and never change anything. */
+const statesOne = <T extends Record<string, unknown>>(keys: readonly (keyof T & string)[]) => [
+  (d: T) => keys.some((k) => d[k] !== undefined),
+  { message: `must carry at least one of ${keys.join(', ')}` },
+] as const;
+
+const partnerData = z
+  .object({
+    name: displayName("The partner's display name."),
+    locationIds: partnerIdList('PartnerIDs of the partner\'s Partner Center location accounts: the full list, replacing the one stored.'),
+    partnerIdAliases: partnerIdList('Other PartnerIDs (formerly MPN ids) the partner is known by, e.g. after a merger: the full list, replacing the one stored.'),
+  })
+  .partial()
+  .refine(...statesOne<{ name?: string; locationIds?: string[]; partnerIdAliases?: string[] }>(['name', 'locationIds', 'partnerIdAliases']));
+
+const customerData = z
+  .object({
+    tenantId,
+    name: displayName("The customer's display name.").optional(),
+    segment: z.enum(SEGMENTS).optional().describe("Microsoft's segment of the customer (smb or enterprise): the Azure areas' SMB track needs 80% of customers with consumption to be SMB."),
+    cloud: z.enum(CLOUDS).optional().describe('Cloud of the tenant: commercial (default), government, or sovereign (Azure operated by 21Vianet and other sovereign clouds, not scored).'),
+  })
+  .refine(...statesOne<{ name?: string; segment?: string; cloud?: string }>(['name', 'segment', 'cloud']));
+
+const designationArea = z.enum(AREAS).describe('Solution area of the Solutions Partner designation.');
+/** An anniversary follows the day it is stated on, at most two years later (a renewal early in its window sets the next year's). */
+const anniversaryAfter = (dateField: 'enrolledOn' | 'renewedOn'): [(d: Record<string, string>) => boolean, { path: string[]; message: string }] => [
+  (d) => d.anniversaryDate! > d[dateField]! && d.anniversaryDate! <= addYears(d[dateField]!, 2),
+  { path: ['anniversaryDate'], message: `must be after ${dateField} and at most two years later` },
+];
+const anniversaryDate = isoDateSchema.describe("The designation's next anniversary date: the renewal window is its month and the five months before.");
+
+const CLASSIFIED_AREAS = classifiedAreas() as [AreaId, ...AreaId[]];
+const classifiedArea = z.enum(CLASSIFIED_AREAS).describe(`Solution area whose track Partner Center classifies: ${CLASSIFIED_AREAS.join(', ')} (the other areas score the better of both tracks).`);
 
 export const EVENT_SCHEMAS = {
   'cpor.claim.submitted': event('cpor.claim.submitted', 'A CPOR claim was submitted in Partner Center.', cporData),
@@ -129,6 +176,25 @@ export const EVENT_SCHEMAS = {
         reason: z.string().max(1000, 'must be at most 1000 characters').optional().describe('Why it is withdrawn, kept with the record.'),
       }),
   ).refine((e) => e.data.eventId !== e.id, { path: ['data', 'eventId'], message: 'names the retraction itself; name the event to withdraw' }),
+  'partner.updated': event('partner.updated', "The partner's profile changed: display name, location accounts or PartnerID aliases. Each field given replaces the stored one; fields left out stay as they are.", partnerData),
+  'customer.updated': event('customer.updated', "A customer tenant's profile as Microsoft classifies it: segment (drives the Azure SMB track), cloud, display name. Fields left out stay as they are.", customerData),
+  'designation.enrolled': event(
+    'designation.enrolled',
+    'The partner enrolled in the Solutions Partner designation of an area.',
+    z.object({ area: designationArea, enrolledOn: isoDateSchema.describe('Day of the enrolment.'), anniversaryDate }).refine(...anniversaryAfter('enrolledOn')),
+  ),
+  'designation.renewed': event(
+    'designation.renewed',
+    'The partner renewed the designation of an area: its anniversary moves to the date given.',
+    z.object({ area: designationArea, renewedOn: isoDateSchema.describe('Day of the renewal.'), anniversaryDate: anniversaryDate.describe('The anniversary after the renewal.') }).refine(...anniversaryAfter('renewedOn')),
+  ),
+  'designation.lost': event('designation.lost', 'The partner no longer holds the designation of an area (not renewed, or removed).', z.object({ area: designationArea, lostOn: isoDateSchema.describe('First day without the designation.') })),
+  'track.classified': event(
+    'track.classified',
+    "Partner Center shows the partner's track for an area: it wins over the engine's own reading from the event's day on.",
+    z.object({ area: classifiedArea, track: z.enum(TRACKS).describe('The track as Partner Center shows it: smb or enterprise.') }),
+  ),
+  'track.unclassified': event('track.unclassified', "Partner Center no longer shows a track for the area: the engine's own reading applies again.", z.object({ area: classifiedArea })),
   'telemetry.monthly': event('telemetry.monthly', 'Monthly usage figures of one workload in one customer tenant through one association type; a later report for the same key replaces the earlier one.', telemetryData),
 } as const;
 

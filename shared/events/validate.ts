@@ -1,6 +1,7 @@
-import { DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS } from '../config/settings';
+import { DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS, DEFAULT_MAX_SEAT_COUNT } from '../config/settings';
 import { zodDetails } from '../lib/validation';
 import { describeSuggestion, resolveCertification, suggestCertifications } from '../scoring';
+import { checkPlausibility } from './plausibility';
 import { EVENT_SCHEMAS, EVENT_TYPES, MAX_EVENTS_PER_DELIVERY, isEventType, type WebhookEvent } from './schemas';
 
 export interface FieldProblem {
@@ -11,7 +12,8 @@ export interface FieldProblem {
 }
 
 export type DeliveryValidation =
-  | { ok: true; events: WebhookEvent[] }
+  /** `warnings`: values that are unusual but possible, accepted and reported back (see plausibility.ts). */
+  | { ok: true; events: WebhookEvent[]; warnings: FieldProblem[] }
   /** Malformed: 400 with every failing field. */
   | { ok: false; kind: 'invalid'; details: FieldProblem[] }
   /** Well-formed, but an event type this service does not know: 422. */
@@ -25,7 +27,15 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * Validates a parsed delivery body: one event, `{ "events": [...] }` or a bare array (up to 500 events).
  * Every event is checked, so one answer lists every failing field of the whole batch.
  */
-export function validateDelivery(body: unknown, clock: { now: Date; futureToleranceSeconds: number } = { now: new Date(), futureToleranceSeconds: DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS }): DeliveryValidation {
+export interface ValidationLimits {
+  now: Date;
+  futureToleranceSeconds: number;
+  /** The MAX_SEAT_COUNT setting; its default when omitted. */
+  maxSeatCount?: number;
+}
+
+export function validateDelivery(body: unknown, clock: ValidationLimits = { now: new Date(), futureToleranceSeconds: DEFAULT_EVENT_FUTURE_TOLERANCE_SECONDS }): DeliveryValidation {
+  const limits = { now: clock.now, futureToleranceSeconds: clock.futureToleranceSeconds, maxSeatCount: clock.maxSeatCount ?? DEFAULT_MAX_SEAT_COUNT };
   const latest = clock.now.getTime() + clock.futureToleranceSeconds * 1000;
   let items: unknown[];
   let prefix: (i: number) => string;
@@ -48,6 +58,7 @@ export function validateDelivery(body: unknown, clock: { now: Date; futureTolera
   const invalid: FieldProblem[] = [];
   const unknown: FieldProblem[] = [];
   const unresolved: FieldProblem[] = [];
+  const warnings: FieldProblem[] = [];
   const events: WebhookEvent[] = [];
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
@@ -81,6 +92,12 @@ export function validateDelivery(body: unknown, clock: { now: Date; futureTolera
     }
     seen.set(parsed.data.id, i);
     const event = parsed.data as WebhookEvent;
+    const plausible = checkPlausibility(event, limits);
+    for (const w of plausible.warnings) warnings.push({ path: join(p, w.path), message: w.message });
+    if (plausible.problems.length) {
+      for (const d of plausible.problems) invalid.push({ path: join(p, d.path), message: d.message });
+      return;
+    }
     if ('certificationId' in event.data) {
       // Stored under the rule sets' id, whatever the sender called it: an unknown id would be kept and never count.
       const sent = event.data.certificationId;
@@ -101,5 +118,5 @@ export function validateDelivery(body: unknown, clock: { now: Date; futureTolera
   if (invalid.length) return { ok: false, kind: 'invalid', details: [...invalid, ...unknown, ...unresolved] };
   if (unknown.length) return { ok: false, kind: 'unknown-type', details: [...unknown, ...unresolved] };
   if (unresolved.length) return { ok: false, kind: 'unresolved', details: unresolved };
-  return { ok: true, events };
+  return { ok: true, events, warnings };
 }

@@ -50,6 +50,7 @@ export function buildOpenApiDocument(opts: { version?: string; serverUrl?: strin
             'A Microsoft Entra ID token for the app registration, checked by App Service Authentication in front of the app; what the caller may do follows its grants and app roles (docs/security.md). Locally: the local function key in x-functions-key, or LOCAL_PRINCIPAL.',
         },
         standardWebhooks: { type: 'apiKey', in: 'header', name: 'webhook-signature', description: 'Standard Webhooks HMAC-SHA256 signature with webhook-id and webhook-timestamp; see docs/webhooks.md.' },
+        partnerCenterSignature: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Partner Center webhook signature: `Signature <base64>` RSA-SHA256 over the body, with the certificate at X-MS-Certificate-Url; see docs/partner-center.md.' },
       },
     },
   };

@@ -1,7 +1,9 @@
 /**
- * Retrying work that failed for a passing reason. The wait honours the retry-after the other side sent, grows
- * exponentially, and is jittered so that many workers failing at the same moment do not all come back at the same
- * moment. What counts as passing is the caller's: shared/store/errors.ts says it for Cosmos DB (429).
+ * The one retry and backoff helper of the service. Retrying work that failed for a passing reason: the wait honours
+ * the retry-after the other side sent, grows exponentially, and is jittered so that many workers failing at the same
+ * moment do not all come back at the same moment. What counts as passing is the caller's: shared/store/errors.ts says
+ * it for Cosmos DB (503, 408, a broken connection; the SDK's own retryOptions take 429), shared/certsync/http.ts for
+ * Learn, shared/alerts/deliver.ts for notification receivers (whose wait is a delayed queue message, not a sleep).
  */
 
 export interface RetryOptions {
@@ -26,9 +28,18 @@ export function backoffDelayMs(attempt: number, serverMs: number | undefined, op
   const max = opts.maxDelayMs ?? 10_000;
   const random = opts.random ?? Math.random;
   const exp = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
-  // Never earlier than the service asked; the jitter only ever adds.
+  // Never earlier than the service asked (up to the maximum); the jitter only ever adds, and never past the maximum.
   const floor = Math.min(max, serverMs ?? 0);
-  return Math.round(Math.max(floor, exp / 2) + random() * (exp / 2));
+  return Math.round(Math.min(max, Math.max(floor, exp / 2) + random() * (exp / 2)));
+}
+
+/** An HTTP Retry-After (delay-seconds or an HTTP date) in ms; undefined when absent or unreadable. */
+export function parseRetryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

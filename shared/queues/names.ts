@@ -17,6 +17,8 @@ export const QUEUES = {
   imports: 'partner-imports',
   /** Outgoing partner notifications (alerts) to deliver with retries. */
   notifications: 'partner-notifications',
+  /** Verified Partner Center webhook events whose resource is still to be read and applied. */
+  partnerCenter: 'partner-center-events',
 } as const;
 
 export const ALL_QUEUES: readonly string[] = Object.values(QUEUES);

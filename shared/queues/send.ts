@@ -4,6 +4,20 @@ import { encodeQueueMessage, getQueueService } from './client';
 
 const ready = new Map<string, Promise<QueueClient>>();
 
+/** Told of every message this process sent: the queue and when the message becomes visible (ms from now). */
+export type SentObserver = (queueName: string, visibleInMs: number) => void;
+const observers = new Set<SentObserver>();
+
+/**
+ * Observes this process's sends; returns the function that stops observing. The local host uses it to start a
+ * queue function as soon as a message the app sent becomes visible, as the Functions host's queue watcher does for
+ * the messages its own output bindings write, instead of waiting for its next poll.
+ */
+export function onMessagesSent(observer: SentObserver): () => void {
+  observers.add(observer);
+  return () => void observers.delete(observer);
+}
+
 async function queue(name: string): Promise<QueueClient> {
   let p = ready.get(name);
   if (!p) {
@@ -32,4 +46,5 @@ export async function sendMessages(queueName: string, bodies: unknown[], opts: {
     if (pending.length >= 16) await Promise.all(pending.splice(0));
   }
   await Promise.all(pending);
+  for (const o of observers) o(queueName, (visibilityTimeout ?? 0) * 1000);
 }

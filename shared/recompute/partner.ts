@@ -1,5 +1,5 @@
 import { appScoringSettings } from '../config/scoring';
-import { clearRecomputePending } from './request';
+import { claimRecompute, releaseRecompute, type RecomputeClaim, type SendMessages } from './request';
 import { loadPartnerState, type LoadedState } from '../state/state-store';
 import { RequestCharges } from '../store/request-charges';
 import { monthIndex, monthLabel, monthOf } from '../lib/dates';
@@ -25,17 +25,18 @@ export interface RecomputeOptions {
   runId?: string;
   now?: Date;
   charges?: RequestCharges;
+  /** Sends the follow-up recompute request; tests pass their own to interleave workers. */
+  send?: SendMessages;
 }
 
-async function loadFresh(partnerId: string, charges: RequestCharges): Promise<LoadedState | undefined> {
-  const state = await loadPartnerState(partnerId, charges);
-  // Clearing the coalescing flag before the read that is scored means a change after it asks for a new recompute.
-  // Nightly runs mostly find no flag, and skip the extra read and write.
-  if (state?.profile.recomputePendingSince) {
-    await clearRecomputePending(partnerId, charges);
-    return loadPartnerState(partnerId, charges);
-  }
-  return state;
+/**
+ * Claims the partner's pending recompute request (if any) before reading the state it scores, so a change after the
+ * claim asks for a follow-up. Nightly runs mostly find no request: one read of the profile, no write.
+ */
+async function loadFresh(partnerId: string, charges: RequestCharges, now: Date): Promise<{ state: LoadedState | undefined; claim: RecomputeClaim | undefined }> {
+  const { claim, profile } = await claimRecompute(partnerId, { charges, now });
+  if (!profile) return { state: undefined, claim };
+  return { state: await loadPartnerState(partnerId, charges, { profile }), claim };
 }
 
 /** Once per partner whose status predates lastQualifiedOn: the window's history documents say when each area qualified. */
@@ -54,12 +55,18 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
   const charges = opts.charges ?? new RequestCharges();
   const now = opts.now ?? new Date();
   const date = opts.date;
-  const [state, status, history] = await Promise.all([loadFresh(partnerId, charges), readScoreStatus(partnerId, charges), readHistory(partnerId, monthOf(date), charges)]);
-  if (!state) return { outcome: 'unknown-partner', date, changed: false, statusChanges: [], notify: [], charges };
-
-  const lastQualifiedOn = status?.lastQualifiedOn ?? (status ? await qualifyingDaysFromHistory(partnerId, date, history, charges) : undefined);
-  const plan = planRecompute({ partnerId, state, status, lastQualifiedOn, date, settings: appScoringSettings(), now, reason: opts.reason, runId: opts.runId });
-  if (plan.kind === 'nothing-changed') return { outcome: 'done', date, changed: false, statusChanges: [], notify: [], charges };
-  const notify = await commitRecompute(plan, { partnerId, status, history, now, charges });
-  return { outcome: 'done', date, changed: true, statusChanges: plan.statusChanges, notify, charges };
+  const [{ state, claim }, status, history] = await Promise.all([loadFresh(partnerId, charges, now), readScoreStatus(partnerId, charges), readHistory(partnerId, monthOf(date), charges)]);
+  try {
+    if (!state) return { outcome: 'unknown-partner', date, changed: false, statusChanges: [], notify: [], charges };
+    const lastQualifiedOn = status?.lastQualifiedOn ?? (status ? await qualifyingDaysFromHistory(partnerId, date, history, charges) : undefined);
+    // The time the score is computed, after the reads: what the score answers and the delivery status call scoredAt.
+    const scoredAt = opts.now ?? new Date();
+    const plan = planRecompute({ partnerId, state, status, lastQualifiedOn, date, settings: appScoringSettings(), now: scoredAt, reason: opts.reason, runId: opts.runId });
+    if (plan.kind === 'nothing-changed') return { outcome: 'done', date, changed: false, statusChanges: [], notify: [], charges };
+    const notify = await commitRecompute(plan, { partnerId, status, history, now: scoredAt, charges });
+    return { outcome: 'done', date, changed: true, statusChanges: plan.statusChanges, notify, charges };
+  } finally {
+    // Also after a failure: the changes that came in meanwhile get their follow-up (the message is retried as well).
+    if (claim) await releaseRecompute(claim, { charges, send: opts.send, reason: opts.reason === 'cert-sync' ? 'cert-sync' : 'state-change' });
+  }
 }

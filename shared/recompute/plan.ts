@@ -101,7 +101,7 @@ export function planRecompute(input: PlanInput): RecomputePlan {
   const month = monthOf(date);
   return {
     kind: 'write',
-    day: scoreDayDoc(partnerId, date, stateVersion, score),
+    day: scoreDayDoc(partnerId, date, stateVersion, score, input.now.toISOString()),
     history: { month, date, entry: historyEntry(score) },
     alerts,
     notificationUrl: state.profile.notificationUrl,

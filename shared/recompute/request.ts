@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { getSettings } from '../config/settings';
 import { QUEUES } from '../queues/names';
@@ -17,35 +18,33 @@ export const recomputeMessageSchema = z.object({
 });
 export type RecomputeMessage = z.infer<typeof recomputeMessageSchema>;
 
-/** A pending flag older than this is treated as lost (its message failed to send) and a new request is made. */
-const PENDING_STALE_MS = 10 * 60 * 1000;
-
 /**
- * Records that a partner's state changed and asks for one recompute. Bursts coalesce: the first
- * change sets `recomputePendingSince` and enqueues a message delayed by RECOMPUTE_COALESCE_SECONDS;
- * changes until that message is picked up only bump the state version.
+ * Coalescing, leading edge first (issue 16). The partner's profile carries the marker, so every change sets it in
+ * the same etag-guarded write that bumps `stateVersion`, and two instances racing on it are ordered by Cosmos DB:
+ *
+ *   quiet    -> a change sets `recomputePendingSince` and sends a message visible at once (no coalescing delay);
+ *   pending  -> a change only bumps the version: the queued recompute has not read the state yet, so it will see it;
+ *   running  -> a change sets `recomputeFollowUp`: the worker that holds `recomputeRunning` sends exactly one
+ *               follow-up when it ends, no sooner than RECOMPUTE_COALESCE_SECONDS after its own start.
+ *
+ * The worker claims (pending -> running) before it reads the state it scores, so every change either happened
+ * before the claim (and is read) or sees `running` (and asks for the follow-up). A marker older than its stale
+ * limit is treated as lost (a send that failed after its write, a worker that died) and a change asks anew: at
+ * worst one extra recompute, never a change left unscored.
  */
-export async function markStateChanged(
-  partnerId: string,
-  opts: { reason?: RecomputeMessage['reason']; charges?: RequestCharges; now?: Date; send?: typeof sendMessages } = {},
-): Promise<{ enqueued: boolean }> {
-  const now = opts.now ?? new Date();
-  const nowIso = now.toISOString();
-  let setPending = false;
-  await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
-    doc.stateVersion += 1;
-    doc.updatedAt = nowIso;
-    const pending = doc.recomputePendingSince ? Date.parse(doc.recomputePendingSince) : undefined;
-    // Our own flag, from an attempt whose answer was lost (a timeout, a reset): it still needs its message.
-    const ours = doc.recomputePendingSince === nowIso;
-    setPending = ours || pending === undefined || now.getTime() - pending > PENDING_STALE_MS;
-    if (setPending) doc.recomputePendingSince = nowIso;
-    return true;
-  }, { charges: opts.charges });
-  if (!setPending) return { enqueued: false };
-  const message: RecomputeMessage = { partnerId, reason: opts.reason ?? 'state-change' };
+
+/** A pending flag older than this is treated as lost (its message failed to send) and a new request is made. */
+export const PENDING_STALE_MS = 2 * 60 * 1000;
+/** A running marker older than this is treated as a worker that died: a change enqueues a recompute of its own. */
+export const RUNNING_STALE_MS = 60 * 1000;
+
+const isFresh = (iso: string | undefined, limitMs: number, now: Date) => iso !== undefined && now.getTime() - Date.parse(iso) <= limitMs;
+
+export type SendMessages = typeof sendMessages;
+
+async function sendOrTakeBack(partnerId: string, nowIso: string, message: RecomputeMessage, delaySeconds: number, opts: { charges?: RequestCharges; send?: SendMessages }): Promise<void> {
   try {
-    await (opts.send ?? sendMessages)(QUEUES.recompute, [message], { delaySeconds: getSettings().RECOMPUTE_COALESCE_SECONDS });
+    await (opts.send ?? sendMessages)(QUEUES.recompute, [message], { delaySeconds });
   } catch (e) {
     // Without the message the flag would stop the caller's retry from asking again: take back our own flag.
     await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
@@ -55,14 +54,95 @@ export async function markStateChanged(
     }, { charges: opts.charges }).catch(() => undefined);
     throw e;
   }
-  return { enqueued: true };
 }
 
-/** Called by the recompute worker before it reads the state, so changes after this point request a new recompute. */
-export async function clearRecomputePending(partnerId: string, charges?: RequestCharges): Promise<void> {
-  await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
-    if (!doc.recomputePendingSince) return false;
-    delete doc.recomputePendingSince;
+/**
+ * Records that a partner's state changed (its `stateVersion` goes up by one) and makes sure a recompute that
+ * reads this change will run: at once when none is pending or running, else by the one pending or the running
+ * one's follow-up. Returns the new state version, which the delivery's receipt keeps.
+ */
+export async function markStateChanged(
+  partnerId: string,
+  opts: { reason?: RecomputeMessage['reason']; charges?: RequestCharges; now?: Date; send?: SendMessages } = {},
+): Promise<{ enqueued: boolean; stateVersion: number }> {
+  const now = opts.now ?? new Date();
+  const nowIso = now.toISOString();
+  let setPending = false;
+  const { doc } = await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
+    doc.stateVersion += 1;
+    doc.updatedAt = nowIso;
+    // Our own flag, from an attempt whose answer was lost (a timeout, a reset): it still needs its message.
+    const ours = doc.recomputePendingSince === nowIso;
+    setPending = false;
+    if (ours || !isFresh(doc.recomputePendingSince, PENDING_STALE_MS, now)) {
+      if (isFresh(doc.recomputeRunning?.since, RUNNING_STALE_MS, now) && !ours) doc.recomputeFollowUp = true;
+      else {
+        setPending = true;
+        doc.recomputePendingSince = nowIso;
+      }
+    }
     return true;
-  }, { charges });
+  }, { charges: opts.charges });
+  if (!setPending) return { enqueued: false, stateVersion: doc.stateVersion };
+  await sendOrTakeBack(partnerId, nowIso, { partnerId, reason: opts.reason ?? 'state-change' }, 0, opts);
+  return { enqueued: true, stateVersion: doc.stateVersion };
+}
+
+/** A worker's hold on a partner's recompute, from its claim to its release. */
+export interface RecomputeClaim {
+  partnerId: string;
+  token: string;
+  since: Date;
+}
+
+/**
+ * Called by the recompute worker before it reads the state it scores: takes the pending request (changes from now
+ * on ask for a follow-up). Returns the profile as written, or undefined (and writes nothing) when no request is
+ * pending, as in most nightly recomputes, or when the partner is unknown.
+ */
+export async function claimRecompute(partnerId: string, opts: { charges?: RequestCharges; now?: Date } = {}): Promise<{ claim: RecomputeClaim; profile: ProfileDoc } | { claim: undefined; profile: ProfileDoc | undefined }> {
+  const since = opts.now ?? new Date();
+  const token = randomUUID();
+  let exists = true;
+  const { doc, changed } = await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, () => {
+    exists = false;
+    return initProfile(partnerId)();
+  }, (doc) => {
+    if (!exists || !doc.recomputePendingSince) return false;
+    delete doc.recomputePendingSince;
+    // Whoever ran before (a worker now overtaken) no longer owns the follow-up: this run reads every change so far.
+    delete doc.recomputeFollowUp;
+    doc.recomputeRunning = { token, since: since.toISOString() };
+    return true;
+  }, { charges: opts.charges });
+  if (!exists) return { claim: undefined, profile: undefined };
+  return changed ? { claim: { partnerId, token, since }, profile: doc } : { claim: undefined, profile: doc };
+}
+
+/**
+ * Called when the claimed recompute ended (stored, or failed): clears the running marker and, when changes came in
+ * meanwhile, sends the one follow-up, visible RECOMPUTE_COALESCE_SECONDS after this run started (at once when the
+ * run took longer), so a burst is scored by a handful of recomputes and its last state always is.
+ */
+export async function releaseRecompute(claim: RecomputeClaim, opts: { charges?: RequestCharges; now?: Date; send?: SendMessages; reason?: RecomputeMessage['reason'] } = {}): Promise<{ followUp: boolean }> {
+  const now = opts.now ?? new Date();
+  const nowIso = now.toISOString();
+  let followUp = false;
+  await updateStateDoc<ProfileDoc>(claim.partnerId, DOC_IDS.profile, initProfile(claim.partnerId), (doc) => {
+    followUp = false;
+    // Overtaken (our marker went stale and another worker claimed): the follow-up is that worker's now.
+    if (doc.recomputeRunning?.token !== claim.token) return false;
+    delete doc.recomputeRunning;
+    if (doc.recomputeFollowUp) {
+      delete doc.recomputeFollowUp;
+      followUp = true;
+      doc.recomputePendingSince = nowIso;
+    }
+    return true;
+  }, { charges: opts.charges });
+  if (!followUp) return { followUp };
+  const windowMs = getSettings().RECOMPUTE_COALESCE_SECONDS * 1000;
+  const delaySeconds = Math.max(0, Math.ceil((claim.since.getTime() + windowMs - now.getTime()) / 1000));
+  await sendOrTakeBack(claim.partnerId, nowIso, { partnerId: claim.partnerId, reason: opts.reason ?? 'state-change' }, delaySeconds, opts);
+  return { followUp };
 }

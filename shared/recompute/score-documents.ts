@@ -63,7 +63,7 @@ export function contentHash(date: string, stateVersion: number, score: PartnerSc
 }
 
 /** The day's score document: summaries readable as is, the full breakdown compressed. */
-export function scoreDayDoc(partnerId: string, date: string, stateVersion: number, score: PartnerScore): ScoreDayDoc {
+export function scoreDayDoc(partnerId: string, date: string, stateVersion: number, score: PartnerScore, computedAt: string): ScoreDayDoc {
   return {
     id: SCORE_DOC_IDS.day(date),
     partnerId,
@@ -72,6 +72,7 @@ export function scoreDayDoc(partnerId: string, date: string, stateVersion: numbe
     date,
     ruleVersion: score.ruleVersion,
     stateVersion,
+    computedAt,
     areas: score.areas.map(summarize),
     breakdown: encodeBreakdown(storedAreas(score)),
   };

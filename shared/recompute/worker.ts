@@ -5,7 +5,7 @@ import { todayUtc } from '../lib/dates';
 import { isThrottled } from '../store/errors';
 import { RequestCharges } from '../store/request-charges';
 import { recordDeadLetter } from '../deadletters/dead-letter-store';
-import type { RecomputeMessage } from './request';
+import type { RecomputeMessage, SendMessages } from './request';
 import type { StatusChange } from './plan';
 
 export interface NotificationMessage {
@@ -31,7 +31,7 @@ const describe = (e: unknown) => (isThrottled(e) ? 'throttled by Cosmos DB (429)
  * the host allows: then the partner is recorded as failed in its run and in the dead-letter store with the reason,
  * and the message completes, so the run still finishes.
  */
-export async function processRecomputeMessage(message: RecomputeMessage, attempt: { dequeueCount: number; maxDequeueCount: number; now?: Date }): Promise<WorkerOutcome> {
+export async function processRecomputeMessage(message: RecomputeMessage, attempt: { dequeueCount: number; maxDequeueCount: number; now?: Date; send?: SendMessages }): Promise<WorkerOutcome> {
   const now = attempt.now ?? new Date();
   const date = message.date ?? todayUtc(now);
   const charges = new RequestCharges();
@@ -39,7 +39,7 @@ export async function processRecomputeMessage(message: RecomputeMessage, attempt
     // The run marker is read alongside the recompute's own reads rather than after them.
     const [res, countedRunId] = await Promise.all([
       // Each Cosmos request of the recompute retries its own 429s (shared/store), so the whole is not retried again here.
-      recomputePartner(message.partnerId, { date, reason: message.reason, runId: message.runId, now, charges }),
+      recomputePartner(message.partnerId, { date, reason: message.reason, runId: message.runId, now: attempt.now, charges, send: attempt.send }),
       message.runId ? readCountedRunId(message.runId, message.partnerId) : Promise.resolve(null),
     ]);
     const outcome = res.outcome === 'done' ? 'done' : 'stale';

@@ -53,6 +53,19 @@ export interface RunDoc {
   _etag?: string;
 }
 
+/** A run as the API shows it: the record without Cosmos DB's system fields (_etag, _rid, _self, _ts) or storage bookkeeping (type, schemaVersion). */
+export type RunView = Omit<RunDoc, 'type' | 'schemaVersion' | '_etag'>;
+
+export function runView(run: RunDoc): RunView {
+  const { id, kind, date, status, total, done, failed, stale, startedAt, finishedAt, trigger, failures, interruptions } = run;
+  const view: RunView = { id, kind, date, status, done, failed, stale, startedAt, failures };
+  if (total !== undefined) view.total = total;
+  if (finishedAt !== undefined) view.finishedAt = finishedAt;
+  if (trigger !== undefined) view.trigger = trigger;
+  if (interruptions !== undefined) view.interruptions = interruptions;
+  return view;
+}
+
 interface LatestRunPointer {
   id: string;
   type: 'run-pointer';

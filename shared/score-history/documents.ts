@@ -61,6 +61,8 @@ export interface ScoreDayDoc {
   ruleVersion: string;
   /** The partner state version the scores were computed from. */
   stateVersion: number;
+  /** When the scores were computed; absent on documents written before it was recorded. */
+  computedAt?: string;
   /** Totals, statuses and metric points of every area, readable as is. */
   areas: AreaSummary[];
   /**

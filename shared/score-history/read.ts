@@ -23,27 +23,45 @@ export function decodeBreakdown(doc: Pick<ScoreDayDoc, 'breakdown'>): StoredArea
   return JSON.parse(gunzipSync(Buffer.from(doc.breakdown.data, 'base64')).toString('utf8')) as StoredAreaScore[];
 }
 
-export interface ScoresView {
+/**
+ * How fresh a score answer is (issue 16): `stateVersion` of the state it scored, the partner's `currentStateVersion`
+ * now, and `scoredAt`, when it was computed (null on a stored day older than that record). A client that knows the
+ * version its change produced (the delivery status says it) sees at once whether the answer includes the change.
+ */
+export interface Freshness {
+  stateVersion: number;
+  currentStateVersion: number;
+  scoredAt: string | null;
+}
+
+/** The partner's state version now; 0 before anything was stored for it. */
+async function currentStateVersion(partnerId: string): Promise<number> {
+  return (await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile))?.stateVersion ?? 0;
+}
+
+export interface ScoresView extends Freshness {
   partnerId: string;
   date: string;
+  /** The same time as scoredAt (kept for existing clients). */
   computedAt: string;
-  stateVersion: number;
   areas: AreaSummary[];
   projectedLosses: ProjectedLoss[];
 }
 
-/** Every area's total, status and metric points as of the latest stored day. One point read. */
+/** Every area's total, status and metric points as of the latest stored day. Two point reads, side by side. */
 export async function getScores(partnerId: string): Promise<ReadResult<ScoresView>> {
-  const status = await readScoreStatus(partnerId);
+  const [status, current] = await Promise.all([readScoreStatus(partnerId), currentStateVersion(partnerId)]);
   if (!status) return { ok: false, error: await missing(partnerId) };
   return {
     ok: true,
-    value: { partnerId, date: status.latestDate, computedAt: status.computedAt, stateVersion: status.stateVersion, areas: status.areas, projectedLosses: status.projectedLosses },
+    value: { partnerId, date: status.latestDate, stateVersion: status.stateVersion, currentStateVersion: current, scoredAt: status.computedAt, computedAt: status.computedAt, areas: status.areas, projectedLosses: status.projectedLosses },
   };
 }
 
 /** One area's full breakdown (explanations, gap to qualify) on a stored day; the latest by default. */
-export async function getBreakdown(partnerId: string, area: AreaId, date?: string): Promise<ReadResult<{ partnerId: string; date: string; breakdown: StoredAreaScore }>> {
+export async function getBreakdown(partnerId: string, area: AreaId, date?: string): Promise<ReadResult<{ partnerId: string; date: string; breakdown: StoredAreaScore } & Freshness>> {
+  const current = currentStateVersion(partnerId);
+  current.catch(() => undefined); // awaited below on the path that answers; not left unhandled on the others
   let day = date;
   if (!day) {
     const status = await readScoreStatus(partnerId);
@@ -58,10 +76,11 @@ export async function getBreakdown(partnerId: string, area: AreaId, date?: strin
   }
   const breakdown = decodeBreakdown(doc).find((a) => a.area === area);
   if (!breakdown) return { ok: false, error: { kind: 'no-score-on-date', message: `The score of ${day} has no ${area} area.` } };
-  return { ok: true, value: { partnerId, date: day, breakdown } };
+  return { ok: true, value: { partnerId, date: day, stateVersion: doc.stateVersion, currentStateVersion: await current, scoredAt: doc.computedAt ?? null, breakdown } };
 }
 
-export interface HistoryView {
+/** A history's freshness is that of the latest stored score (the last day of the range may be older). */
+export interface HistoryView extends Freshness {
   partnerId: string;
   area: AreaId;
   name: string;
@@ -103,7 +122,7 @@ export function resolveHistoryRange(range: { from?: string; to?: string }, today
 export async function getHistory(partnerId: string, area: AreaId, range: { from: string; to: string }): Promise<ReadResult<HistoryView>> {
   const { from, to } = range;
   const months = monthsBetween(from, to);
-  const docs = await Promise.all(months.map((m) => readHistory(partnerId, m)));
+  const [docs, status, current] = await Promise.all([Promise.all(months.map((m) => readHistory(partnerId, m))), readScoreStatus(partnerId), currentStateVersion(partnerId)]);
   if (docs.every((d) => !d)) {
     const err = await missing(partnerId);
     if (err.kind === 'unknown-partner') return { ok: false, error: err };
@@ -135,6 +154,9 @@ export async function getHistory(partnerId: string, area: AreaId, range: { from:
       partnerId,
       area,
       name: AREA_NAMES[area],
+      stateVersion: status?.stateVersion ?? 0,
+      currentStateVersion: current,
+      scoredAt: status?.computedAt ?? null,
       from,
       to,
       days,

@@ -11,6 +11,8 @@ export {
   PLATFORMS,
   OFFER_TYPES,
   TRACKS,
+  SEGMENTS,
+  CLOUDS,
   SNAPSHOT_SCHEMA_VERSION,
   partnerSnapshotSchema,
   associationSchema,
@@ -58,6 +60,7 @@ export type {
   Eligibility,
 } from './types';
 export { AREA_STATUSES } from './types';
+export { classifiedAreas, TRACK_LABELS } from './tracks';
 export { scorePartner, scoreArea, metricPasses, QUALIFYING_TOTAL } from './engine';
 export { planToQualify, DEFAULT_GAP_COSTS, LEVER_CAP, SEARCH_BUDGET, type PlanInput } from './gap';
 export { applyChanges, simulationChangeSchema, type SimulationChange, type ChangeProblem } from './changes';

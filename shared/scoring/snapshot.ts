@@ -181,6 +181,11 @@ export const partnerSnapshotSchema = z
     name: z.string().optional(),
     /** Track as shown in Partner Center, overriding the engine's classification for Azure areas and Business Applications. */
     trackOverrides: z.partialRecord(z.enum(AREAS), z.enum(TRACKS)).optional(),
+    /**
+     * The day Partner Center showed each track of trackOverrides (a `track.classified` event): the override wins from
+     * that day on and the explanation names the date. Without a date the override holds on every day.
+     */
+    trackClassifiedOn: z.partialRecord(z.enum(AREAS), isoDate).optional(),
     enrollments: z.array(enrollmentSchema).default([]),
     customers: z.array(customerSchema).default([]),
     associations: z.array(associationSchema).default([]),

@@ -2,8 +2,9 @@ import type { ScoringContext } from './context';
 import { monthLabel } from '../lib/dates';
 import { fmt } from './explain';
 import { meets, monthTotal, valueAt } from './metrics/criteria';
+import { allRuleSets } from './rules';
 import type { AreaRules } from './rules/schema';
-import type { AreaId, Track } from './snapshot';
+import { AREAS, type AreaId, type Track } from './snapshot';
 
 /**
  * Classified areas (Azure since 2026, Business Applications) put the partner in one track. Partner Center shows
@@ -13,7 +14,29 @@ export function classify(ctx: ScoringContext, area: AreaId, rules: AreaRules): {
   if (rules.trackMode === 'single') return { track: 'enterprise', reason: 'this rule version has a single track' };
   if (rules.trackMode === 'best-of') return { track: 'enterprise', reason: 'both tracks computed; the higher total is used' };
   const override = ctx.snapshot.trackOverrides?.[area];
-  if (override) return { track: override, reason: `track set in the snapshot (as shown in Partner Center): ${override}` };
+  const classifiedOn = ctx.snapshot.trackClassifiedOn?.[area];
+  if (override && !classifiedOn) return { track: override, reason: `track set in the snapshot (as shown in Partner Center): ${override}` };
+  if (override && classifiedOn! <= ctx.date) return { track: override, reason: `track ${TRACK_LABELS[override]}: classified by Partner Center on ${classifiedOn}` };
+  const own = engineReading(ctx, rules);
+  // A classification dated after the scored day did not exist yet on that day.
+  if (override) return { ...own, reason: `${own.reason}; Partner Center classifies it ${TRACK_LABELS[override]} from ${classifiedOn}` };
+  return own;
+}
+
+export const TRACK_LABELS: Record<Track, string> = { smb: 'SMB', enterprise: 'Enterprise' };
+
+/**
+ * Areas whose track some rule version classifies (rather than having one track or taking the better of two): the
+ * only areas a Partner Center track classification can change.
+ */
+export function classifiedAreas(): AreaId[] {
+  const out = new Set<AreaId>();
+  for (const rs of allRuleSets()) for (const [area, r] of Object.entries(rs.areas) as [AreaId, AreaRules][]) if (r.trackMode === 'classified') out.add(area);
+  return AREAS.filter((a) => out.has(a));
+}
+
+/** The engine's own classification from the partner's customers and revenue (rules reference: tracks). */
+function engineReading(ctx: ScoringContext, rules: AreaRules): { track: Track; reason: string } {
   const c = rules.classification!;
   const last = ctx.monthNow - 1;
   if (c.kind === 'customer-segment-share') {

@@ -2,7 +2,7 @@ import { scorePartner, type AreaScore, type AreaStatus } from '../scoring';
 import { appScoringSettings } from '../config/scoring';
 import { todayUtc } from '../lib/dates';
 import { loadPartnerSnapshot } from '../state/state-store';
-import { applyChanges, type ChangeProblem, type SimulationRequest } from './changes';
+import { applyChanges, resolveCertificationNames, type ChangeProblem, type SimulationRequest, type UnresolvedName } from './changes';
 
 export interface AreaComparison {
   area: string;
@@ -22,15 +22,22 @@ export interface SimulationResult {
   breakdown: AreaScore[];
 }
 
-export type SimulationOutcome = { ok: true; value: SimulationResult } | { ok: false; kind: 'unknown-partner' } | { ok: false; kind: 'invalid-change'; problems: ChangeProblem[] };
+export type SimulationOutcome =
+  | { ok: true; value: SimulationResult }
+  | { ok: false; kind: 'unknown-partner' }
+  | { ok: false; kind: 'invalid-change'; problems: ChangeProblem[] }
+  /** A certification named by something no rule set knows: 422 with suggestions. */
+  | { ok: false; kind: 'unresolved'; problems: UnresolvedName[] };
 
 /** Scores the stored state and the state with the changes applied, side by side. Nothing is written. */
 export async function simulate(partnerId: string, request: SimulationRequest, today = todayUtc()): Promise<SimulationOutcome> {
+  const named = resolveCertificationNames(request.changes);
+  if (named.unresolved.length) return { ok: false, kind: 'unresolved', problems: named.unresolved };
   const base = await loadPartnerSnapshot(partnerId);
   if (!base) return { ok: false, kind: 'unknown-partner' };
-  const { snapshot, problems } = applyChanges(base, request.changes);
-  if (problems.length) return { ok: false, kind: 'invalid-change', problems };
   const date = request.date ?? today;
+  const { snapshot, problems } = applyChanges(base, named.changes, { date });
+  if (problems.length) return { ok: false, kind: 'invalid-change', problems };
   const settings = appScoringSettings();
   const before = scorePartner(base, { date, settings, includeGap: false });
   const after = scorePartner(snapshot, { date, settings });

@@ -31,7 +31,47 @@ export interface Versioned {
   lastEventId: string;
 }
 
-export interface StoredCustomer extends Customer, Versioned {}
+/**
+ * One profile event as recorded (partner.updated, customer.updated, designation.*, track.*): what it stated, so the
+ * record's current values are a replay of its facts in time order, whatever order they arrived in, and a retraction
+ * replays the record without the withdrawn one.
+ */
+export interface ProfileFact<F> {
+  eventId: string;
+  /** occurredAt of the event. */
+  at: string;
+  fields: F;
+}
+
+/** Facts kept per record; beyond this the oldest are dropped (their values live on in the record until overridden). */
+export const MAX_PROFILE_FACTS = 24;
+
+export type CustomerFacts = Partial<Pick<Customer, 'name' | 'segment' | 'cloud'>>;
+export interface StoredCustomer extends Customer, Versioned {
+  /** customer.updated events of this tenant; absent for customers written by the snapshot import. */
+  facts?: ProfileFact<CustomerFacts>[];
+}
+
+export interface PartnerFacts {
+  name?: string;
+  locationIds?: string[];
+  partnerIdAliases?: string[];
+}
+
+export interface DesignationFact {
+  kind: 'enrolled' | 'renewed' | 'lost';
+  /** enrolledOn, renewedOn or lostOn of the event. */
+  on: string;
+  anniversaryDate?: string;
+}
+/** designation.enrolled / renewed / lost of one solution area; profile.enrollments holds their replay. */
+export interface DesignationRecord extends Versioned {
+  facts: ProfileFact<DesignationFact>[];
+}
+/** track.classified / track.unclassified of one area; profile.trackOverrides and trackClassifiedOn hold their replay. */
+export interface TrackClassificationRecord extends Versioned {
+  facts: ProfileFact<{ track: Track | null }>[];
+}
 
 /** An event withdrawn by an `event.retracted`: kept so that a late or repeated delivery of it is refused, not applied again. */
 export interface Retraction {
@@ -48,17 +88,35 @@ export type Retractions = Record<string, Retraction>;
 export interface ProfileDoc extends BaseDoc {
   type: 'profile';
   name?: string;
+  /** PartnerIDs of the partner's Partner Center location accounts (partner.updated). */
+  locationIds?: string[];
+  /** Other PartnerIDs (formerly MPN ids) the partner is known by (partner.updated). */
+  partnerIdAliases?: string[];
+  /** partner.updated events; name, locationIds and partnerIdAliases are their replay. */
+  partnerFacts?: ProfileFact<PartnerFacts>[];
   enrollments: Enrollment[];
+  designations?: Partial<Record<AreaId, DesignationRecord>>;
   trackOverrides?: Partial<Record<AreaId, Track>>;
+  /** The day Partner Center showed each override (track.classified), for the engine's explanation. */
+  trackClassifiedOn?: Partial<Record<AreaId, string>>;
+  trackClassifications?: Partial<Record<AreaId, TrackClassificationRecord>>;
   customers: Record<string, StoredCustomer>;
+  retracted?: Retractions;
   /** Months for which a telemetry document exists (YYYY-MM), so loading needs no query. */
   telemetryMonths: string[];
   /** Where alerts are POSTed (signed), if the partner configured it. */
   notificationUrl?: string;
   /** Increases on every change of the partner's state. */
   stateVersion: number;
-  /** Set when a recompute was requested and has not started yet: further changes do not enqueue another (coalescing). */
+  /**
+   * The partner's recompute marker (shared/recompute/request.ts), guarded by this document's etag like every change:
+   * set when a recompute message was sent and no worker has claimed it yet; further changes do not enqueue another.
+   */
   recomputePendingSince?: string;
+  /** Set by the worker that claimed the recompute, while it runs: changes then ask for a follow-up instead. */
+  recomputeRunning?: { token: string; since: string };
+  /** A change arrived while the recompute ran: its worker sends exactly one follow-up when it ends. */
+  recomputeFollowUp?: true;
   createdAt: string;
   updatedAt: string;
 }

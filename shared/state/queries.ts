@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { AREAS, ASSOCIATION_STATUSES, ASSOCIATION_TYPES, PLATFORMS, isoMonthSchema } from '../scoring/snapshot';
+import { AREAS, ASSOCIATION_STATUSES, ASSOCIATION_TYPES, CLOUDS, PLATFORMS, SEGMENTS, isoMonthSchema, type AreaId, type Enrollment, type Track } from '../scoring/snapshot';
 import { resolveCertification } from '../scoring';
-import { DOC_IDS, LIFECYCLE_STATES, type AssociationsDoc, type ProfessionalsDoc, type ProfileDoc, type StoredAssociation, type StoredProfessional, type StoredTelemetryRow, type TelemetryDoc } from './documents';
+import { DOC_IDS, LIFECYCLE_STATES, type StoredCustomer, type AssociationsDoc, type ProfessionalsDoc, type ProfileDoc, type StoredAssociation, type StoredProfessional, type StoredTelemetryRow, type TelemetryDoc } from './documents';
 import { readStateDoc } from './state-store';
 
 /**
@@ -42,6 +42,12 @@ export const telemetryFilterSchema = z
     ...pageParams,
   })
   .refine((f) => !(f.from && f.to && f.from > f.to), { path: ['from'], message: 'must not be after to' });
+
+export const customerFilterSchema = z.object({
+  segment: z.enum(SEGMENTS).optional(),
+  cloud: z.enum(CLOUDS).optional(),
+  ...pageParams,
+});
 
 export class InvalidTokenError extends Error {}
 
@@ -107,5 +113,47 @@ export async function queryTelemetry(partnerId: string, filter: z.output<typeof 
   const all = rows.filter(
     (r) => (!filter.tenantId || r.tenantId === filter.tenantId) && (!filter.workload || r.workload === filter.workload) && (!filter.platform || r.platform === filter.platform) && (!filter.associationType || r.associationType === filter.associationType),
   );
+  return paginate(all, filter);
+}
+
+/** A partner's profile as the profile events left it (partner.updated, designation.*, track.*), without its customers. */
+export interface PartnerProfile {
+  partnerId: string;
+  name?: string;
+  locationIds?: string[];
+  partnerIdAliases?: string[];
+  enrollments: Enrollment[];
+  /** The track Partner Center shows per classified area, and since when (absent for an imported override). */
+  tracks: { area: AreaId; track: Track; classifiedOn?: string }[];
+  customers: number;
+}
+
+export async function readPartnerProfile(partnerId: string): Promise<PartnerProfile | undefined> {
+  const p = await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile);
+  if (!p) return undefined;
+  const tracks = AREAS.flatMap((area) => {
+    const track = p.trackOverrides?.[area];
+    const on = p.trackClassifiedOn?.[area];
+    return track ? [{ area, track, ...(on ? { classifiedOn: on } : {}) }] : [];
+  });
+  return {
+    partnerId,
+    ...(p.name !== undefined ? { name: p.name } : {}),
+    ...(p.locationIds ? { locationIds: p.locationIds } : {}),
+    ...(p.partnerIdAliases ? { partnerIdAliases: p.partnerIdAliases } : {}),
+    enrollments: p.enrollments,
+    tracks,
+    customers: Object.keys(p.customers).length,
+  };
+}
+
+/** Customer tenants (customer.updated) without their event facts, by tenant id. */
+export async function queryCustomers(partnerId: string, filter: z.output<typeof customerFilterSchema>): Promise<Page<Omit<StoredCustomer, 'facts'>> | undefined> {
+  const p = await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile);
+  if (!p) return undefined;
+  const all = Object.values(p.customers)
+    .filter((c) => (!filter.segment || c.segment === filter.segment) && (!filter.cloud || c.cloud === filter.cloud))
+    .sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0))
+    .map(({ facts: _f, ...c }) => c);
   return paginate(all, filter);
 }

@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import type { RequestCharges } from '../store/request-charges';
 import { getSettings } from '../config/settings';
-import { partnerSnapshotSchema, type PartnerSnapshot } from '../scoring/snapshot';
+import { SNAPSHOT_SCHEMA_VERSION, type Association, type CertificationHolding, type Customer, type PartnerSnapshot, type Professional, type TelemetryRow } from '../scoring/snapshot';
 import { getContainer } from '../store/cosmos';
 import { queryPage, readDocument, updateDocument } from '../store/documents';
 import { ConcurrencyExhaustedError } from '../store/optimistic-update';
@@ -15,6 +15,11 @@ import {
   type ProfessionalsDoc,
   type ProfileDoc,
   type StateDoc,
+  type StoredAssociation,
+  type StoredCertification,
+  type StoredCustomer,
+  type StoredProfessional,
+  type StoredTelemetryRow,
   type TelemetryDoc,
 } from './documents';
 
@@ -57,8 +62,9 @@ export interface LoadedState {
 }
 
 /** Loads a partner's whole state with point reads; undefined when the partner is unknown. */
-export async function loadPartnerState(partnerId: string, charges?: RequestCharges): Promise<LoadedState | undefined> {
-  const profile = await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, charges);
+export async function loadPartnerState(partnerId: string, charges?: RequestCharges, known?: { profile: ProfileDoc }): Promise<LoadedState | undefined> {
+  // A caller that has just read (or written) the profile passes it: the rest is read after it all the same.
+  const profile = known?.profile ?? (await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, charges));
   if (!profile) return undefined;
   const [associations, professionals, ...telemetry] = await Promise.all([
     readStateDoc<AssociationsDoc>(partnerId, DOC_IDS.associations, charges),
@@ -73,34 +79,79 @@ export async function loadPartnerState(partnerId: string, charges?: RequestCharg
   };
 }
 
+/*
+ * Stored state -> the engine's snapshot, field by field. Every event was validated by its zod schema when it was
+ * received, and the reducers store only what those schemas produced, so the recompute does not validate again
+ * (partnerSnapshotSchema.parse cost several times the scoring itself on a large partner, issue 16). The mapping
+ * picks exactly the snapshot's fields and fills its defaults for documents written before a default existed;
+ * test/state/to-snapshot.test.ts checks, over generated documents, that it equals what the schema's parse yields.
+ */
+
+const customerOf = (c: StoredCustomer): Customer => ({ tenantId: c.tenantId, name: c.name, segment: c.segment, cloud: c.cloud ?? 'commercial' });
+
+const associationOf = (a: StoredAssociation): Association => ({
+  id: a.id,
+  type: a.type,
+  tenantId: a.tenantId,
+  subscriptionId: a.subscriptionId,
+  workloads: a.workloads ? [...a.workloads] : undefined,
+  solutionArea: a.solutionArea,
+  role: a.role,
+  cspTier: a.cspTier,
+  status: a.status ?? 'active',
+  startDate: a.startDate,
+  endDate: a.endDate,
+  earlierPeriods: a.earlierPeriods?.map((p) => ({ startDate: p.startDate, endDate: p.endDate })),
+});
+
+const certificationOf = (c: StoredCertification): CertificationHolding => ({
+  certificationId: c.certificationId,
+  earnedOn: c.earnedOn,
+  expiresOn: c.expiresOn,
+  renewals: c.renewals?.map((r) => ({ renewedOn: r.renewedOn, expiresOn: r.expiresOn })),
+});
+
+const professionalOf = (p: StoredProfessional): Professional => ({
+  id: p.id,
+  learnProfileId: p.learnProfileId,
+  name: p.name,
+  linked: p.linked,
+  linkedOn: p.linkedOn,
+  unlinkedOn: p.unlinkedOn,
+  certifications: Object.values(p.certifications ?? {}).filter((c) => !c.removed).map(certificationOf),
+});
+
+const telemetryRowOf = (r: StoredTelemetryRow): TelemetryRow => ({
+  tenantId: r.tenantId,
+  month: r.month,
+  platform: r.platform,
+  workload: r.workload,
+  associationType: r.associationType,
+  subscriptionId: r.subscriptionId,
+  offer: r.offer ?? 'standard',
+  acrUsd: r.acrUsd,
+  revenueUsd: r.revenueUsd,
+  paidSeats: r.paidSeats,
+  activeUsers: r.activeUsers,
+  mcvUnits: r.mcvUnits,
+  protectedUsers: r.protectedUsers,
+});
+
 /** Turns stored state into the engine's snapshot (the engine never sees storage details). */
 export function toSnapshot(state: LoadedState): PartnerSnapshot {
   const { profile } = state;
-  const strip = <T extends object>(o: T, keys: string[]): T => {
-    const copy = { ...o } as Record<string, unknown>;
-    for (const k of keys) delete copy[k];
-    return copy as T;
-  };
-  return partnerSnapshotSchema.parse({
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     partnerId: profile.partnerId,
     name: profile.name,
-    trackOverrides: profile.trackOverrides,
-    enrollments: profile.enrollments,
-    customers: Object.values(profile.customers).map((c) => strip(c, ['updatedAt', 'lastEventId'])),
-    associations: Object.values(state.associations.items).map((a) => strip(a, ['updatedAt', 'lastEventId', 'lifecycle', 'details', 'history'])),
-    professionals: Object.values(state.professionals.items).map((p) => ({
-      id: p.id,
-      learnProfileId: p.learnProfileId,
-      name: p.name,
-      linked: p.linked,
-      linkedOn: p.linkedOn,
-      unlinkedOn: p.unlinkedOn,
-      certifications: Object.values(p.certifications)
-        .filter((c) => !c.removed)
-        .map((c) => strip(c, ['source', 'removed', 'updatedAt'])),
-    })),
-    telemetry: state.telemetry.flatMap((t) => Object.values(t.rows).map((r) => strip(r, ['updatedAt', 'lastEventId', 'superseded']))),
-  });
+    trackOverrides: profile.trackOverrides ? { ...profile.trackOverrides } : undefined,
+    trackClassifiedOn: profile.trackClassifiedOn ? { ...profile.trackClassifiedOn } : undefined,
+    enrollments: (profile.enrollments ?? []).map((e) => ({ area: e.area, enrolledOn: e.enrolledOn, anniversaryDate: e.anniversaryDate })),
+    customers: Object.values(profile.customers ?? {}).map(customerOf),
+    associations: Object.values(state.associations.items).map(associationOf),
+    professionals: Object.values(state.professionals.items).map(professionalOf),
+    telemetry: state.telemetry.flatMap((t) => Object.values(t.rows).map(telemetryRowOf)),
+  };
 }
 
 export async function loadPartnerSnapshot(partnerId: string, charges?: RequestCharges): Promise<PartnerSnapshot | undefined> {

@@ -6,6 +6,13 @@ import { ALL_CONTAINERS, CONTAINERS, type ContainerKey } from './containers';
 
 type CosmosSettings = Pick<Settings, 'COSMOS_ENDPOINT' | 'COSMOS_KEY' | 'COSMOS_DATABASE'>;
 
+/**
+ * The SDK's own retry of throttled requests (429), on every request, reads and writes, honouring the service's
+ * retry-after: the only throttling retry of the service (shared/store/errors.ts adds none). A 429 that gets past it
+ * means the account lacks throughput for longer than 30 s, which the recompute worker reports and the queue retries.
+ */
+export const COSMOS_RETRY_OPTIONS = { maxRetryAttemptCount: 9, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 30 } as const;
+
 let client: CosmosClient | undefined;
 let clientEndpoint: string | undefined;
 
@@ -26,7 +33,7 @@ export function getCosmosClient(settings: CosmosSettings): CosmosClient {
     endpoint,
     ...(settings.COSMOS_KEY ? { key: settings.COSMOS_KEY } : { aadCredentials: getCredential() }),
     // Emulators advertise their own address; discovery would switch a plain-HTTP emulator to TLS.
-    connectionPolicy: { enableEndpointDiscovery: !loopback, retryOptions: { maxRetryAttemptCount: 9, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 30 } },
+    connectionPolicy: { enableEndpointDiscovery: !loopback, retryOptions: { ...COSMOS_RETRY_OPTIONS } },
     // Emulators on loopback use self-signed certificates; this agent is scoped to that client only.
     ...(loopback && endpoint.startsWith('https:') ? { agent: new https.Agent({ rejectUnauthorized: false, keepAlive: true }) } : {}),
     userAgentSuffix: 'pcs-tracker',

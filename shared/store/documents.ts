@@ -3,7 +3,7 @@ import { getSettings } from '../config/settings';
 import { isSafeDocumentId } from '../lib/ids';
 import { CONTAINERS, type ContainerKey } from './containers';
 import { getContainer } from './cosmos';
-import { isConflict, isNotFound, mayHaveExecuted, withThrottleRetry, withTransientRetry } from './errors';
+import { isConflict, isNotFound, mayHaveExecuted, withTransientRetry } from './errors';
 import { optimisticUpdate, type OptimisticUpdateOptions } from './optimistic-update';
 import type { RequestCharges } from './request-charges';
 
@@ -101,11 +101,12 @@ export async function upsertDocument<T extends Doc>(key: ContainerKey, doc: T, c
 
 /**
  * Replaces the document; with `ifMatch`, only if its etag is still that one (else a 412: isPreconditionFailed). A
- * conditional replace is retried only when throttled: after a lost answer the retry would fail on its own new etag.
+ * conditional replace gets no retry of ours, only the SDK's for a 429 (cosmos.ts retryOptions): after a lost answer a
+ * retry would fail on its own new etag.
  */
 export function replaceDocument<T extends Doc>(key: ContainerKey, partitionKey: string, doc: T, opts: { ifMatch?: string; charges?: RequestCharges } = {}): Promise<T> {
-  const retry = opts.ifMatch !== undefined ? withThrottleRetry : withTransientRetry;
-  return retry(() => attemptReplace(key, partitionKey, doc, opts));
+  if (opts.ifMatch !== undefined) return attemptReplace(key, partitionKey, doc, opts);
+  return withTransientRetry(() => attemptReplace(key, partitionKey, doc, opts));
 }
 
 /** Whether applying the operations twice leaves the document as applying them once (no increments, no appends). */
@@ -116,12 +117,13 @@ export function isRepeatablePatch(body: PatchRequestBody): boolean {
 
 /**
  * Applies patch operations (with a condition, a 412 when it does not hold: isPreconditionFailed); returns the document
- * after them. A patch that increments or appends is retried only when throttled, so a lost answer never counts twice.
+ * after them. A patch that increments or appends gets only the SDK's retry of a 429 (a throttled request was not
+ * executed), never ours, so a lost answer never counts twice.
  */
 export async function patchDocument<T extends object>(key: ContainerKey, partitionKey: string, id: string, body: PatchRequestBody, charges?: RequestCharges): Promise<T> {
   guard(key, partitionKey, id);
-  const retry = isRepeatablePatch(body) ? withTransientRetry : withThrottleRetry;
-  const res = await retry(() => container(key).item(id, partitionKey).patch<T & ItemDefinition>(body));
+  const attempt = () => container(key).item(id, partitionKey).patch<T & ItemDefinition>(body);
+  const res = await (isRepeatablePatch(body) ? withTransientRetry(attempt) : attempt());
   charges?.add('write', res.requestCharge);
   return res.resource as T;
 }

@@ -1,7 +1,9 @@
 import { withRetry, type RetryOptions } from '../lib/retry';
 
 /**
- * What a failed Cosmos DB request means, read from the error the SDK threw, and the retry of throttled requests.
+ * What a failed Cosmos DB request means, read from the error the SDK threw, and the retry of what the SDK does not
+ * retry itself. Throttling (429) is the SDK's: its retryOptions (cosmos.ts: attempts and total wait) honour the
+ * service's retry-after on every request, reads and writes, so no second layer here repeats a 429.
  * The SDK puts the HTTP status in `code` (other Azure clients in `statusCode`); a point read answers 404 without
  * throwing, so these are for writes, patches, deletes and queries.
  */
@@ -42,29 +44,27 @@ function isConnectionError(e: unknown): boolean {
 }
 
 /**
- * A failure that passes: throttled (429), unavailable (503), timed out (408), or a broken connection. With endpoint
- * discovery off (emulators) or on a single-region account the SDK retries none of them but 429, and never a write.
+ * A failure that passes and that the SDK does not retry: unavailable (503), timed out (408), or a broken connection.
+ * With endpoint discovery off (emulators) or on a single-region account the SDK retries none of them for a write.
+ * A 429 is not here: the SDK has already retried it as long as its retryOptions allow, and a 429 that reaches us
+ * means the account is short of throughput for longer than that, which another round of ours would not change.
  */
 export function isTransient(e: unknown): boolean {
   const status = cosmosStatus(e);
-  return status === 429 || status === 503 || status === 408 || isConnectionError(e);
+  return status === 503 || status === 408 || isConnectionError(e);
 }
 
 /**
- * A transient failure after which the service may have done the work: all but a 429 (a throttled request is not
- * executed). A retried create can then meet its own document (409), a retried replace its own etag change (412).
+ * A transient failure after which the service may have done the work (a throttled request is never executed, and is
+ * not transient here anyway). A retried create can then meet its own document (409), a retried replace its own etag
+ * change (412).
  */
-export const mayHaveExecuted = (e: unknown) => isTransient(e) && !isThrottled(e);
-
-/** Retries work that Cosmos DB throttled (429) after the client's own retries gave up; any other error is rethrown at once. */
-export function withThrottleRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
-  return withRetry(fn, { retryable: isThrottled, retryAfterMs }, opts);
-}
+export const mayHaveExecuted = (e: unknown) => isTransient(e);
 
 /**
- * Retries work that failed for a passing reason (isTransient), honouring a 429's retry-after. Only for work that is
- * safe to repeat, or whose caller handles a repeat (onRetry tells it an attempt may have been done). More attempts than
- * the throttle retry's default: at a 20% fault rate six attempts leave one call in 15,000 failing.
+ * Retries work that failed for a passing reason (isTransient). Only for work that is
+ * safe to repeat, or whose caller handles a repeat (onRetry tells it an attempt may have been done). Ten attempts: at a
+ * 20% fault rate six would leave one call in 15,000 failing.
  */
 export function withTransientRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
   const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as RetryOptions;

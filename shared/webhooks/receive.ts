@@ -19,7 +19,7 @@ export interface DeliveryInput {
 }
 
 export type DeliveryResult =
-  | { kind: 'accepted'; webhookId: string; events: number; partnerIds: string[] }
+  | { kind: 'accepted'; webhookId: string; events: number; partnerIds: string[]; warnings: FieldProblem[] }
   | { kind: 'duplicate'; webhookId: string; receivedAt: string; status: ReceiptDoc['status'] }
   | { kind: 'conflict'; webhookId: string; message: string }
   | { kind: 'unauthorized'; message: string; logReason: string }
@@ -75,7 +75,7 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRes
   // A lone surrogate would be stored and queued as a string no UTF-8 reader gets back faithfully.
   const body = parseJsonText(input.raw);
   if (!body.ok) return { kind: 'bad-request', message: body.message, details: [{ path: body.path, message: body.reason }] };
-  const validation = validateDelivery(body.value, { now, futureToleranceSeconds: settings.EVENT_FUTURE_TOLERANCE_SECONDS });
+  const validation = validateDelivery(body.value, { now, futureToleranceSeconds: settings.EVENT_FUTURE_TOLERANCE_SECONDS, maxSeatCount: settings.MAX_SEAT_COUNT });
   if (!validation.ok) {
     const list = validation.details.slice(0, 20).map((d) => `${d.path}: ${d.message}`).join('; ');
     const more = validation.details.length > 20 ? ` (and ${validation.details.length - 20} more in details)` : '';
@@ -84,6 +84,8 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRes
     return { kind: 'bad-request', message: `The delivery is invalid: ${list}${more}`, details: validation.details };
   }
   const events = validation.events;
+  // Kept at most 100: enough to act on, and a receipt stays far below Cosmos DB's document limit.
+  const warnings = validation.warnings.slice(0, 100);
   const partnerIds = [...new Set(events.map((e) => e.partnerId))].sort();
   const denied = partnerIds.filter((p) => !mayWrite(source, p));
   if (denied.length) {
@@ -105,6 +107,7 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRes
     status: 'accepted',
     eventCount: events.length,
     partnerIds,
+    ...(warnings.length ? { warnings } : {}),
     ...(inline ? {} : { events }),
   };
   let created: Awaited<ReturnType<typeof createReceipt>>;
@@ -138,7 +141,7 @@ export async function receiveDelivery(input: DeliveryInput): Promise<DeliveryRes
     await deleteReceipt(id).catch(() => undefined);
     return { kind: 'unavailable', message: 'The delivery could not be queued; nothing was stored. Retry later.', logReason: `enqueue failed for ${id}: ${(e as Error).message}` };
   }
-  return { kind: 'accepted', webhookId, events: events.length, partnerIds };
+  return { kind: 'accepted', webhookId, events: events.length, partnerIds, warnings };
 }
 
 /** Budget for the partner ids of a reference-only message (the worker reads the events, and partners, from the receipt). */

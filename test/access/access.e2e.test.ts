@@ -183,9 +183,9 @@ describe('access per partner, route by route, through the local host', () => {
   it('refuses a cross-origin change and a text/plain body without a key, on the API and the admin endpoint', async () => {
     const crossSite = await call('carol', 'PUT', `/partners/${mine}/notification`, { body: '{"url":"https://evil.example/x"}', headers: { origin: 'https://evil.example' } });
     expect(crossSite.status).toBe(403);
-    const plain = await fetch(`${hosts.carol!.url}/admin/functions/apply-events`, { method: 'POST', body: '{"input":"{}"}', headers: { 'content-type': 'text/plain' } });
+    const plain = await fetch(`${hosts.carol!.url}/admin/functions/applyEvents`, { method: 'POST', body: '{"input":"{}"}', headers: { 'content-type': 'text/plain' } });
     expect(plain.status).toBe(401);
-    const plainWithKey = await fetch(`${hosts.carol!.url}/admin/functions/apply-events`, { method: 'POST', body: '{"input":"{}"}', headers: { 'content-type': 'text/plain', 'x-functions-key': hosts.carol!.keys.masterKey } });
+    const plainWithKey = await fetch(`${hosts.carol!.url}/admin/functions/applyEvents`, { method: 'POST', body: '{"input":"{}"}', headers: { 'content-type': 'text/plain', 'x-functions-key': hosts.carol!.keys.masterKey } });
     expect(plainWithKey.status).toBe(415);
     const plainApi = await call('carol', 'PUT', `/partners/${mine}/notification`, { body: '{"url":"https://evil.example/x"}', headers: { 'content-type': 'text/plain;charset=UTF-8' } });
     expect(plainApi.status).toBe(415);

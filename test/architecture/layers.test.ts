@@ -24,6 +24,14 @@ describe('imports go down the layers (docs/architecture.md)', () => {
     expect(reasons).toEqual(['shared/recompute (layer 7) imports tools (layer 12), a higher layer', 'shared/recompute (layer 7) imports bench (layer 13), a higher layer']);
   });
 
+  it('keeps the dashboard (browser code) apart: it imports nothing of the server, and the server nothing of it', () => {
+    expect(findViolations(root, { 'dashboard/src/x.ts': "import { todayUtc } from '../../shared/lib/dates';\nimport { z } from 'zod';\n" }).map((v) => v.reason)).toEqual([
+      'dashboard imports shared/lib, a folder of the same layer (0)',
+      'dashboard is pure and may import no package but uplot',
+    ]);
+    expect(findViolations(root, { 'functions/x.ts': "import { h } from '../dashboard/src/dom';\n" }).map((v) => v.reason)).toEqual(['dashboard is the browser app; only test may import it']);
+  });
+
   it('keeps the engine pure and the SDKs in their owners', () => {
     expect(checkEdge({ from: 'shared/scoring/x.ts', to: 'node:fs', spec: 'node:fs', typeOnly: false, line: 1 })).toMatch(/pure/);
     expect(checkEdge({ from: 'shared/state/x.ts', to: '@azure/cosmos', spec: '@azure/cosmos', typeOnly: false, line: 1 })).toMatch(/only shared\/store/);

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backoffMs, getJsonWithRetry, parseRetryAfter } from '../../shared/certsync/http';
+import { backoffMs, getJsonWithRetry } from '../../shared/certsync/http';
+import { parseRetryAfterMs as parseRetryAfter } from '../../shared/lib/retry';
 import { Semaphore } from '../../shared/certsync/limiter';
 
 /** A real local HTTP server whose answer per path is scripted, counting requests and concurrency. */
@@ -81,7 +82,9 @@ describe('source requests with retries', () => {
   it('computes backoff: exponential, jittered, never below Retry-After, capped', () => {
     expect(backoffMs(1, undefined, { backoffMs: 100, random: () => 0 })).toBe(50);
     expect(backoffMs(3, undefined, { backoffMs: 100, random: () => 1 })).toBe(400);
-    expect(backoffMs(1, 2000, { backoffMs: 100, random: () => 0.5 })).toBe(2000);
+    // Retry-After is the floor; the jitter only adds (the one backoff of shared/lib/retry.ts).
+    expect(backoffMs(1, 2000, { backoffMs: 100, random: () => 0 })).toBe(2000);
+    expect(backoffMs(1, 2000, { backoffMs: 100, random: () => 0.5 })).toBe(2025);
     expect(backoffMs(10, 90_000, { backoffMs: 1000, maxDelayMs: 30_000, random: () => 1 })).toBe(30_000);
     expect(parseRetryAfter('2')).toBe(2000);
     expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);

@@ -61,7 +61,7 @@ describe('docs/security.md route table', () => {
 
   it('says the caller needs no token only where Easy Auth excludes the route', () => {
     const open = tableRows().filter((r) => /excluded from sign-in/.test(r.azure));
-    expect(open.map((r) => r.fn).sort()).toEqual(['health', 'webhooks-receive']);
+    expect(open.map((r) => r.fn).sort()).toEqual(['health', 'partnerCenterEvents', 'webhooksReceive']);
     for (const r of tableRows()) if (WHO[r.who]!.kind === 'partner' || r.who === 'operator' || r.who === 'signed-in') expect(r.azure, r.fn).toMatch(/Entra token/);
   });
 });

@@ -141,17 +141,17 @@ export async function unappliedReceipts(): Promise<number> {
 
 /** Partners (of `partnerIds`) whose latest score is not computed from their latest state yet, or that still await a recompute. */
 export async function unsettledPartners(partnerIds: readonly string[]): Promise<string[]> {
-  const rows: { partnerId: string; type: string; stateVersion: number; recomputePendingSince?: string }[] = [];
+  const rows: { partnerId: string; type: string; stateVersion: number; recomputePendingSince?: string; recomputeRunning?: unknown; recomputeFollowUp?: boolean }[] = [];
   let token: string | undefined;
   do {
-    const page = await queryPage<(typeof rows)[number]>('partners', { query: "SELECT c.partnerId, c.type, c.stateVersion, c.recomputePendingSince FROM c WHERE c.type = 'profile' OR c.type = 'score-status'" }, { maxItemCount: 1000, continuationToken: token });
+    const page = await queryPage<(typeof rows)[number]>('partners', { query: "SELECT c.partnerId, c.type, c.stateVersion, c.recomputePendingSince, c.recomputeRunning, c.recomputeFollowUp FROM c WHERE c.type = 'profile' OR c.type = 'score-status'" }, { maxItemCount: 1000, continuationToken: token });
     rows.push(...page.items);
     token = page.continuationToken;
   } while (token);
   return partnerIds.filter((p) => {
     const profile = rows.find((r) => r.partnerId === p && r.type === 'profile');
     const status = rows.find((r) => r.partnerId === p && r.type === 'score-status');
-    return !profile || profile.recomputePendingSince !== undefined || !status || status.stateVersion !== profile.stateVersion;
+    return !profile || profile.recomputePendingSince !== undefined || profile.recomputeRunning !== undefined || profile.recomputeFollowUp !== undefined || !status || status.stateVersion !== profile.stateVersion;
   });
 }
 
@@ -176,7 +176,7 @@ export function eventOccurrences(docs: readonly StateDoc[]): Map<string, number>
 
 /** A state document without what differs between two correct runs: system fields, wall-clock times, version counters. */
 export function normalise(doc: unknown): unknown {
-  const DROP = new Set(['_etag', '_ts', '_rid', '_self', '_attachments', 'createdAt', 'stateVersion', 'recomputePendingSince']);
+  const DROP = new Set(['_etag', '_ts', '_rid', '_self', '_attachments', 'createdAt', 'stateVersion', 'recomputePendingSince', 'recomputeRunning', 'recomputeFollowUp']);
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map((x) => walk(x));
     if (v && typeof v === 'object') {

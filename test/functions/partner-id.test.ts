@@ -28,7 +28,7 @@ describe('the {partnerId} of every route', () => {
   it('is found on the routes this test is meant to cover', () => {
     const names = routes.filter((r) => r.route.includes('{partnerId}')).map((r) => r.name);
     // A floor, not the list: new routes join the check below on their own.
-    expect(names).toEqual(expect.arrayContaining(['scores-get', 'partner-associations', 'simulate', 'forecast', 'alerts-get', 'cert-warnings', 'transcripts-put', 'transcripts-delete', 'cert-imports-post', 'cert-sources-get', 'cert-sources-put', 'cert-sync-partner-start', 'cert-sync-partner-get', 'partner-notification-settings']));
+    expect(names).toEqual(expect.arrayContaining(['scoresGet', 'partnerAssociations', 'simulate', 'forecast', 'alertsGet', 'certWarnings', 'transcriptsPut', 'transcriptsDelete', 'certImportsPost', 'certSourcesGet', 'certSourcesPut', 'certSyncPartnerStart', 'certSyncPartnerGet', 'partnerNotificationSettings']));
   });
 
   for (const [what, bad] of [

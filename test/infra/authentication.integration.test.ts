@@ -104,12 +104,12 @@ describe.each(ENVIRONMENTS)('%s: App Service Authentication', (env) => {
         expect(p, 'a source that is not configured stays behind sign-in').not.toContain('unlisted-source');
       }
     }
-    expect([...open].sort()).toEqual(['health', 'webhooks-receive']);
+    expect([...open].sort()).toEqual(['health', 'webhooksReceive']);
   });
 
   it('lets the Functions admin API through for the master key, and nothing else by that prefix', () => {
     const excluded = authOf(deployments[env]).globalValidation.excludedPaths as string[];
-    for (const p of ['/admin/functions/score-recompute-nightly', '/admin/host/status']) expect(excludedByEasyAuth(p, excluded), p).toBe(true);
+    for (const p of ['/admin/functions/scoreRecomputeNightly', '/admin/host/status']) expect(excludedByEasyAuth(p, excluded), p).toBe(true);
     for (const p of ['/administrator', `/${routePrefix()}/admin/functions/x`, `/${routePrefix()}/webhooks/crm/deliveries/d-1`, `/${routePrefix()}/healthz`, `/${routePrefix()}/health/x`]) {
       expect(excludedByEasyAuth(p, excluded), p).toBe(false);
     }

@@ -9,8 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSettings, BINDING_SETTING_DEFAULTS } from '../../shared/config/settings';
 import { ALL_QUEUES } from '../../shared/queues/names';
 import { ALL_CONTAINERS, CONTAINERS } from '../../shared/store/containers';
+import { APP_INSIGHTS_COLUMNS } from './app-insights-schema';
 import { evaluate, RuntimeValue, type DeployedResource, type Deployment } from './arm';
 import { BICEP_TIMEOUT_MS, buildAllParams, buildTemplate, infraDir, repoRoot } from './bicep';
+import { checkQuery } from './kql';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -123,6 +125,15 @@ describe('compiled template (raw ARM JSON)', () => {
       expect(name).not.toMatch(/secret|password|connectionstring|accountkey|masterkey|instrumentationkey/i);
       expect(JSON.stringify(out.value), name).not.toMatch(/ConnectionString|InstrumentationKey|list[A-Z]/);
     }
+  });
+
+  it('deploys on Node 22 by default and allows only supported runtimes (22, 24), never the end-of-life Node 20', () => {
+    const nodeVersion = mainTemplate.parameters.nodeVersion as Json;
+    expect(nodeVersion.defaultValue).toBe('22');
+    expect([...nodeVersion.allowedValues].sort()).toEqual(['22', '24']);
+    // The code and tests keep running on the machines' Node 20: engines allows it.
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe('>=20');
   });
 
   it('pins every API version and uses no preview version', () => {
@@ -460,6 +471,22 @@ describe.each(ENVIRONMENTS)('%s deployment', (env) => {
     expect(groups).toHaveLength(email ? 1 : 0);
     const wired = [...queries.map((q) => q.properties.actions.actionGroups), dead.properties.actions.map((a: Json) => a.actionGroupId)];
     for (const ids of wired) expect(ids).toHaveLength(email ? 1 : 0);
+  });
+
+  it('runs every log alert over columns the Application Insights tables have, measuring and splitting by what the query returns', () => {
+    const rules = all(env, 'Microsoft.Insights/scheduledQueryRules');
+    expect(rules.length).toBeGreaterThan(0);
+    const ai = one(env, 'Microsoft.Insights/components');
+    for (const rule of rules) {
+      // Scoped to the Application Insights resource, a query sees the classic tables (requests, not AppRequests).
+      expect(rule.properties.scopes, rule.name).toEqual([expect.stringMatching(new RegExp(`/components/${ai.name}$`))]);
+      for (const criterion of rule.properties.criteria.allOf as Json[]) {
+        const checked = checkQuery(criterion.query, APP_INSIGHTS_COLUMNS);
+        expect(checked.problems, `${rule.name}: ${criterion.query}`).toEqual([]);
+        if (criterion.metricMeasureColumn) expect(checked.output, `${rule.name} measures ${criterion.metricMeasureColumn}`).toContain(criterion.metricMeasureColumn);
+        for (const dimension of (criterion.dimensions ?? []) as Json[]) expect(checked.output, `${rule.name} splits by ${dimension.name}`).toContain(dimension.name);
+      }
+    }
   });
 
   it('outputs names and endpoints only', () => {

@@ -19,8 +19,8 @@ describe('GET /api/openapi.json', () => {
   function registeredRoutes(): { method: string; path: string }[] {
     const routes: { method: string; path: string }[] = [];
     for (const m of host.output().matchAll(/^\s+\S+\s+\[([A-Z,]+)\] https?:\/\/[^/\s]+\/api(\/\S*)$/gm)) {
-      // Route templates: optional parameters `{name?}` and constraints `{id:int}` are plain `{name}` in OpenAPI.
-      const path = m[2]!.replace(/\{([^}:?]+)(:[^}]*)?\??\}/g, '{$1}');
+      // Route templates: catch-alls `{*name}`, optional parameters `{name?}` and constraints `{id:int}` are plain `{name}` in OpenAPI.
+      const path = m[2]!.replace(/\{\*?([^}:?]+)(:[^}]*)?\??\}/g, '{$1}');
       for (const method of m[1]!.split(',')) routes.push({ method: method.toLowerCase(), path });
     }
     return routes;

@@ -33,7 +33,7 @@ describe('nightly recompute through the local host, Azurite queues and the Cosmo
   };
 
   it('runs the timer on demand, fans out to every partner and finishes the run document', async () => {
-    const fire = await fetch(`${host.url}/admin/functions/score-recompute-nightly`, { method: 'POST', body: '{}', headers: host.adminHeaders });
+    const fire = await fetch(`${host.url}/admin/functions/scoreRecomputeNightly`, { method: 'POST', body: '{}', headers: host.adminHeaders });
     expect(fire.status).toBe(202);
     const run = await eventually(async () => {
       const r = await latest();
@@ -62,7 +62,7 @@ describe('nightly recompute through the local host, Azurite queues and the Cosmo
 
   it('makes one run when the timer fires again the same day, and rewrites nothing', async () => {
     const before = await Promise.all(partners.map(async (p) => [(await readScoreStatus(p))?._etag, (await readScoreDay(p, today))?._etag]));
-    const fire = await fetch(`${host.url}/admin/functions/score-recompute-nightly`, { method: 'POST', body: '{}', headers: host.adminHeaders });
+    const fire = await fetch(`${host.url}/admin/functions/scoreRecomputeNightly`, { method: 'POST', body: '{}', headers: host.adminHeaders });
     expect(fire.status).toBe(202);
     // A second start over HTTP is also the same run.
     const again = await fetch(`${host.url}/api/runs/recompute`, { method: 'POST' });

@@ -18,8 +18,8 @@ describe('recompute requests', () => {
 
   it('coalesces: the first change enqueues, the next ones only bump the state version', async () => {
     const p = newPartnerId();
-    expect(await markStateChanged(p)).toEqual({ enqueued: true });
-    expect(await markStateChanged(p)).toEqual({ enqueued: false });
+    expect(await markStateChanged(p)).toMatchObject({ enqueued: true });
+    expect(await markStateChanged(p)).toMatchObject({ enqueued: false });
     const profile = await readStateDoc<ProfileDoc>(p, DOC_IDS.profile);
     expect(profile?.stateVersion).toBe(2);
     expect(profile?.recomputePendingSince).toBeDefined();
@@ -36,6 +36,6 @@ describe('recompute requests', () => {
     };
     await expect(markStateChanged(p, { send: failing })).rejects.toThrow('queue unavailable');
     expect((await readStateDoc<ProfileDoc>(p, DOC_IDS.profile))?.recomputePendingSince).toBeUndefined();
-    expect(await markStateChanged(p)).toEqual({ enqueued: true });
+    expect(await markStateChanged(p)).toMatchObject({ enqueued: true });
   });
 });

@@ -57,8 +57,8 @@ describe('Cosmos status helpers', () => {
 });
 
 describe('optimisticUpdate decisions', () => {
-  it('retries a throttled write (429) honouring its retry-after, without re-reading or spending an attempt', async () => {
-    const mem = memoryAccess(undefined, { write: (call) => (call <= 2 ? cosmosError(429, { retryAfterInMs: 250 }) : undefined) });
+  it('retries a write that met a 503 honouring its retry-after, without re-reading or spending an attempt', async () => {
+    const mem = memoryAccess(undefined, { write: (call) => (call <= 2 ? cosmosError(503, { retryAfterInMs: 250 }) : undefined) });
     const { waits, sleep } = recordingSleep();
     const res = await optimisticUpdate(mem.access, init, increment, { what: 'c', maxAttempts: 1, retry: { sleep, random: () => 0 } });
     expect(res).toMatchObject({ changed: true, doc: { n: 1 } });
@@ -67,8 +67,8 @@ describe('optimisticUpdate decisions', () => {
     for (const w of waits) expect(w).toBeGreaterThanOrEqual(250);
   });
 
-  it('retries a throttled read the same way', async () => {
-    const mem = memoryAccess({ id: 'c', n: 4, _etag: 'e0' }, { read: (call) => (call === 1 ? cosmosError(429, { retryAfterInMs: 40 }) : undefined) });
+  it('retries an unavailable read the same way', async () => {
+    const mem = memoryAccess({ id: 'c', n: 4, _etag: 'e0' }, { read: (call) => (call === 1 ? cosmosError(503, { retryAfterInMs: 40 }) : undefined) });
     const { waits, sleep } = recordingSleep();
     const res = await optimisticUpdate(mem.access, init, increment, { what: 'c', retry: { sleep } });
     expect(res.doc.n).toBe(5);
@@ -76,11 +76,12 @@ describe('optimisticUpdate decisions', () => {
     expect(waits[0]).toBeGreaterThanOrEqual(40);
   });
 
-  it('rethrows the 429 itself once the throttle retries are spent, so callers can tell throttling from contention', async () => {
+  it('rethrows a 429 at once: the SDK has already retried it as long as its retryOptions allow (cosmos.ts), and callers can tell throttling from contention', async () => {
     const mem = memoryAccess(undefined, { write: () => cosmosError(429, { retryAfterInMs: 1 }) });
-    const { sleep } = recordingSleep();
+    const { waits, sleep } = recordingSleep();
     await expect(optimisticUpdate(mem.access, init, increment, { what: 'c', retry: { sleep, maxAttempts: 3 } })).rejects.toMatchObject({ code: 429 });
-    expect(mem.calls.write).toBe(3);
+    expect(mem.calls.write).toBe(1);
+    expect(waits).toEqual([]);
   });
 
   it('re-reads and re-applies after a 412, on a fresh copy each time', async () => {

@@ -1,3 +1,4 @@
+import { parseCli } from '../cli-args';
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -8,7 +9,9 @@ import ts from 'typescript';
  * folder loops start. docs/architecture.md explains what each folder owns.
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['shared/lib'],
+  // The dashboard is a browser app beside the lowest layer: it imports nothing of the server's (the sideways rule
+  // keeps it from shared/lib) and nothing of the server imports it (BROWSER_ONLY below).
+  ['shared/lib', 'dashboard'],
   ['shared/scoring'],
   ['shared/config'],
   ['shared/store', 'shared/queues', 'shared/storage'],
@@ -17,7 +20,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['shared/alerts'],
   ['shared/recompute'],
   ['shared/deliveries', 'shared/certsync', 'shared/simulation'],
-  ['shared/webhooks', 'shared/imports'],
+  ['shared/webhooks', 'shared/imports', 'shared/partner-center'],
   ['shared/http'],
   ['functions'],
   ['tools'],
@@ -31,8 +34,11 @@ const PACKAGE_OWNERS: Record<string, readonly string[]> = {
   '@azure/cosmos': ['shared/store', 'tools', 'bench', 'test'],
 };
 
-/** The engine is pure: no I/O and no package but zod. */
-const PURE_FOLDERS: Record<string, readonly string[]> = { 'shared/scoring': ['zod'] };
+/** The engine is pure: no I/O and no package but zod. The dashboard runs in a browser: no package but its chart library. */
+const PURE_FOLDERS: Record<string, readonly string[]> = { 'shared/scoring': ['zod'], dashboard: ['uplot'] };
+
+/** Browser code, bundled by tools/dashboard/build.ts: only tests import it; the server never runs it. */
+const BROWSER_ONLY: Record<string, readonly string[]> = { dashboard: ['test'] };
 
 export interface ImportEdge {
   from: string;
@@ -61,7 +67,7 @@ export function rankOf(folder: string): number {
   return LAYERS.findIndex((l) => l.includes(folder));
 }
 
-const SOURCE_DIRS = ['shared', 'functions', 'tools', 'bench', 'test'];
+const SOURCE_DIRS = ['shared', 'functions', 'tools', 'bench', 'test', 'dashboard'];
 
 /** Every TypeScript source below the layered folders, repository-relative with forward slashes. */
 export function listSources(root: string): string[] {
@@ -128,6 +134,8 @@ export function checkEdge(edge: ImportEdge): string | undefined {
   const toFolder = folderOf(edge.to);
   if (!toFolder) return edge.to.startsWith('..') || !SOURCE_DIRS.some((d) => edge.to.startsWith(`${d}/`)) ? undefined : `imports ${edge.to}, which belongs to no layer`;
   if (toFolder === fromFolder) return undefined;
+  const browserImporters = BROWSER_ONLY[toFolder];
+  if (browserImporters && !browserImporters.includes(fromFolder)) return `${toFolder} is the browser app; only ${browserImporters.join(', ')} may import it`;
   const from = rankOf(fromFolder);
   const to = rankOf(toFolder);
   if (to > from) return `${fromFolder} (layer ${from}) imports ${toFolder} (layer ${to}), a higher layer`;
@@ -166,6 +174,8 @@ export function findViolations(root: string, extra: Record<string, string> = {})
 export const formatViolation = (v: Violation) => `${v.file}:${v.line} imports '${v.spec}': ${v.reason}`;
 
 if (require.main === module) {
+  const parsed = parseCli(process.argv.slice(2), { usage: 'usage: node dist/tools/architecture/layers.js\nLists every import that goes up or sideways in the layers of docs/architecture.md (also run by npx vitest run test/architecture).\n  -h, --help  print this text', options: {} });
+  if (typeof parsed === 'number') process.exit(parsed);
   const violations = findViolations(path.join(__dirname, '..', '..', '..'));
   for (const v of violations) console.error(formatViolation(v));
   console.log(violations.length ? `${violations.length} import(s) break the layering` : 'imports go down the layers');

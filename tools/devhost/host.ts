@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Settings } from '../../shared/config/settings';
 import { getQueueService } from '../../shared/queues/client';
+import { onMessagesSent } from '../../shared/queues/send';
 import type { RegisteredFunction } from './core-api';
 import { loadHostConfig, loadLocalSettings, type HostConfig } from './host-config';
 import { createHttpFront } from './http-front';
@@ -13,7 +14,7 @@ import { resolveSettingTokens } from './ncrontab';
 import { QueueTriggers } from './queue-triggers';
 import { QueueGateway } from './queues';
 import { checkInterruptedRuns, watchStalledRuns } from './interrupted-runs';
-import { applySettings, localDataDir, startMissingEmulators, type LocalData } from './start-up';
+import { applySettings, dropPlaceholderSettings, localDataDir, startMissingEmulators, type LocalData } from './start-up';
 import { loadOrCreateKeys, type LocalKeys } from './local-auth';
 import { LocalPrincipalError, parseLocalPrincipal } from '../../shared/access/principal';
 import { SettingsError } from '../../shared/config/settings';
@@ -72,6 +73,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const keys = loadOrCreateKeys(localDataDir(merged.LOCAL_DATA_DIR, appDir));
   // The host stands in for App Service Authentication: it sets x-ms-client-principal itself (local-auth.ts).
   merged.WEBSITE_AUTH_ENABLED = 'true';
+  await dropPlaceholderSettings(merged, local.values, log);
   const emulators = await startMissingEmulators(merged, options, { appDir, fresh: options.fresh, log });
   let settings: Settings;
   let loaded: ReturnType<typeof loadFunctions>;
@@ -95,6 +97,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const interrupted = emulators.localData.dir && emulators.embedded.cosmos && emulators.embedded.azurite ? await checkInterruptedRuns(getQueueService(settings)).catch((e: unknown) => [`Runs: could not check for interrupted runs: ${(e as Error).message}`]) : [];
   for (const line of interrupted) log('warning', line);
   queues.start();
+  // Messages the app sends itself (recompute requests, follow-ups, fan-outs) start their function once visible.
+  const stopSentWatch = onMessagesSent((queue, visibleInMs) => queues.notifyWhenVisible(queue, visibleInMs));
   const stopWatch = watchStalledRuns(getQueueService(settings), { intervalMs: Number(merged.LOCAL_RUN_WATCH_SECONDS ?? 15) * 1000, busy: () => invocations.inFlight > 0, log });
 
   const maxBodyBytes = Number(merged.LOCAL_HOST_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
@@ -147,6 +151,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       stopping ??= (async () => {
         timers.stop();
         stopWatch();
+        stopSentWatch();
         await httpServer.close();
         await queues.stop();
         await invocations.settled();

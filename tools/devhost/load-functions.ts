@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CoreApi, installCoreApi, type RegisteredFunction } from './core-api';
+import { functionNameProblem } from './function-names';
 import type { Logger } from './invoker';
 
 /** Expands package.json "main" (a file or a simple glob such as dist/functions/*.js) as the worker does. */
@@ -34,6 +35,10 @@ export function loadFunctions(appDir: string, log: Logger, merged: Record<string
       // Same as FUNCTIONS_NODE_BLOCK_ON_ENTRY_POINT_ERROR=true in Azure: a broken entry point stops the app.
       throw new Error(`Loading ${path.relative(appDir, file)} failed: ${(e as Error).stack ?? e}`);
     }
+  }
+  for (const fn of core.functions.values()) {
+    const problem = functionNameProblem(fn.metadata.name);
+    if (problem) log('warning', `Function name ${problem}.`);
   }
   // AzureWebJobs.<name>.Disabled=true turns a function off, as in Azure and Core Tools: never triggered, HTTP 404.
   const isDisabled = (name: string) => /^(true|1)$/i.test(process.env[`AzureWebJobs.${name}.Disabled`] ?? merged[`AzureWebJobs.${name}.Disabled`] ?? '');

@@ -8,6 +8,7 @@ import { QueueListener, type QueueGateway } from './queues';
 /** Queue-triggered functions: one listener per queue, passing the trigger metadata the Functions host passes. */
 export class QueueTriggers {
   private readonly listeners = new Map<string, QueueListener>();
+  private readonly wakeUps = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly gateway: QueueGateway,
@@ -47,7 +48,21 @@ export class QueueTriggers {
     this.listeners.get(queueName)?.notify();
   }
 
+  /** The app sent a message to `queueName` from this process, visible in `visibleInMs`: wake the listener then. */
+  notifyWhenVisible(queueName: string, visibleInMs: number): void {
+    if (!this.listeners.has(queueName)) return;
+    if (visibleInMs <= 0) return this.notify(queueName);
+    const timer = setTimeout(() => {
+      this.wakeUps.delete(timer);
+      this.notify(queueName);
+    }, visibleInMs);
+    timer.unref();
+    this.wakeUps.add(timer);
+  }
+
   stop(): Promise<unknown> {
+    for (const t of this.wakeUps) clearTimeout(t);
+    this.wakeUps.clear();
     return Promise.allSettled([...this.listeners.values()].map((l) => l.stop()));
   }
 }

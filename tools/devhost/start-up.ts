@@ -1,4 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { BINDING_SETTING_DEFAULTS, parseSettings, type Settings } from '../../shared/config/settings';
 import { createDatabaseAndContainers } from '../../shared/store/cosmos';
@@ -23,6 +24,50 @@ export interface EmbeddedEmulators {
   embedded: { cosmos: boolean; azurite: boolean };
   localData: LocalData;
   stop(): Promise<unknown>;
+}
+
+/** A value still as local.settings.example.json has it (`<...>`): an instruction to the reader, not a setting. */
+export const isPlaceholder = (v: string | undefined) => v !== undefined && /^\s*</.test(v);
+
+/** Whether something accepts TCP connections on 127.0.0.1:port within a short wait. */
+function listening(port: number, timeoutMs = 300): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * Makes `cp local.settings.example.json local.settings.json && npm start` work: a value still the example's
+ * placeholder is dropped (with a warning naming it), a Cosmos DB endpoint whose key is a placeholder is dropped with
+ * it, so the embedded emulator serves instead of a refused connection to an emulator that is not there, and
+ * `UseDevelopmentStorage=true` (what `func start` needs, with Azurite running) is served by the embedded Azurite on
+ * the same ports when no Azurite answers there.
+ */
+export async function dropPlaceholderSettings(merged: Record<string, string | undefined>, fromFile: Record<string, string>, log?: (level: string, message: string) => void): Promise<void> {
+  if (isPlaceholder(merged.COSMOS_KEY) && merged.COSMOS_ENDPOINT) {
+    log?.('warning', `COSMOS_KEY is still the example's placeholder: ignoring COSMOS_ENDPOINT ${merged.COSMOS_ENDPOINT} and using the embedded Cosmos DB emulator (set both to use another emulator or an account).`);
+    delete merged.COSMOS_ENDPOINT;
+  }
+  for (const [name, value] of Object.entries(merged)) {
+    // Only local.settings.json's own values: the environment is the user's to set.
+    if (!isPlaceholder(value) || fromFile[name] !== value) continue;
+    log?.('warning', `${name} is still the example's placeholder "${value!.slice(0, 60)}...": ignored. Set it in local.settings.json to use it.`);
+    delete merged[name];
+  }
+  if (merged.AzureWebJobsStorage?.trim().toLowerCase().replace(/;$/, '') === 'usedevelopmentstorage=true') {
+    // UseDevelopmentStorage=true always means Azurite's default ports (queue: 10001).
+    if (!(await listening(10001))) {
+      log?.('information', 'AzureWebJobsStorage is UseDevelopmentStorage=true and no Azurite answers on port 10001: the embedded Azurite serves it.');
+      delete merged.AzureWebJobsStorage;
+    }
+  }
 }
 
 /** The data folder LOCAL_DATA_DIR names (relative to the project folder), or undefined for `none`. */

@@ -51,6 +51,8 @@ export function registrationSummary(h: {
   if (embedded.cosmos || embedded.azurite) lines.push(localDataLine(h.localData));
   lines.push(...(h.runs ?? []));
   if (h.keys) lines.push('', ...accessLines(h.keys, h.localPrincipal));
+  const dashboard = routes.get('dashboard');
+  if (dashboard) lines.push('', dashboardLine(`${url}/${h.routePrefix ? `${h.routePrefix}/` : ''}${dashboard.template}`, h.keys, h.localPrincipal));
   return lines.join('\n');
 }
 
@@ -69,6 +71,16 @@ export function localDataLine(data: LocalData): string {
   } else if (data.discarded) parts.push('fresh: saved data discarded');
   if (data.azuriteOnDisk) parts.push('Azurite queues and blobs kept on disk');
   return `Local data: ${data.dir} (${parts.join('; ')})`;
+}
+
+/**
+ * The dashboard's link. Without LOCAL_PRINCIPAL the page needs the function key: the link carries it in the fragment,
+ * which the browser never sends to the server; the page keeps it in the tab's sessionStorage and drops it from the
+ * address bar. With LOCAL_PRINCIPAL the page is that caller, so the link carries no key (a key would make it the operator).
+ */
+export function dashboardLine(pageUrl: string, keys: LocalKeys | undefined, localPrincipal: Principal | undefined): string {
+  if (localPrincipal || !keys) return `Dashboard: ${pageUrl}${localPrincipal ? `  (as ${localPrincipal.name}, LOCAL_PRINCIPAL)` : ''}`;
+  return `Dashboard: ${pageUrl}#key=${keys.functionKey}  (the link signs the page in with the function key, as the operator)`;
 }
 
 /** How to call the API: the keys (as the Functions host has them) and who a request without a key is. */

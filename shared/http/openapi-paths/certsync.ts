@@ -1,4 +1,5 @@
 import { certSourcesBodySchema, certSyncStartBodySchema, certWarningsQuerySchema, transcriptBodySchema } from '../../certsync/schemas';
+import { run as runBody } from './scores';
 import { errorResponses, jsonContent, jsonSchema, pathParameter, queryParameters, type FeaturePaths } from '../openapi-helpers';
 
 /** The certification sync's routes (docs/cert-sync.md). */
@@ -47,7 +48,6 @@ const syncRecord = obj({
   requests: num,
   warnings: warningsBody,
 });
-const runBody = obj({ id: str, kind: str, date: str, status: { type: 'string', enum: ['running', 'finished'] }, total: num, done: num, failed: num, stale: num, startedAt: str, finishedAt: str, failures: { type: 'array', items: obj({ partnerId: str, reason: str, at: str }) } });
 const sources = obj({ learn: { type: 'boolean' }, importBlob: str });
 
 export const certSyncPaths: FeaturePaths = {
@@ -68,7 +68,7 @@ export const certSyncPaths: FeaturePaths = {
       tags,
       security,
       parameters: [pathParameter('runId', 'cert-sync-YYYY-MM-DD.')],
-      responses: { '200': { description: 'The run.', content: jsonContent({ allOf: [runBody, obj({ problems: { type: 'array', items: obj({ partnerId: str, outcome: str, reason: str, at: str }) } })] }) }, ...errorResponses(400, 404) },
+      responses: { '200': { description: 'The run.', content: jsonContent({ ...runBody, properties: { ...runBody.properties, problems: { type: 'array', description: 'Each partner the run left stale or failed, and why.', items: obj({ partnerId: str, outcome: str, reason: str, at: str }) } } }) }, ...errorResponses(400, 404) },
     },
   },
   '/partners/{partnerId}/cert-sync': {

@@ -10,7 +10,8 @@ const obj = (properties: Record<string, unknown>, required: string[] = []) => ({
 const str = { type: 'string' };
 const num = { type: 'number' };
 
-const report = obj({
+/** An import's report; also what GET /runs/{id} answers for an import run. */
+export const importReport = obj({
   runId: { type: 'string', description: 'Background imports only: the run id.' },
   status: { type: 'string', enum: ['running', 'finished', 'failed'], description: 'Background imports only.' },
   partnerId: str,
@@ -50,8 +51,8 @@ export const importPaths: FeaturePaths = {
         },
       },
       responses: {
-        '200': { description: 'Applied; the report lists refused rows with line, column and reason.', content: jsonContent(report) },
-        '202': { description: 'Accepted for the background; the Location header is the run to follow.', content: jsonContent(report) },
+        '200': { description: 'Applied; the report lists refused rows with line, column and reason.', content: jsonContent(importReport) },
+        '202': { description: 'Accepted for the background; the Location header is the run to follow.', content: jsonContent(importReport) },
         ...errorResponses(400, 404),
         '413': { ...(errorResponses(413)['413'] as object), description: 'The file is larger than IMPORT_MAX_BYTES (default 50 MiB) or has more rows than IMPORT_MAX_ROWS (default 200,000); the message names the limit.' },
         '415': { ...(errorResponses(415)['415'] as object), description: 'Not a CSV (UTF-8) or .xlsx file: another content type, an .xls workbook, or text in another encoding (named).' },
@@ -65,7 +66,7 @@ export const importPaths: FeaturePaths = {
       tags,
       security,
       parameters: [partner, pathParameter('runId', 'Import run id (import-<YYYYMMDDhhmmss>-<8 hex digits>).')],
-      responses: { '200': { description: 'The run.', content: jsonContent(report) }, ...errorResponses(400, 404) },
+      responses: { '200': { description: 'The run.', content: jsonContent(importReport) }, ...errorResponses(400, 404) },
     },
   },
 };

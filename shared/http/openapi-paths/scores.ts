@@ -2,6 +2,7 @@ import { notificationSettingsSchema } from '../../alerts/notification-url';
 import { AREA_STATUSES, AREAS, simulationChangeSchema } from '../../scoring';
 import { breakdownQuerySchema, forecastQuerySchema, historyQuerySchema } from '../../score-history/http-schemas';
 import { simulationRequestSchema } from '../../simulation/changes';
+import { importReport } from './imports';
 import { errorResponses, jsonContent, jsonSchema, pathParameter, queryParameters, type FeaturePaths, type Operation } from '../openapi-helpers';
 
 /** Scores, history, what-if, forecast, alerts and run records (docs/scores.md). */
@@ -64,7 +65,9 @@ const breakdown = obj({
   }),
 });
 const point = obj({ area: str, total: num, qualifies: bool, status, zeroMetrics: arr(str) });
-const run = obj(
+/** A run as GET /runs answers it: closed, so a Cosmos DB system field (_etag, _rid, _ts...) leaking into it fails the answer tests. */
+export const run = {
+  ...obj(
   {
     id: { type: 'string', description: '<kind>-YYYY-MM-DD' },
     kind: { type: 'string', enum: ['recompute', 'cert-sync'] },
@@ -81,7 +84,9 @@ const run = obj(
     interruptions: { ...arr(obj({ at: str, detail: str, requeued: { type: 'integer' } })), description: 'Restarts of the local host that found the run\'s queued work gone, and what they sent again.' },
   },
   ['id', 'kind', 'date', 'status', 'done', 'failed', 'stale', 'startedAt'],
-);
+  ),
+  additionalProperties: false,
+};
 const alert = obj({
   id: str,
   kind: { type: 'string', enum: ['status-changed', 'designation-at-risk'] },
@@ -96,19 +101,26 @@ const alert = obj({
   notification: obj({ state: { type: 'string', enum: ['none', 'pending', 'delivered', 'failed'] }, attempts: { type: 'integer' }, lastError: str, deliveredAt: str }),
 });
 
+/** Every score answer says which state it scored, the partner's state now, and when it was computed (issue 16). */
+const freshness = {
+  stateVersion: { type: 'integer', description: 'The partner state version this answer scored.' },
+  currentStateVersion: { type: 'integer', description: "The partner's state version now: equal to stateVersion when the answer includes every change received so far." },
+  scoredAt: { type: ['string', 'null'], description: 'When the score was computed (null on a stored day older than this record).' },
+};
+
 const op = (operationId: string, summary: string, extra: Record<string, unknown> & { responses: Record<string, unknown> }, tags = ['scores']): Operation => ({ operationId, summary, tags, security, ...extra });
 
 export const scorePaths: FeaturePaths = {
   '/partners/{partnerId}/scores': {
     get: op('getScores', 'Every area as of the latest stored day', {
       parameters: [partner],
-      responses: { '200': { description: 'Totals, statuses and metric points.', content: jsonContent(obj({ partnerId: str, date: str, computedAt: str, stateVersion: num, areas: arr(areaSummary), projectedLosses: arr(loss) })) }, ...errorResponses(400, 404) },
+      responses: { '200': { description: 'Totals, statuses and metric points.', content: jsonContent(obj({ partnerId: str, date: str, ...freshness, computedAt: str, areas: arr(areaSummary), projectedLosses: arr(loss) }, ['stateVersion', 'currentStateVersion', 'scoredAt'])) }, ...errorResponses(400, 404) },
     }),
   },
   '/partners/{partnerId}/scores/{area}': {
     get: op('getAreaBreakdown', "One area's full breakdown on a stored day, with explanations and the gap to qualify", {
       parameters: [partner, area, ...queryParameters(breakdownQuerySchema)],
-      responses: { '200': { description: 'The breakdown.', content: jsonContent(obj({ partnerId: str, date: str, breakdown })) }, ...errorResponses(400, 404) },
+      responses: { '200': { description: 'The breakdown.', content: jsonContent(obj({ partnerId: str, date: str, ...freshness, breakdown }, ['stateVersion', 'currentStateVersion', 'scoredAt'])) }, ...errorResponses(400, 404) },
     }),
   },
   '/partners/{partnerId}/scores/{area}/history': {
@@ -122,6 +134,7 @@ export const scorePaths: FeaturePaths = {
               partnerId: str,
               area: str,
               name: str,
+              ...freshness,
               from: str,
               to: str,
               days: arr(obj({ date: str, total: num, qualified: bool, status })),
@@ -148,7 +161,7 @@ export const scorePaths: FeaturePaths = {
           description: 'Before and after, area by area, and the simulated breakdown.',
           content: jsonContent(obj({ partnerId: str, date: str, changes: num, stored: { const: false }, areas: arr(obj({ area: str, name: str, before: obj({ total: num, status, qualifies: bool }), after: obj({ total: num, status, qualifies: bool }), delta: num })), breakdown: arr(breakdown) })),
         },
-        ...errorResponses(400, 404, 413),
+        ...errorResponses(400, 404, 413, 422),
       },
     }),
   },
@@ -181,7 +194,7 @@ export const scorePaths: FeaturePaths = {
     ),
   },
   '/runs/{id}': {
-    get: op('getRun', 'A run of the nightly recompute or the certification sync', { parameters: [pathParameter('id', 'Run id: recompute-YYYY-MM-DD or cert-sync-YYYY-MM-DD.')], responses: { '200': { description: 'The run.', content: jsonContent(run) }, ...errorResponses(400, 404) } }, ['runs']),
+    get: op('getRun', 'A run of the nightly recompute or the certification sync', { parameters: [pathParameter('id', 'Run id: recompute-YYYY-MM-DD, cert-sync-YYYY-MM-DD or import-<YYYYMMDDhhmmss>-<8 hex digits>.')], responses: { '200': { description: 'The run; for an import run, its report (as GET /partners/{partnerId}/imports/{runId}).', content: jsonContent({ oneOf: [run, importReport] }) }, ...errorResponses(400, 404) } }, ['runs']),
   },
   '/runs': {
     get: op(

@@ -1,6 +1,7 @@
 import { deliverySchema, EVENT_SCHEMAS } from '../../events/schemas';
 import { errorResponses, jsonContent, jsonSchema, pathParameter, type FeaturePaths } from '../openapi-helpers';
 
+const fieldProblems = { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } }, required: ['path', 'message'] } };
 const header = (name: string, description: string, example: string) => ({ name, in: 'header', required: true, description, schema: { type: 'string' }, example });
 
 export const webhookPaths: FeaturePaths = {
@@ -23,7 +24,7 @@ export const webhookPaths: FeaturePaths = {
       ],
       requestBody: { required: true, content: jsonContent(jsonSchema(deliverySchema, 'input')) },
       responses: {
-        '202': { description: 'Accepted and queued.', content: jsonContent({ type: 'object', properties: { status: { const: 'accepted' }, webhookId: { type: 'string' }, events: { type: 'integer' } } }) },
+        '202': { description: 'Accepted and queued. `warnings` lists values accepted but unusual (the field and why), also kept in the delivery status.', content: jsonContent({ type: 'object', properties: { status: { const: 'accepted' }, webhookId: { type: 'string' }, events: { type: 'integer' }, warnings: fieldProblems } }) },
         '200': { description: 'A redelivery of an accepted webhook-id: nothing changes.', content: jsonContent({ type: 'object', properties: { status: { const: 'duplicate' }, webhookId: { type: 'string' }, receivedAt: { type: 'string' }, processing: { enum: ['accepted', 'applied'] } } }) },
         ...errorResponses(400, 401, 403, 409, 413, 422, 503),
       },
@@ -49,9 +50,17 @@ export const webhookPaths: FeaturePaths = {
               eventCount: { type: 'integer' },
               partnerIds: { type: 'array', items: { type: 'string' } },
               appliedAt: { type: 'string' },
+              warnings: fieldProblems,
               summary: { type: 'object', properties: { applied: { type: 'integer' }, unchanged: { type: 'integer' }, older: { type: 'integer' }, refused: { type: 'integer' } } },
               notApplied: { type: 'array', items: { type: 'object', properties: { eventId: { type: 'string' }, type: { type: 'string' }, partnerId: { type: 'string' }, result: { enum: ['older', 'refused'] }, reason: { type: 'string' } } } },
+              scoredAt: { type: ['string', 'null'], description: 'When the score that includes the delivery was computed (the last of its partners); null while it is not applied or not yet scored.' },
+              scores: {
+                type: 'array',
+                description: 'Per partner the delivery changed: the state version that includes it and whether the stored score has reached it.',
+                items: { type: 'object', properties: { partnerId: { type: 'string' }, stateVersion: { type: 'integer' }, scoredStateVersion: { type: ['integer', 'null'] }, scoredAt: { type: ['string', 'null'] } } },
+              },
             },
+            required: ['scoredAt', 'scores'],
           }),
         },
         ...errorResponses(404),

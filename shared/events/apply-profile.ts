@@ -1,0 +1,284 @@
+import type { AreaId, Enrollment, Track } from '../scoring/snapshot';
+import {
+  MAX_PROFILE_FACTS,
+  type CustomerFacts,
+  type DesignationFact,
+  type DesignationRecord,
+  type PartnerFacts,
+  type ProfileDoc,
+  type ProfileFact,
+  type StoredCustomer,
+  type TrackClassificationRecord,
+} from '../state/documents';
+import { byTime, chronological, utcDate } from './event-time';
+import { outcome, type EventOutcome } from './outcome';
+import type { WebhookEvent } from './schemas';
+import { retractedReason } from './tombstones';
+
+// The profile reducer: partner.updated, customer.updated, designation.* and track.* (see apply.ts).
+//
+// Every record (the partner itself, each customer tenant, each area's designation and track) keeps the facts its
+// events stated, and its current values are a replay of them in time order (ties by event id): the same events give
+// the same profile whatever order they arrive in, a redelivered id changes nothing, and a retraction replays without it.
+
+export type ProfileEvent = Extract<WebhookEvent, { type: 'partner.updated' | 'customer.updated' | `designation.${string}` | `track.${string}` }>;
+
+export function isProfileEvent(e: WebhookEvent): e is ProfileEvent {
+  return e.type === 'partner.updated' || e.type === 'customer.updated' || e.type.startsWith('designation.') || e.type.startsWith('track.');
+}
+
+const factOrder = (a: ProfileFact<unknown>, b: ProfileFact<unknown>) => byTime({ at: a.at, eventId: a.eventId }, { at: b.at, eventId: b.eventId });
+
+/** Adds a fact in time order, keeping the newest MAX_PROFILE_FACTS. */
+function withFact<F>(facts: readonly ProfileFact<F>[] | undefined, fact: ProfileFact<F>): ProfileFact<F>[] {
+  return [...(facts ?? []), fact].sort(factOrder).slice(-MAX_PROFILE_FACTS);
+}
+
+/** Later facts override earlier ones field by field: an event states only the fields it carries. */
+function merge<F extends object>(facts: readonly ProfileFact<F>[]): F {
+  const out = {} as F;
+  for (const f of facts) for (const [k, v] of Object.entries(f.fields)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+const newest = <F>(facts: readonly ProfileFact<F>[]) => facts[facts.length - 1]!;
+
+// --- the partner ---------------------------------------------------------------------------------------------------
+
+/** A name written by the snapshot import, before any partner.updated, is the first fact. */
+function partnerFactsOf(doc: ProfileDoc): ProfileFact<PartnerFacts>[] {
+  if (doc.partnerFacts) return doc.partnerFacts;
+  return doc.name !== undefined ? [{ eventId: 'import', at: doc.createdAt, fields: { name: doc.name } }] : [];
+}
+
+export function replayPartner(doc: ProfileDoc): void {
+  const facts = doc.partnerFacts ?? [];
+  if (!facts.length) {
+    delete doc.partnerFacts;
+    delete doc.locationIds;
+    delete doc.partnerIdAliases;
+    delete doc.name;
+    return;
+  }
+  const v = merge(facts);
+  for (const k of ['name', 'locationIds', 'partnerIdAliases'] as const) {
+    if (v[k] === undefined) delete doc[k];
+    else (doc as unknown as Record<string, unknown>)[k] = v[k];
+  }
+}
+
+// --- customers -----------------------------------------------------------------------------------------------------
+
+/** A customer written by the snapshot import has no facts: its values are the first fact, at the time it was written. */
+function customerFacts(c: StoredCustomer): ProfileFact<CustomerFacts>[] {
+  if (c.facts) return c.facts;
+  const fields: CustomerFacts = { cloud: c.cloud, ...(c.name !== undefined ? { name: c.name } : {}), ...(c.segment ? { segment: c.segment } : {}) };
+  return [{ eventId: c.lastEventId, at: c.updatedAt, fields }];
+}
+
+/** The customer as its facts say, or undefined when none is left. */
+export function replayCustomer(tenantId: string, facts: ProfileFact<CustomerFacts>[]): StoredCustomer | undefined {
+  if (!facts.length) return undefined;
+  const v = merge(facts);
+  const last = newest(facts);
+  return { tenantId, ...(v.name !== undefined ? { name: v.name } : {}), ...(v.segment ? { segment: v.segment } : {}), cloud: v.cloud ?? 'commercial', facts, updatedAt: last.at, lastEventId: last.eventId };
+}
+
+// --- designations --------------------------------------------------------------------------------------------------
+
+/** The enrolment the facts leave in place: enrolled sets it, renewed moves its anniversary, lost ends it. */
+function enrollmentOf(area: AreaId, facts: readonly ProfileFact<DesignationFact>[]): Enrollment | undefined {
+  let current: Enrollment | undefined;
+  for (const { fields: f } of facts) {
+    if (f.kind === 'lost') current = undefined;
+    // A renewal with no enrolment before it (sent without the enrolment, or the enrolment's fact dropped) dates it from the renewal.
+    else current = { area, enrolledOn: f.kind === 'enrolled' ? f.on : (current?.enrolledOn ?? f.on), anniversaryDate: f.anniversaryDate! };
+  }
+  return current;
+}
+
+/** Rebuilds profile.enrollments for one area from its record (none left: no enrolment). Areas without events keep what the snapshot import wrote. */
+export function replayDesignation(doc: ProfileDoc, area: AreaId): void {
+  const rec = doc.designations?.[area];
+  const others = doc.enrollments.filter((e) => e.area !== area);
+  const e = rec ? enrollmentOf(area, rec.facts) : undefined;
+  doc.enrollments = e ? [...others, e].sort((a, b) => (a.area < b.area ? -1 : 1)) : others;
+}
+
+// --- tracks --------------------------------------------------------------------------------------------------------
+
+export function replayTrack(doc: ProfileDoc, area: AreaId): void {
+  const rec = doc.trackClassifications?.[area];
+  const last = rec ? newest(rec.facts) : undefined;
+  const overrides = { ...(doc.trackOverrides ?? {}) };
+  const on = { ...(doc.trackClassifiedOn ?? {}) };
+  if (last?.fields.track) {
+    overrides[area] = last.fields.track;
+    // Partner Center repeating the same track does not move the day it started showing it.
+    let since = rec!.facts.length - 1;
+    while (since > 0 && rec!.facts[since - 1]!.fields.track === last.fields.track) since--;
+    on[area] = utcDate(rec!.facts[since]!.at);
+  } else if (rec) {
+    // The last word was "no track": the engine reads the track itself again. An area without a record keeps an imported override.
+    delete overrides[area];
+    delete on[area];
+  }
+  if (Object.keys(overrides).length) doc.trackOverrides = overrides;
+  else delete doc.trackOverrides;
+  if (Object.keys(on).length) doc.trackClassifiedOn = on;
+  else delete doc.trackClassifiedOn;
+}
+
+// --- applying ------------------------------------------------------------------------------------------------------
+
+type RecordRef =
+  | { kind: 'partner'; label: string }
+  | { kind: 'customer'; label: string; tenantId: string; fields: CustomerFacts }
+  | { kind: 'designation'; label: string; area: AreaId; fields: DesignationFact }
+  | { kind: 'track'; label: string; area: AreaId; fields: { track: Track | null } };
+
+function recordOf(e: ProfileEvent): RecordRef {
+  switch (e.type) {
+    case 'partner.updated':
+      return { kind: 'partner', label: `partner ${e.partnerId}` };
+    case 'customer.updated': {
+      const { tenantId, ...rest } = e.data;
+      const fields = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as CustomerFacts;
+      return { kind: 'customer', label: `customer ${tenantId}`, tenantId, fields };
+    }
+    case 'designation.enrolled':
+      return { kind: 'designation', label: `designation ${e.data.area}`, area: e.data.area, fields: { kind: 'enrolled', on: e.data.enrolledOn, anniversaryDate: e.data.anniversaryDate } };
+    case 'designation.renewed':
+      return { kind: 'designation', label: `designation ${e.data.area}`, area: e.data.area, fields: { kind: 'renewed', on: e.data.renewedOn, anniversaryDate: e.data.anniversaryDate } };
+    case 'designation.lost':
+      return { kind: 'designation', label: `designation ${e.data.area}`, area: e.data.area, fields: { kind: 'lost', on: e.data.lostOn } };
+    case 'track.classified':
+      return { kind: 'track', label: `track of ${e.data.area}`, area: e.data.area, fields: { track: e.data.track } };
+    case 'track.unclassified':
+      return { kind: 'track', label: `track of ${e.data.area}`, area: e.data.area, fields: { track: null } };
+  }
+}
+
+/** The facts of the record an event is about, as stored (empty when there is no record yet). */
+function factsOf(doc: ProfileDoc, r: RecordRef): readonly ProfileFact<unknown>[] {
+  switch (r.kind) {
+    case 'partner':
+      return partnerFactsOf(doc);
+    case 'customer': {
+      const c = doc.customers[r.tenantId];
+      return c ? customerFacts(c) : [];
+    }
+    case 'designation':
+      return doc.designations?.[r.area]?.facts ?? [];
+    case 'track':
+      return doc.trackClassifications?.[r.area]?.facts ?? [];
+  }
+}
+
+/** What the record looks like to the engine and the API, to tell whether an older event still changed it. */
+function visible(doc: ProfileDoc, r: RecordRef): string {
+  switch (r.kind) {
+    case 'partner':
+      return JSON.stringify([doc.name, doc.locationIds, doc.partnerIdAliases]);
+    case 'customer': {
+      const c = doc.customers[r.tenantId];
+      return JSON.stringify(c ? [c.name, c.segment, c.cloud] : null);
+    }
+    case 'designation':
+      return JSON.stringify(doc.enrollments.find((e) => e.area === r.area) ?? null);
+    case 'track':
+      return JSON.stringify([doc.trackOverrides?.[r.area], doc.trackClassifiedOn?.[r.area]]);
+  }
+}
+
+function store(doc: ProfileDoc, r: RecordRef, e: ProfileEvent): void {
+  const fact = { eventId: e.id, at: e.occurredAt };
+  switch (r.kind) {
+    case 'partner': {
+      const fields: PartnerFacts = Object.fromEntries(Object.entries(e.data).filter(([, v]) => v !== undefined));
+      doc.partnerFacts = withFact(partnerFactsOf(doc), { ...fact, fields });
+      return replayPartner(doc);
+    }
+    case 'customer': {
+      const existing = doc.customers[r.tenantId];
+      doc.customers[r.tenantId] = replayCustomer(r.tenantId, withFact(existing ? customerFacts(existing) : [], { ...fact, fields: r.fields }))!;
+      return;
+    }
+    case 'designation': {
+      const facts = withFact(doc.designations?.[r.area]?.facts, { ...fact, fields: r.fields });
+      const last = newest(facts);
+      doc.designations = { ...(doc.designations ?? {}), [r.area]: { facts, updatedAt: last.at, lastEventId: last.eventId } satisfies DesignationRecord };
+      return replayDesignation(doc, r.area);
+    }
+    case 'track': {
+      const facts = withFact(doc.trackClassifications?.[r.area]?.facts, { ...fact, fields: r.fields });
+      const last = newest(facts);
+      doc.trackClassifications = { ...(doc.trackClassifications ?? {}), [r.area]: { facts, updatedAt: last.at, lastEventId: last.eventId } satisfies TrackClassificationRecord };
+      return replayTrack(doc, r.area);
+    }
+  }
+}
+
+export function applyProfileEvents(doc: ProfileDoc, events: readonly ProfileEvent[]): EventOutcome[] {
+  return chronological(events).map((e) => {
+    const gone = retractedReason(doc, e.id);
+    if (gone) return outcome(e, 'refused', gone);
+    const r = recordOf(e);
+    const facts = factsOf(doc, r);
+    if (facts.some((f) => f.eventId === e.id)) return outcome(e, 'unchanged', 'already applied');
+    const before = visible(doc, r);
+    store(doc, r, e);
+    const after = factsOf(doc, r);
+    const last = after[after.length - 1];
+    if (!after.some((f) => f.eventId === e.id)) return outcome(e, 'older', `${r.label} keeps its newest ${MAX_PROFILE_FACTS} events and this one is older than all of them`);
+    if (last?.eventId === e.id || visible(doc, r) !== before) return outcome(e, 'applied');
+    return outcome(e, 'older', `${r.label} already reflects a newer event (${last!.eventId} at ${last!.at}); recorded in its history`);
+  });
+}
+
+/** Removes an event's fact from whichever profile record holds it and replays that record; false when none does. */
+export function removeProfileFact(doc: ProfileDoc, eventId: string): boolean {
+  const holds = (facts: readonly ProfileFact<unknown>[] | undefined) => !!facts?.some((f) => f.eventId === eventId);
+  const drop = <F>(facts: ProfileFact<F>[]) => facts.filter((f) => f.eventId !== eventId);
+  if (holds(doc.partnerFacts)) {
+    doc.partnerFacts = drop(doc.partnerFacts!);
+    replayPartner(doc);
+    return true;
+  }
+  for (const [tenantId, c] of Object.entries(doc.customers)) {
+    if (!holds(c.facts)) continue;
+    const rebuilt = replayCustomer(tenantId, drop(c.facts!));
+    if (rebuilt) doc.customers[tenantId] = rebuilt;
+    else delete doc.customers[tenantId];
+    return true;
+  }
+  for (const [area, rec] of Object.entries(doc.designations ?? {}) as [AreaId, DesignationRecord][]) {
+    if (!holds(rec.facts)) continue;
+    const facts = drop(rec.facts);
+    const next = { ...doc.designations };
+    if (facts.length) next[area] = { facts, updatedAt: newest(facts).at, lastEventId: newest(facts).eventId };
+    else delete next[area];
+    if (Object.keys(next).length) doc.designations = next;
+    else delete doc.designations;
+    replayDesignation(doc, area);
+    return true;
+  }
+  for (const [area, rec] of Object.entries(doc.trackClassifications ?? {}) as [AreaId, TrackClassificationRecord][]) {
+    if (!holds(rec.facts)) continue;
+    const facts = drop(rec.facts);
+    const next = { ...doc.trackClassifications };
+    if (facts.length) next[area] = { facts, updatedAt: newest(facts).at, lastEventId: newest(facts).eventId };
+    else delete next[area];
+    if (Object.keys(next).length) doc.trackClassifications = next;
+    else delete doc.trackClassifications;
+    // With the record gone, replayTrack would keep the override: clear what the record had set.
+    if (!facts.length) {
+      if (doc.trackOverrides) delete doc.trackOverrides[area];
+      if (doc.trackClassifiedOn) delete doc.trackClassifiedOn[area];
+      if (doc.trackOverrides && !Object.keys(doc.trackOverrides).length) delete doc.trackOverrides;
+      if (doc.trackClassifiedOn && !Object.keys(doc.trackClassifiedOn).length) delete doc.trackClassifiedOn;
+    } else replayTrack(doc, area);
+    return true;
+  }
+  return false;
+}
