@@ -34,9 +34,10 @@ export const COLUMNS: Record<ImportKind, readonly ColumnSpec[]> = {
     { field: 'tier', names: ['tier', 'CSP tier', 'Relationship', 'Relationship type', 'Reseller relationship', 'Billing type'], required: true },
     { field: 'status', names: ['status', 'Relationship status', 'State'] },
     { field: 'date', names: ['date', 'Start date', 'Relationship start date', 'End date', 'Effective date', 'occurred_at'] },
-    { field: 'customerName', names: ['customer_name', 'Customer Name', 'Company name', 'Organization name', 'Name'], ignored: 'no event carries a customer\'s name yet; the tenant id identifies the customer' },
+    { field: 'customerName', names: ['customer_name', 'Customer Name', 'Company name', 'Organization name', 'Name'] },
     { field: 'domain', names: ['domain', 'Primary domain', 'Domain name'], ignored: 'no event carries a customer\'s domain' },
-    { field: 'segment', names: ['segment', 'Customer segment', 'Segment (SMB/Enterprise)'], ignored: 'no event sets a customer\'s segment yet' },
+    { field: 'segment', names: ['segment', 'Customer segment', 'Segment (SMB/Enterprise)'] },
+    { field: 'cloud', names: ['cloud', 'Cloud', 'Cloud instance', 'Cloud environment'] },
   ],
   associations: [
     associationType,

@@ -72,6 +72,9 @@ const PLATFORM: Record<string, string> = {
   powerplatform: 'power-platform',
 };
 const TIER: Record<string, '1' | '2'> = { '1': '1', tier1: '1', direct: '1', directbill: '1', directbilling: '1', '2': '2', tier2: '2', indirect: '2', indirectreseller: '2', reseller: '2', indirectprovider: '2' };
+/** Microsoft's segment words: Partner Center shows "SMB" or "Enterprise" (sometimes "Corporate" for the latter). */
+const SEGMENT: Record<string, 'smb' | 'enterprise'> = { smb: 'smb', smallandmediumbusiness: 'smb', smallmediumbusiness: 'smb', small: 'smb', enterprise: 'enterprise', corporate: 'enterprise', large: 'enterprise' };
+const CLOUD: Record<string, 'commercial' | 'government' | 'sovereign'> = { commercial: 'commercial', public: 'commercial', global: 'commercial', worldwide: 'commercial', government: 'government', gcc: 'government', gcchigh: 'government', usgov: 'government', usgovernment: 'government', dod: 'government', sovereign: 'sovereign', china: 'sovereign', '21vianet': 'sovereign', azurechina: 'sovereign' };
 const CPOR_ROLE: Record<string, string> = { useorconsume: 'use-or-consume', use: 'use-or-consume', consume: 'use-or-consume', osa: 'osa', advisor: 'osa', buildintentadvisor: 'osa', osu: 'osu', usagerecognition: 'osu', revrec: 'revrec', influencedrevenue: 'revrec', revrecperformance: 'revrec-performance' };
 const AREA: Record<string, string> = Object.fromEntries(AREAS.flatMap((a) => [[key(a), a], [key(AREA_NAMES[a]), a]]));
 
@@ -155,7 +158,16 @@ function drafts(kind: ImportKind, r: Record_): Draft[] {
       // A Partner Center customer list is the partner's CSP customers: each row is a reseller relationship.
       const statuses = STATUS_EVENT.CSP;
       const type = r.status ? pick('status', r.status, statuses, `a relationship status: ${Object.keys(statuses).join(', ')}`) : 'csp.relationship.started';
-      return [{ type, date: dateOf('date', r.date), data: defined({ tenantId: r.tenantId, tier: r.tier ? Number(pick('tier', r.tier, TIER, 'a CSP tier: 1 (direct bill) or 2 (indirect reseller)')) : undefined }) }];
+      const date = dateOf('date', r.date);
+      const out: Draft[] = [{ type, date, data: defined({ tenantId: r.tenantId, tier: r.tier ? Number(pick('tier', r.tier, TIER, 'a CSP tier: 1 (direct bill) or 2 (indirect reseller)')) : undefined }) }];
+      // The customer's name, segment and cloud as Microsoft shows them: a customer.updated, so the SMB track can apply.
+      const profile = defined({
+        name: r.customerName,
+        segment: r.segment ? pick('segment', r.segment, SEGMENT, 'a segment: SMB or Enterprise') : undefined,
+        cloud: r.cloud ? pick('cloud', r.cloud, CLOUD, 'a cloud: commercial, government or sovereign') : undefined,
+      });
+      if (Object.keys(profile).length) out.push({ type: 'customer.updated', date, data: { tenantId: r.tenantId, ...profile } });
+      return out;
     }
     case 'associations':
       return [associationDraft(r, 'associationType')];

@@ -31,7 +31,7 @@ describe('import columns', () => {
     expect(detectKind(['Customer tenant ID', 'Relationship'])).toBe('customers');
     expect(detectKind(['Colour'])).toBeUndefined();
     const m = mapHeader('customers', ['  CUSTOMER-TENANT-ID ', 'relationship', 'Segment', 'Colour']);
-    expect(m.ok && [...m.mapping.fields.values()].map((c) => c.field)).toEqual(['tenantId', 'tier']);
-    expect(m.ok && m.mapping.ignored.map((i) => i.column)).toEqual(['Segment', 'Colour']);
+    expect(m.ok && [...m.mapping.fields.values()].map((c) => c.field)).toEqual(['tenantId', 'tier', 'segment']);
+    expect(m.ok && m.mapping.ignored.map((i) => i.column)).toEqual(['Colour']);
   });
 });

@@ -36,6 +36,14 @@ describe('rows to events', () => {
     expect(out.rows[0]!.events.map((e) => e.type)).toEqual(['professional.linked', 'certification.earned']);
   });
 
+  it('reads a customer list\'s name, segment and cloud as a customer.updated beside the CSP relationship, and refuses an unknown segment', () => {
+    const h = ['Customer tenant ID', 'Customer Name', 'Relationship', 'Segment', 'Cloud'];
+    const out = mapRows(ctx('customers', h), rows(['t-1', 'Contoso', 'Direct', 'SMB', 'GCC'], ['t-2', '', 'Indirect reseller', '', ''], ['t-3', 'Fabrikam', 'Direct', 'Medium', '']));
+    expect(out.rows.map((r) => r.events.map((e) => e.type))).toEqual([['csp.relationship.started', 'customer.updated'], ['csp.relationship.started']]);
+    expect(out.rows[0]!.events[1]!.data).toEqual({ tenantId: 't-1', name: 'Contoso', segment: 'smb', cloud: 'government' });
+    expect(out.refused).toEqual([{ line: 4, field: 'Segment', reason: '"Medium" is not a segment: SMB or Enterprise' }]);
+  });
+
   it('refuses a telemetry row without any figure, and reads association types by their long names', () => {
     const h = ['Month', 'Tenant ID', 'Platform', 'Workload', 'Association type', 'ACR'];
     const out = mapRows(ctx('telemetry', h), rows(['2026-05', 't1', 'azure', 'VM', 'PAL', ''], ['2026-05', 't1', 'azure', 'VM', 'Partner Admin Link', '12']));
