@@ -3,13 +3,18 @@ import { recordDeadLetter, recordFailure } from '../shared/deadletters/dead-lett
 import { PermanentMessageError } from '../shared/deliveries/process';
 import { accepted, badRequest, errorResponse, ok, unauthorized } from '../shared/http/responses';
 import { readRawBody } from '../shared/http/request-body';
+import { routeParam } from '../shared/http/request';
+import { writablePartnerIdSchema } from '../shared/lib/ids';
 import { processPartnerCenterMessage } from '../shared/partner-center/process';
 import { receivePartnerCenterEvent } from '../shared/partner-center/receive';
 import { QUEUES } from '../shared/queues/names';
 
 /** POST /api/partner-center/{partnerId}/events: a Partner Center webhook event, signed by Microsoft (docs/partner-center.md). */
 export async function partnerCenterEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const partnerId = request.params.partnerId ?? '';
+  // A malformed id is a 400 naming partnerId on every route; a well-formed one not taking Partner Center events is a 401.
+  const id = routeParam(request, 'partnerId', writablePartnerIdSchema);
+  if (!id.ok) return id.response;
+  const partnerId = id.value;
   const body = await readRawBody(request);
   if (!body.ok) return body.response;
   const result = await receivePartnerCenterEvent({

@@ -255,7 +255,7 @@ describe('a long file in the background', () => {
     // Operators read the same run at /api/runs/{id}.
     const run = await getJson(`${host.url}/api/runs/${res.json.runId}`);
     expect(run.status).toBe(200);
-    expect(run.json).toMatchObject({ id: res.json.runId, type: 'import-run', status: 'finished' });
+    expect(run.json).toMatchObject({ runId: res.json.runId, status: 'finished', rowsDone: res.json.rowsTotal });
 
     const again = await post(partner, body, 'text/csv');
     expect(again.status).toBe(202);
