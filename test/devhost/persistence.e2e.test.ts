@@ -27,8 +27,8 @@ describe('local data kept across a SIGKILL of the local host', () => {
     SCORE_RECOMPUTE_SCHEDULE: '0 0 0 1 1 *',
   };
   const hosts: HostProcess[] = [];
-  const start = async (args: string[] = []) => {
-    const h = await startHostProcess({ embedded: true, env, args });
+  const start = async (args: string[] = [], extraEnv: Record<string, string> = {}) => {
+    const h = await startHostProcess({ embedded: true, env: { ...env, ...extraEnv }, args });
     hosts.push(h);
     return h;
   };
@@ -63,14 +63,17 @@ describe('local data kept across a SIGKILL of the local host', () => {
       history: (await getJson(`${first.url}/api/partners/${scored}/scores/modern-work/history`)).json,
     };
 
-    // Applied, but its recompute waits in the queue (coalesce delay) when the host dies.
+    // Applied, but its recompute still in the queue when the host dies: a recompute starts at once after a change
+    // (issue 16), so this host runs with the recompute function turned off, as AzureWebJobs.<name>.Disabled does.
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const paused = await start([], { 'AzureWebJobs.scoreRecompute.Disabled': 'true' });
     const second = { id: uid('msg'), body: ev(uid('e'), 'cpor.claim.approved', queued, '2026-03-01T10:00:00Z', cpor('claim-2')) };
-    expect((await send(first.url, second)).status).toBe(202);
-    await applied(first.url, second.id);
-    expect((await scores(first.url, queued)).status).toBe(404);
+    expect((await send(paused.url, second)).status).toBe(202);
+    await applied(paused.url, second.id);
+    expect((await scores(paused.url, queued)).status).toBe(404);
     // What the README promises: a kill loses at most the last second of writes.
     await new Promise((r) => setTimeout(r, 1200));
-    expect(await first.stop('SIGKILL')).toBeNull();
+    expect(await paused.stop('SIGKILL')).toBeNull();
 
     const again = await start();
     expect(again.output()).toMatch(/Local data: .*pcs-local-data-\S+ \(restored [\d,]+ documents in \d+ containers, saved 20\d\d-[\d-]+T[\d:.]+Z; .*Azurite queues and blobs kept on disk\)/);
