@@ -101,7 +101,7 @@ export async function run(args: string[]): Promise<void> {
       const lines = (partial + c.toString()).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
-        const r = /^\[(\S+)\] \S+\s+\[score-recompute\] Recomputed partner ([^\s,]+)/.exec(line);
+        const r = /^\[(\S+)\] \S+\s+\[scoreRecompute\] Recomputed partner ([^\s,]+)/.exec(line);
         if (r) recomputes.push({ at: Date.parse(r[1]!), partnerId: r[2]! });
         const h = /queue-hop-probe id=(\S+) hop_ms=(\d+)/.exec(line);
         if (h) hops.set(h[1]!, Number(h[2]));

@@ -27,14 +27,16 @@ export interface RecomputeOptions {
   charges?: RequestCharges;
   /** Sends the follow-up recompute request; tests pass their own to interleave workers. */
   send?: SendMessages;
+  /** A retried message: its earlier attempt may have died holding the partner's running marker (see claimRecompute). */
+  retry?: boolean;
 }
 
 /**
  * Claims the partner's pending recompute request (if any) before reading the state it scores, so a change after the
  * claim asks for a follow-up. Nightly runs mostly find no request: one read of the profile, no write.
  */
-async function loadFresh(partnerId: string, charges: RequestCharges, now: Date): Promise<{ state: LoadedState | undefined; claim: RecomputeClaim | undefined }> {
-  const { claim, profile } = await claimRecompute(partnerId, { charges, now });
+async function loadFresh(partnerId: string, charges: RequestCharges, now: Date, retry: boolean): Promise<{ state: LoadedState | undefined; claim: RecomputeClaim | undefined }> {
+  const { claim, profile } = await claimRecompute(partnerId, { charges, now, takeOver: retry });
   if (!profile) return { state: undefined, claim };
   return { state: await loadPartnerState(partnerId, charges, { profile }), claim };
 }
@@ -55,7 +57,7 @@ export async function recomputePartner(partnerId: string, opts: RecomputeOptions
   const charges = opts.charges ?? new RequestCharges();
   const now = opts.now ?? new Date();
   const date = opts.date;
-  const [{ state, claim }, status, history] = await Promise.all([loadFresh(partnerId, charges, now), readScoreStatus(partnerId, charges), readHistory(partnerId, monthOf(date), charges)]);
+  const [{ state, claim }, status, history] = await Promise.all([loadFresh(partnerId, charges, now, opts.retry ?? false), readScoreStatus(partnerId, charges), readHistory(partnerId, monthOf(date), charges)]);
   try {
     if (!state) return { outcome: 'unknown-partner', date, changed: false, statusChanges: [], notify: [], charges };
     const lastQualifiedOn = status?.lastQualifiedOn ?? (status ? await qualifyingDaysFromHistory(partnerId, date, history, charges) : undefined);

@@ -100,7 +100,7 @@ export interface RecomputeClaim {
  * on ask for a follow-up). Returns the profile as written, or undefined (and writes nothing) when no request is
  * pending, as in most nightly recomputes, or when the partner is unknown.
  */
-export async function claimRecompute(partnerId: string, opts: { charges?: RequestCharges; now?: Date } = {}): Promise<{ claim: RecomputeClaim; profile: ProfileDoc } | { claim: undefined; profile: ProfileDoc | undefined }> {
+export async function claimRecompute(partnerId: string, opts: { charges?: RequestCharges; now?: Date; takeOver?: boolean } = {}): Promise<{ claim: RecomputeClaim; profile: ProfileDoc } | { claim: undefined; profile: ProfileDoc | undefined }> {
   const since = opts.now ?? new Date();
   const token = randomUUID();
   let exists = true;
@@ -108,7 +108,11 @@ export async function claimRecompute(partnerId: string, opts: { charges?: Reques
     exists = false;
     return initProfile(partnerId)();
   }, (doc) => {
-    if (!exists || !doc.recomputePendingSince) return false;
+    // A retried message takes over a running marker: its earlier attempt most likely died holding it (a fault before
+    // or during the release), and changes that only asked that run for a follow-up would otherwise wait for a change
+    // that may never come (seen in the fault suite: four partners never scored their last state). If the holder is in
+    // fact alive, two recomputes run at once, which is harmless: the overtaken one's release changes nothing.
+    if (!exists || !(doc.recomputePendingSince || (opts.takeOver && doc.recomputeRunning))) return false;
     delete doc.recomputePendingSince;
     // Whoever ran before (a worker now overtaken) no longer owns the follow-up: this run reads every change so far.
     delete doc.recomputeFollowUp;

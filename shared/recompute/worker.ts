@@ -39,7 +39,7 @@ export async function processRecomputeMessage(message: RecomputeMessage, attempt
     // The run marker is read alongside the recompute's own reads rather than after them.
     const [res, countedRunId] = await Promise.all([
       // Each Cosmos request of the recompute retries its own 429s (shared/store), so the whole is not retried again here.
-      recomputePartner(message.partnerId, { date, reason: message.reason, runId: message.runId, now: attempt.now, charges, send: attempt.send }),
+      recomputePartner(message.partnerId, { date, reason: message.reason, runId: message.runId, now: attempt.now, charges, send: attempt.send, retry: attempt.dequeueCount > 1 }),
       message.runId ? readCountedRunId(message.runId, message.partnerId) : Promise.resolve(null),
     ]);
     const outcome = res.outcome === 'done' ? 'done' : 'stale';

@@ -109,6 +109,25 @@ describe('recompute coalescing (leading edge, one follow-up)', () => {
     }
   });
 
+  it('a retried message takes over the running marker an attempt died holding, so a change that only asked it for a follow-up is scored (fault suite)', async () => {
+    const p = newPartnerId();
+    const q = capture();
+    await markStateChanged(p, { send: q.send });
+    // The first attempt claims and dies before its release (a Cosmos fault on the way): the marker says running.
+    const { claim } = await claimRecompute(p);
+    expect(claim).toBeDefined();
+    // A change meanwhile only asks the (dead) run for a follow-up: nothing is sent.
+    await markStateChanged(p, { send: q.send });
+    expect(q.sent).toHaveLength(1);
+    expect((await profile(p))?.recomputeFollowUp).toBeDefined();
+    // The host retries the message: it takes the marker over, scores the last state and leaves no marker behind.
+    await processRecomputeMessage(q.sent[0]!.message, { dequeueCount: 2, maxDequeueCount: 5, send: q.send });
+    const after = await profile(p);
+    expect((await readScoreStatus(p))?.stateVersion).toBe(after?.stateVersion);
+    expect(after?.recomputePendingSince ?? after?.recomputeRunning ?? after?.recomputeFollowUp).toBeUndefined();
+    expect(q.sent).toHaveLength(1);
+  });
+
   it('two workers draining a burst of concurrent changes: a handful of recomputes, at most one waiting, the last state scored', async () => {
     const p = newPartnerId();
     const queue: RecomputeMessage[] = [];
