@@ -130,7 +130,7 @@ export async function applyPartnerEvents(partnerId: string, events: readonly Web
     recomputeRequested = true;
     // Every change bumps the version and is seen by a recompute: leading-edge coalescing (shared/recompute/request.ts)
     // starts one at once, or folds the change into the pending one or the running one's follow-up.
-    stateVersion = (await markStateChanged(partnerId, { charges })).stateVersion;
+    stateVersion = (await markStateChanged(partnerId, { charges, retry: opts.retry })).stateVersion;
   }
   return { partnerId, outcomes: results.flatMap((r) => r.outcomes), changed, recomputeRequested, ...(stateVersion !== undefined ? { stateVersion } : {}) };
 }

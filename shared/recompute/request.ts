@@ -63,7 +63,7 @@ async function sendOrTakeBack(partnerId: string, nowIso: string, message: Recomp
  */
 export async function markStateChanged(
   partnerId: string,
-  opts: { reason?: RecomputeMessage['reason']; charges?: RequestCharges; now?: Date; send?: SendMessages } = {},
+  opts: { reason?: RecomputeMessage['reason']; charges?: RequestCharges; now?: Date; send?: SendMessages; retry?: boolean } = {},
 ): Promise<{ enqueued: boolean; stateVersion: number }> {
   const now = opts.now ?? new Date();
   const nowIso = now.toISOString();
@@ -72,7 +72,9 @@ export async function markStateChanged(
     doc.stateVersion += 1;
     doc.updatedAt = nowIso;
     // Our own flag, from an attempt whose answer was lost (a timeout, a reset): it still needs its message.
-    const ours = doc.recomputePendingSince === nowIso;
+    // On a retried delivery the flag may be our earlier attempt's, written before that attempt failed and never sent:
+    // asking again costs at most one extra recompute, trusting it could leave the change unscored (fault suite).
+    const ours = doc.recomputePendingSince === nowIso || (opts.retry === true && doc.recomputePendingSince !== undefined);
     setPending = false;
     if (ours || !isFresh(doc.recomputePendingSince, PENDING_STALE_MS, now)) {
       if (isFresh(doc.recomputeRunning?.since, RUNNING_STALE_MS, now) && !ours) doc.recomputeFollowUp = true;
@@ -112,6 +114,8 @@ export async function claimRecompute(partnerId: string, opts: { charges?: Reques
     // or during the release), and changes that only asked that run for a follow-up would otherwise wait for a change
     // that may never come (seen in the fault suite: four partners never scored their last state). If the holder is in
     // fact alive, two recomputes run at once, which is harmless: the overtaken one's release changes nothing.
+    // Our own claim, written by an attempt of this call whose answer was lost: it is ours, not someone else's run.
+    if (exists && doc.recomputeRunning?.token === token) return true;
     if (!exists || !(doc.recomputePendingSince || (opts.takeOver && doc.recomputeRunning))) return false;
     delete doc.recomputePendingSince;
     // Whoever ran before (a worker now overtaken) no longer owns the follow-up: this run reads every change so far.
