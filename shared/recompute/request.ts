@@ -95,6 +95,8 @@ export interface RecomputeClaim {
   partnerId: string;
   token: string;
   since: Date;
+  /** The partner's stateVersion when claimed: a later one at the release means changes came in meanwhile. */
+  stateVersion?: number;
 }
 
 /**
@@ -124,7 +126,7 @@ export async function claimRecompute(partnerId: string, opts: { charges?: Reques
     return true;
   }, { charges: opts.charges });
   if (!exists) return { claim: undefined, profile: undefined };
-  return changed ? { claim: { partnerId, token, since }, profile: doc } : { claim: undefined, profile: doc };
+  return changed ? { claim: { partnerId, token, since, stateVersion: doc.stateVersion }, profile: doc } : { claim: undefined, profile: doc };
 }
 
 /**
@@ -141,7 +143,8 @@ export async function releaseRecompute(claim: RecomputeClaim, opts: { charges?: 
     // Overtaken (our marker went stale and another worker claimed): the follow-up is that worker's now.
     if (doc.recomputeRunning?.token !== claim.token) return false;
     delete doc.recomputeRunning;
-    if (doc.recomputeFollowUp) {
+    // The flag, or the version: a change whose follow-up flag was lost to a fault still moved the version on.
+    if (doc.recomputeFollowUp || (claim.stateVersion !== undefined && doc.stateVersion > claim.stateVersion && !doc.recomputePendingSince)) {
       delete doc.recomputeFollowUp;
       followUp = true;
       doc.recomputePendingSince = nowIso;
