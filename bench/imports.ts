@@ -1,3 +1,4 @@
+import { waitFor } from './lib/processes';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,23 +23,6 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const BATCH = 500;
 const SENDERS = 4;
 
-function waitFor(child: ChildProcess, pattern: RegExp, what: string, timeoutMs = 60_000): Promise<RegExpExecArray> {
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${out}`)), timeoutMs);
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = pattern.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}:\n${out}`)));
-  });
-}
 
 function childPeakRssMb(pid: number | undefined): number | undefined {
   try {
@@ -73,7 +57,7 @@ export async function run(args: string[]): Promise<void> {
   try {
     const cosmos = spawn(process.execPath, ['-e', `require(${JSON.stringify(path.join(ROOT, 'dist', 'tools', 'emulators'))}).startCosmosEmulator(0).then((e) => console.log('COSMOS ' + e.endpoint)); process.stdin.resume(); process.stdin.on('close', () => process.exit(0));`], { stdio: ['pipe', 'pipe', 'pipe'] });
     children.push(cosmos);
-    const endpoint = (await waitFor(cosmos, /COSMOS (\S+)/, 'the Cosmos emulator'))[1]!;
+    const endpoint = (await waitFor(cosmos, /COSMOS (\S+)/, 'the Cosmos emulator', 60_000))[1]!;
     const settings = parseSettings({ COSMOS_ENDPOINT: endpoint, COSMOS_KEY: 'bench', COSMOS_DATABASE: 'pcs', AzureWebJobsStorage: azurite.connectionString });
     await createDatabaseAndContainers(settings);
     const secret = generateSecret();
@@ -96,7 +80,7 @@ export async function run(args: string[]): Promise<void> {
       },
     });
     children.push(host);
-    const url = (await waitFor(host, /Ready in [\d.]+ s: (http:\/\/[^/\s]+)/, 'the host'))[1]!;
+    const url = (await waitFor(host, /Ready in [\d.]+ s: (http:\/\/[^/\s]+)/, 'the host', 60_000))[1]!;
     host.stdout!.removeAllListeners('data');
     host.stderr!.removeAllListeners('data');
     host.stdout!.on('data', (c: Buffer) => { if (process.env.BENCH_HOST_LOG) process.stderr.write(c); });
