@@ -11,7 +11,7 @@ import { createDatabaseAndContainers, getContainer } from '../shared/store/cosmo
 import { startAzurite } from '../tools/emulators';
 import { HOP_START_QUEUE } from '../tools/fixtures/queue-hop-names';
 import { fmtMs, printPeakRss } from './lib/measure';
-import { childPeakRssMb, waitFor } from './lib/processes';
+import { childPeakRssMb, waitFor, stopChildren } from './lib/processes';
 
 /**
  * Freshness benchmark: how long after the 202 of a signed delivery the partner's score includes it, through one
@@ -218,11 +218,7 @@ export async function run(args: string[]): Promise<void> {
     printPeakRss();
     console.log(`freshness_vs_queue_hop=${(isoP50 / hopP50).toFixed(2)}`);
   } finally {
-    for (const c of children.reverse()) {
-      c.stdin?.end();
-      c.kill('SIGTERM');
-      await new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)));
-    }
+    await stopChildren(children);
     await azurite.close();
     rmSync(appDir, { recursive: true, force: true });
   }

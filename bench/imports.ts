@@ -1,4 +1,4 @@
-import { waitFor } from './lib/processes';
+import { waitFor, stopChildren } from './lib/processes';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -146,11 +146,7 @@ export async function run(args: string[]): Promise<void> {
     printPeakRss();
     console.log(`import_vs_webhook_batches=${(importRate / hookRate).toFixed(2)}`);
   } finally {
-    for (const c of children.reverse()) {
-      c.stdin?.end();
-      c.kill('SIGTERM');
-      await new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)));
-    }
+    await stopChildren(children);
     await azurite.close();
   }
 }

@@ -6,7 +6,7 @@ import { createDatabaseAndContainers, getContainer, getDatabase } from '../share
 import { generateSecret, signedHeaders } from '../shared/lib/signing';
 import { startAzurite } from '../tools/emulators';
 import { fmtMs, printPeakRss } from './lib/measure';
-import { childPeakRssMb, waitFor } from './lib/processes';
+import { childPeakRssMb, waitFor, stopChildren } from './lib/processes';
 
 /**
  * Webhook ingestion benchmark: signed single-event deliveries posted at a fixed concurrency to a front instance
@@ -169,11 +169,7 @@ export async function run(args: string[]): Promise<void> {
     printPeakRss();
     console.log(`ingest_vs_raw_upsert=${(ingestRate / rawRate).toFixed(2)}`);
   } finally {
-    for (const c of children.reverse()) {
-      c.stdin?.end();
-      c.kill('SIGTERM');
-      await new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)));
-    }
+    await stopChildren(children);
     await azurite.close();
   }
 }

@@ -29,3 +29,12 @@ export function childPeakRssMb(pid: number | undefined): number | undefined {
     return undefined;
   }
 }
+
+/** Stops child processes, last started first, and waits for each to exit. */
+export async function stopChildren(children: ChildProcess[]): Promise<void> {
+  for (const c of [...children].reverse()) {
+    c.stdin?.end();
+    c.kill('SIGTERM');
+    await new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)));
+  }
+}
