@@ -139,9 +139,14 @@ export async function releaseRecompute(claim: RecomputeClaim, opts: { charges?: 
   const nowIso = now.toISOString();
   let followUp = false;
   await updateStateDoc<ProfileDoc>(claim.partnerId, DOC_IDS.profile, initProfile(claim.partnerId), (doc) => {
+    // Not our marker: either overtaken (it went stale and another worker claimed, so the follow-up is that worker's),
+    // or our own earlier attempt of this write cleared it and its answer was lost (the retry met its own etag and
+    // re-read). Then the pending flag it set is ours and still needs its message (fault suite: partners never scored).
+    if (doc.recomputeRunning?.token !== claim.token) {
+      followUp = doc.recomputePendingSince === nowIso;
+      return false;
+    }
     followUp = false;
-    // Overtaken (our marker went stale and another worker claimed): the follow-up is that worker's now.
-    if (doc.recomputeRunning?.token !== claim.token) return false;
     delete doc.recomputeRunning;
     // The flag, or the version: a change whose follow-up flag was lost to a fault still moved the version on.
     if (doc.recomputeFollowUp || (claim.stateVersion !== undefined && doc.stateVersion > claim.stateVersion && !doc.recomputePendingSince)) {

@@ -148,10 +148,15 @@ export async function unsettledPartners(partnerIds: readonly string[]): Promise<
     rows.push(...page.items);
     token = page.continuationToken;
   } while (token);
-  return partnerIds.filter((p) => {
+  // Each unsettled partner with what holds it: its recompute marker and the versions, so a failure says which step
+  // of the coalescing lost it.
+  return partnerIds.flatMap((p) => {
     const profile = rows.find((r) => r.partnerId === p && r.type === 'profile');
     const status = rows.find((r) => r.partnerId === p && r.type === 'score-status');
-    return !profile || profile.recomputePendingSince !== undefined || profile.recomputeRunning !== undefined || profile.recomputeFollowUp !== undefined || !status || status.stateVersion !== profile.stateVersion;
+    const unsettled = !profile || profile.recomputePendingSince !== undefined || profile.recomputeRunning !== undefined || profile.recomputeFollowUp !== undefined || !status || status.stateVersion !== profile.stateVersion;
+    if (!unsettled) return [];
+    const { partnerId: _p, type: _t, ...marker } = profile ?? { partnerId: p, type: 'none' };
+    return [`${p} ${JSON.stringify({ ...marker, scored: status?.stateVersion })}`];
   });
 }
 

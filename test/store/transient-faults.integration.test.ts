@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { resetSettingsCache } from '../../shared/config/settings';
-import { markStateChanged } from '../../shared/recompute/request';
+import { claimRecompute, markStateChanged, releaseRecompute } from '../../shared/recompute/request';
 import type { ProfileDoc } from '../../shared/state/documents';
 import { resetCosmosClientForTests } from '../../shared/store/cosmos';
 import { createOnce, deleteDocument, patchDocument, queryPage, readDocument, updateDocument, upsertDocument } from '../../shared/store/documents';
@@ -96,5 +96,23 @@ describe('Cosmos documents through transient faults', () => {
     await markStateChanged(p, { send: async (_q, m) => void sent.push(...m) });
     expect(sent).toHaveLength(2);
     expect((await readDocument<ProfileDoc>('partners', p, 'profile'))?.recomputePendingSince).toBeDefined();
+  });
+
+  it('sends the follow-up when the release that set its pending flag lost its answer (the fault suite\'s unscored partners)', async () => {
+    const p = newPartnerId();
+    const sent: unknown[] = [];
+    const send = async (_q: string, m: unknown[]) => void sent.push(...m);
+    await markStateChanged(p, { send });
+    const { claim } = await claimRecompute(p);
+    await markStateChanged(p, { send });
+    expect(sent).toHaveLength(1);
+    // The release's read passes, its replace is done and answered 408: the retry meets its own etag and re-reads a
+    // profile with no running marker and a pending flag, its own, whose message must still go.
+    proxy.failNext('pass', 'timeout');
+    expect(await releaseRecompute(claim!, { send })).toEqual({ followUp: true });
+    expect(sent).toHaveLength(2);
+    const after = await readDocument<ProfileDoc>('partners', p, 'profile');
+    expect(after?.recomputeRunning ?? after?.recomputeFollowUp).toBeUndefined();
+    expect(after?.recomputePendingSince).toBeDefined();
   });
 });
