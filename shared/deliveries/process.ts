@@ -1,25 +1,28 @@
 import { getSettings } from '../config/settings';
 import { markStateChanged } from '../recompute/request';
-import { DOC_IDS, type AssociationsDoc, type ProfessionalsDoc, type ProfileDoc, type TelemetryDoc } from '../state/documents';
+import { customerShardOf, DOC_IDS, emptyCustomers, type AssociationsDoc, type CustomersDoc, type ProfessionalsDoc, type ProfileDoc, type TelemetryDoc } from '../state/documents';
 import { initAssociations, initProfessionals, initProfile, initTelemetry, readStateDoc, updateStateDoc } from '../state/state-store';
 import { RequestCharges } from '../store/request-charges';
 import { readReceipt, markReceiptApplied } from './receipts';
 import {
   applyAssociationEvents,
+  applyCustomerEvents,
   applyProfessionalEvents,
   applyProfileEvents,
   applyTelemetryEvents,
   isAssociationEvent,
+  isCustomerEvent,
   isProfessionalEvent,
   isProfileEvent,
   type AssociationEvent,
+  type CustomerEvent,
   type EventOutcome,
   type ProfessionalEvent,
   type ProfileEvent,
   type TelemetryEvent,
 } from '../events/apply';
 import { queueMessageSchema, type EventsMessage } from '../events/message';
-import { isRetraction, retractFromAssociations, retractFromProfessionals, retractFromProfile, retractFromTelemetry, retractionOutcomes, type RetractionEvent, type RetractionFindings } from '../events/retract';
+import { isRetraction, retractFromAssociations, retractFromCustomers, retractFromProfessionals, retractFromProfile, retractFromTelemetry, retractionOutcomes, type RetractionEvent, type RetractionFindings } from '../events/retract';
 import type { WebhookEvent } from '../events/schemas';
 import { zodDetails } from '../lib/validation';
 
@@ -44,7 +47,7 @@ async function eventsOf(message: EventsMessage): Promise<WebhookEvent[]> {
  * Runs a pure apply function inside an etag-guarded update, then offers the document the delivery's retractions;
  * reports whether it changed the document and what each retraction found in it.
  */
-async function update<D extends AssociationsDoc | ProfessionalsDoc | TelemetryDoc | ProfileDoc>(
+async function update<D extends AssociationsDoc | ProfessionalsDoc | TelemetryDoc | ProfileDoc | CustomersDoc>(
   partnerId: string,
   docId: string,
   init: () => D,
@@ -63,13 +66,22 @@ async function update<D extends AssociationsDoc | ProfessionalsDoc | TelemetryDo
   return { outcomes, changed, findings };
 }
 
-/** Months known to be on a partner's profile (months are never removed), to skip reading the profile for them. */
-const knownMonths = new Map<string, Set<string>>();
-function rememberMonths(partnerId: string, months: string[]): void {
-  if (knownMonths.size > 50_000) knownMonths.clear();
-  const set = knownMonths.get(partnerId) ?? new Set<string>();
-  for (const m of months) set.add(m);
-  knownMonths.set(partnerId, set);
+/**
+ * Telemetry months and customer shards known to be listed on a partner's profile (neither is ever removed), to skip
+ * the profile update for them; keys are `month:YYYY-MM` and `shard:x`.
+ */
+const knownDocs = new Map<string, Set<string>>();
+function rememberDocs(partnerId: string, keys: string[]): void {
+  if (knownDocs.size > 50_000) knownDocs.clear();
+  const set = knownDocs.get(partnerId) ?? new Set<string>();
+  for (const k of keys) set.add(k);
+  knownDocs.set(partnerId, set);
+}
+
+/** Adds what is missing of `wanted` to a sorted list on the profile; false when nothing was. */
+function addSorted(list: string[] | undefined, wanted: readonly string[]): string[] | undefined {
+  const missing = wanted.filter((x) => !list?.includes(x));
+  return missing.length ? [...(list ?? []), ...missing].sort() : undefined;
 }
 
 export interface PartnerApplyResult {
@@ -83,7 +95,8 @@ export interface PartnerApplyResult {
 
 /**
  * Applies one partner's events: one read-modify-write per document touched (profile, associations,
- * professionals, each telemetry month), then the month list on the profile, then one recompute request.
+ * professionals, each telemetry month, each customers shard), then the month and shard lists on the profile, then
+ * one recompute request.
  */
 export async function applyPartnerEvents(partnerId: string, events: readonly WebhookEvent[], source: string | ((e: WebhookEvent) => string), opts: { retry?: boolean; charges?: RequestCharges } = {}): Promise<PartnerApplyResult> {
   const charges = opts.charges ?? new RequestCharges();
@@ -92,11 +105,19 @@ export async function applyPartnerEvents(partnerId: string, events: readonly Web
   const profile = events.filter(isProfileEvent) as ProfileEvent[];
   const byMonth = new Map<string, TelemetryEvent[]>();
   for (const e of events) if (e.type === 'telemetry.monthly') byMonth.set(e.data.month, [...(byMonth.get(e.data.month) ?? []), e]);
+  const byShard = new Map<string, CustomerEvent[]>();
+  for (const e of events.filter(isCustomerEvent) as CustomerEvent[]) {
+    const shard = customerShardOf(e.data.tenantId);
+    byShard.set(shard, [...(byShard.get(shard) ?? []), e]);
+  }
 
   const retractions = events.filter(isRetraction) as RetractionEvent[];
   // A retraction does not say which document holds its event: every document of the partner is offered it.
   const offer = retractions.length > 0;
-  const retractMonths = offer ? ((await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, charges))?.telemetryMonths ?? []).filter((m) => !byMonth.has(m)) : [];
+  // The profile as it was, for the documents a retraction is offered to and the customers it held before the shards.
+  const known = offer || byShard.size ? await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, charges) : undefined;
+  const retractMonths = offer ? (known?.telemetryMonths ?? []).filter((m) => !byMonth.has(m)) : [];
+  const retractShards = offer ? (known?.customerShards ?? []).filter((x) => !byShard.has(x)) : [];
 
   const work: Promise<{ outcomes: EventOutcome[]; changed: boolean; findings?: RetractionFindings }>[] = [];
   if (assoc.length || offer) work.push(update<AssociationsDoc>(partnerId, DOC_IDS.associations, initAssociations(partnerId), (d) => applyAssociationEvents(d, assoc), charges, offer ? (d) => retractFromAssociations(d, retractions) : undefined));
@@ -105,23 +126,28 @@ export async function applyPartnerEvents(partnerId: string, events: readonly Web
   for (const [month, list] of [...byMonth, ...retractMonths.map((m) => [m, []] as [string, TelemetryEvent[]])]) {
     work.push(update<TelemetryDoc>(partnerId, DOC_IDS.telemetry(month), initTelemetry(partnerId, month), (d) => applyTelemetryEvents(d, list), charges, offer ? (d) => retractFromTelemetry(d, retractions) : undefined));
   }
+  for (const [shard, list] of [...byShard, ...retractShards.map((x) => [x, []] as [string, CustomerEvent[]])]) {
+    work.push(update<CustomersDoc>(partnerId, DOC_IDS.customers(shard), () => emptyCustomers(partnerId, shard), (d) => applyCustomerEvents(d, list, known?.customers), charges, offer ? (d) => retractFromCustomers(d, retractions) : undefined));
+  }
   const results = await Promise.all(work);
   if (offer) results.push({ outcomes: retractionOutcomes(retractions, results.flatMap((r) => (r.findings ? [r.findings] : []))), changed: false });
   let changed = results.some((r) => r.changed);
 
-  if (byMonth.size) {
-    // Checked on every delivery with telemetry, not only when a row changed: a retry after a crash must still register the month.
-    const months = [...byMonth.keys()].filter((m) => !knownMonths.get(partnerId)?.has(m));
-    if (months.length) {
-      const r = await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
-        const missing = months.filter((m) => !doc.telemetryMonths.includes(m));
-        if (!missing.length) return false;
-        doc.telemetryMonths = [...doc.telemetryMonths, ...missing].sort();
-        return true;
-      }, { charges });
-      changed ||= r.changed;
-      rememberMonths(partnerId, months);
-    }
+  // Checked on every delivery with telemetry or customers, not only when a row changed: a retry after a crash must
+  // still list the month or the shard, or loading would never read that document.
+  const seen = knownDocs.get(partnerId);
+  const months = [...byMonth.keys()].filter((m) => !seen?.has(`month:${m}`));
+  const shards = [...byShard.keys()].filter((x) => !seen?.has(`shard:${x}`));
+  if (months.length || shards.length) {
+    const r = await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
+      const m = addSorted(doc.telemetryMonths, months);
+      const c = addSorted(doc.customerShards, shards);
+      if (m) doc.telemetryMonths = m;
+      if (c) doc.customerShards = c;
+      return !!(m || c);
+    }, { charges });
+    changed ||= r.changed;
+    rememberDocs(partnerId, [...months.map((m) => `month:${m}`), ...shards.map((x) => `shard:${x}`)]);
   }
   // On a retry the documents may already hold this delivery from an attempt that failed before asking for a recompute.
   let recomputeRequested = false;

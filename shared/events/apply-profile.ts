@@ -2,6 +2,7 @@ import type { AreaId, Enrollment, Track } from '../scoring/snapshot';
 import {
   MAX_PROFILE_FACTS,
   type CustomerFacts,
+  type CustomersDoc,
   type DesignationFact,
   type DesignationRecord,
   type PartnerFacts,
@@ -15,17 +16,28 @@ import { outcome, type EventOutcome } from './outcome';
 import type { WebhookEvent } from './schemas';
 import { retractedReason } from './tombstones';
 
-// The profile reducer: partner.updated, customer.updated, designation.* and track.* (see apply.ts).
+// The profile reducers (see apply.ts): partner.updated, designation.* and track.* on the profile document, and
+// customer.updated on the customers document of the tenant's shard (customerShardOf).
 //
 // Every record (the partner itself, each customer tenant, each area's designation and track) keeps the facts its
 // events stated, and its current values are a replay of them in time order (ties by event id): the same events give
 // the same profile whatever order they arrive in, a redelivered id changes nothing, and a retraction replays without it.
 
-export type ProfileEvent = Extract<WebhookEvent, { type: 'partner.updated' | 'customer.updated' | `designation.${string}` | `track.${string}` }>;
+export type ProfileEvent = Extract<WebhookEvent, { type: 'partner.updated' | `designation.${string}` | `track.${string}` }>;
+export type CustomerEvent = Extract<WebhookEvent, { type: 'customer.updated' }>;
 
 export function isProfileEvent(e: WebhookEvent): e is ProfileEvent {
-  return e.type === 'partner.updated' || e.type === 'customer.updated' || e.type.startsWith('designation.') || e.type.startsWith('track.');
+  return e.type === 'partner.updated' || e.type.startsWith('designation.') || e.type.startsWith('track.');
 }
+
+export function isCustomerEvent(e: WebhookEvent): e is CustomerEvent {
+  return e.type === 'customer.updated';
+}
+
+/** The document a record lives in: the profile, or a customers shard for a customer tenant. */
+type FactDoc = ProfileDoc | CustomersDoc;
+/** Customer records of a profile written before customers had their own documents (ProfileDoc.customers). */
+type LegacyCustomers = Readonly<Record<string, StoredCustomer>> | undefined;
 
 const factOrder = (a: ProfileFact<unknown>, b: ProfileFact<unknown>) => byTime({ at: a.at, eventId: a.eventId }, { at: b.at, eventId: b.eventId });
 
@@ -137,7 +149,7 @@ type RecordRef =
   | { kind: 'designation'; label: string; area: AreaId; fields: DesignationFact }
   | { kind: 'track'; label: string; area: AreaId; fields: { track: Track | null } };
 
-function recordOf(e: ProfileEvent): RecordRef {
+function recordOf(e: ProfileEvent | CustomerEvent): RecordRef {
   switch (e.type) {
     case 'partner.updated':
       return { kind: 'partner', label: `partner ${e.partnerId}` };
@@ -159,13 +171,18 @@ function recordOf(e: ProfileEvent): RecordRef {
   }
 }
 
+// Customer records are only ever looked up in a customers document, the others only in the profile: the routing in
+// shared/deliveries/process.ts gives each reducer only its own events.
+const customerIn = (doc: FactDoc, tenantId: string, legacy: LegacyCustomers) => (doc as CustomersDoc).customers[tenantId] ?? legacy?.[tenantId];
+
 /** The facts of the record an event is about, as stored (empty when there is no record yet). */
-function factsOf(doc: ProfileDoc, r: RecordRef): readonly ProfileFact<unknown>[] {
+function factsOf(d: FactDoc, r: RecordRef, legacy: LegacyCustomers): readonly ProfileFact<unknown>[] {
+  const doc = d as ProfileDoc;
   switch (r.kind) {
     case 'partner':
       return partnerFactsOf(doc);
     case 'customer': {
-      const c = doc.customers[r.tenantId];
+      const c = customerIn(d, r.tenantId, legacy);
       return c ? customerFacts(c) : [];
     }
     case 'designation':
@@ -176,12 +193,13 @@ function factsOf(doc: ProfileDoc, r: RecordRef): readonly ProfileFact<unknown>[]
 }
 
 /** What the record looks like to the engine and the API, to tell whether an older event still changed it. */
-function visible(doc: ProfileDoc, r: RecordRef): string {
+function visible(d: FactDoc, r: RecordRef, legacy: LegacyCustomers): string {
+  const doc = d as ProfileDoc;
   switch (r.kind) {
     case 'partner':
       return JSON.stringify([doc.name, doc.locationIds, doc.partnerIdAliases]);
     case 'customer': {
-      const c = doc.customers[r.tenantId];
+      const c = customerIn(d, r.tenantId, legacy);
       return JSON.stringify(c ? [c.name, c.segment, c.cloud] : null);
     }
     case 'designation':
@@ -191,8 +209,9 @@ function visible(doc: ProfileDoc, r: RecordRef): string {
   }
 }
 
-function store(doc: ProfileDoc, r: RecordRef, e: ProfileEvent): void {
+function store(d: FactDoc, r: RecordRef, e: ProfileEvent | CustomerEvent, legacy: LegacyCustomers): void {
   const fact = { eventId: e.id, at: e.occurredAt };
+  const doc = d as ProfileDoc;
   switch (r.kind) {
     case 'partner': {
       const fields: PartnerFacts = Object.fromEntries(Object.entries(e.data).filter(([, v]) => v !== undefined));
@@ -200,8 +219,8 @@ function store(doc: ProfileDoc, r: RecordRef, e: ProfileEvent): void {
       return replayPartner(doc);
     }
     case 'customer': {
-      const existing = doc.customers[r.tenantId];
-      doc.customers[r.tenantId] = replayCustomer(r.tenantId, withFact(existing ? customerFacts(existing) : [], { ...fact, fields: r.fields }))!;
+      const existing = customerIn(d, r.tenantId, legacy);
+      (d as CustomersDoc).customers[r.tenantId] = replayCustomer(r.tenantId, withFact(existing ? customerFacts(existing) : [], { ...fact, fields: r.fields }))!;
       return;
     }
     case 'designation': {
@@ -219,21 +238,49 @@ function store(doc: ProfileDoc, r: RecordRef, e: ProfileEvent): void {
   }
 }
 
-export function applyProfileEvents(doc: ProfileDoc, events: readonly ProfileEvent[]): EventOutcome[] {
+function applyFactEvents(doc: FactDoc, events: readonly (ProfileEvent | CustomerEvent)[], legacy: LegacyCustomers): EventOutcome[] {
   return chronological(events).map((e) => {
     const gone = retractedReason(doc, e.id);
     if (gone) return outcome(e, 'refused', gone);
     const r = recordOf(e);
-    const facts = factsOf(doc, r);
+    const facts = factsOf(doc, r, legacy);
     if (facts.some((f) => f.eventId === e.id)) return outcome(e, 'unchanged', 'already applied');
-    const before = visible(doc, r);
-    store(doc, r, e);
-    const after = factsOf(doc, r);
+    const before = visible(doc, r, legacy);
+    store(doc, r, e, legacy);
+    const after = factsOf(doc, r, legacy);
     const last = after[after.length - 1];
     if (!after.some((f) => f.eventId === e.id)) return outcome(e, 'older', `${r.label} keeps its newest ${MAX_PROFILE_FACTS} events and this one is older than all of them`);
-    if (last?.eventId === e.id || visible(doc, r) !== before) return outcome(e, 'applied');
+    if (last?.eventId === e.id || visible(doc, r, legacy) !== before) return outcome(e, 'applied');
     return outcome(e, 'older', `${r.label} already reflects a newer event (${last!.eventId} at ${last!.at}); recorded in its history`);
   });
+}
+
+export function applyProfileEvents(doc: ProfileDoc, events: readonly ProfileEvent[]): EventOutcome[] {
+  return applyFactEvents(doc, events, undefined);
+}
+
+/**
+ * customer.updated on the shard's document; a tenant the shard does not hold yet starts from the record a profile
+ * written before the shards held (`legacy`), so no segment, cloud or name it had is lost.
+ */
+export function applyCustomerEvents(doc: CustomersDoc, events: readonly CustomerEvent[], legacy?: LegacyCustomers): EventOutcome[] {
+  return applyFactEvents(doc, events, legacy);
+}
+
+/** Removes an event's fact from the customer record that holds it and replays the record; false when none does. */
+function removeCustomerFactFrom(customers: Record<string, StoredCustomer>, eventId: string): boolean {
+  for (const [tenantId, c] of Object.entries(customers)) {
+    if (!c.facts?.some((f) => f.eventId === eventId)) continue;
+    const rebuilt = replayCustomer(tenantId, c.facts.filter((f) => f.eventId !== eventId));
+    if (rebuilt) customers[tenantId] = rebuilt;
+    else delete customers[tenantId];
+    return true;
+  }
+  return false;
+}
+
+export function removeCustomerFact(doc: CustomersDoc, eventId: string): boolean {
+  return removeCustomerFactFrom(doc.customers, eventId);
 }
 
 /** Removes an event's fact from whichever profile record holds it and replays that record; false when none does. */
@@ -245,13 +292,7 @@ export function removeProfileFact(doc: ProfileDoc, eventId: string): boolean {
     replayPartner(doc);
     return true;
   }
-  for (const [tenantId, c] of Object.entries(doc.customers)) {
-    if (!holds(c.facts)) continue;
-    const rebuilt = replayCustomer(tenantId, drop(c.facts!));
-    if (rebuilt) doc.customers[tenantId] = rebuilt;
-    else delete doc.customers[tenantId];
-    return true;
-  }
+  if (doc.customers && removeCustomerFactFrom(doc.customers, eventId)) return true;
   for (const [area, rec] of Object.entries(doc.designations ?? {}) as [AreaId, DesignationRecord][]) {
     if (!holds(rec.facts)) continue;
     const facts = drop(rec.facts);

@@ -11,4 +11,4 @@ export { chronological, utcDate } from './event-time';
 export { applyAssociationEvents, associationChange, isAssociationEvent, replayAssociation, type AssociationEvent } from './apply-associations';
 export { applyProfessionalEvents, isProfessionalEvent, LINK_COOL_OFF_DAYS, linkLimitProblem, LINKS_PER_YEAR, replayLinks, type ProfessionalEvent } from './apply-professionals';
 export { applyTelemetryEvents, type TelemetryEvent } from './apply-telemetry';
-export { applyProfileEvents, isProfileEvent, type ProfileEvent } from './apply-profile';
+export { applyCustomerEvents, applyProfileEvents, isCustomerEvent, isProfileEvent, type CustomerEvent, type ProfileEvent } from './apply-profile';

@@ -1,7 +1,7 @@
-import type { AssociationsDoc, ProfessionalsDoc, ProfileDoc, Retraction, Retractions, StoredProfessional, TelemetryDoc } from '../state/documents';
+import type { AssociationsDoc, CustomersDoc, ProfessionalsDoc, ProfileDoc, Retraction, Retractions, StoredProfessional, TelemetryDoc } from '../state/documents';
 export { retractedReason } from './tombstones';
 import { replayAssociation } from './apply-associations';
-import { removeProfileFact } from './apply-profile';
+import { removeCustomerFact, removeProfileFact } from './apply-profile';
 import { replayCertification, replayLinks } from './apply-professionals';
 import { byTime, chronological } from './event-time';
 import { outcome, type EventOutcome } from './outcome';
@@ -134,9 +134,14 @@ export function retractFromTelemetry(doc: TelemetryDoc, retractions: readonly Re
   });
 }
 
-/** Profile events (partner.updated, customer.updated, designation.*, track.*): the record is replayed without the fact. */
+/** Profile events (partner.updated, designation.*, track.*, and customer.updated of a profile from before the shards): the record is replayed without the fact. */
 export function retractFromProfile(doc: ProfileDoc, retractions: readonly RetractionEvent[]): RetractionFindings {
   return retractEach(doc, retractions, (d, eventId) => ({ found: removeProfileFact(d, eventId) ? 'removed' : 'absent' }));
+}
+
+/** customer.updated in a customers shard: the tenant's record is replayed without the fact. */
+export function retractFromCustomers(doc: CustomersDoc, retractions: readonly RetractionEvent[]): RetractionFindings {
+  return retractEach(doc, retractions, (d, eventId) => ({ found: removeCustomerFact(d, eventId) ? 'removed' : 'absent' }));
 }
 
 /** One outcome per retraction from what every document of the partner found. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Association, CertificationHolding, Customer, Enrollment, TelemetryRow, Track, AreaId } from '../scoring/snapshot';
 
 /**
@@ -14,7 +15,21 @@ export const DOC_IDS = {
   associations: 'associations',
   professionals: 'professionals',
   telemetry: (month: string) => `telemetry:${month}`,
+  customers: (shard: string) => `customers:${shard}`,
 } as const;
+
+/**
+ * Customer tenants live in CUSTOMER_SHARDS documents, picked by a hash of the tenant id, not in the profile: with
+ * the facts each keeps (up to MAX_PROFILE_FACTS) a CSP partner's thousands of customers would pass Cosmos DB's 2 MB
+ * item limit in one document (about 3 KB per customer at full history: 2,000 of them made a 6 MB profile). Sixteen
+ * shards hold about 10,000 customers at full history, and most customers carry one or two facts.
+ */
+export const CUSTOMER_SHARDS = 16;
+
+/** The shard (one hex digit) a tenant's customer record lives in; stable for a tenant id. */
+export function customerShardOf(tenantId: string): string {
+  return (createHash('sha256').update(tenantId).digest()[0]! % CUSTOMER_SHARDS).toString(16);
+}
 
 interface BaseDoc {
   id: string;
@@ -100,7 +115,13 @@ export interface ProfileDoc extends BaseDoc {
   /** The day Partner Center showed each override (track.classified), for the engine's explanation. */
   trackClassifiedOn?: Partial<Record<AreaId, string>>;
   trackClassifications?: Partial<Record<AreaId, TrackClassificationRecord>>;
-  customers: Record<string, StoredCustomer>;
+  /**
+   * Customer tenants as profiles written before customers moved to their own documents held them: read beneath
+   * the shards (a shard's record of a tenant wins), and the first customer.updated of such a tenant starts from it.
+   */
+  customers?: Record<string, StoredCustomer>;
+  /** Shards (customerShardOf) for which a customers document exists, so loading needs no query. */
+  customerShards?: string[];
   retracted?: Retractions;
   /** Months for which a telemetry document exists (YYYY-MM), so loading needs no query. */
   telemetryMonths: string[];
@@ -218,7 +239,15 @@ export interface TelemetryDoc extends BaseDoc {
   retracted?: Retractions;
 }
 
-export type StateDoc = ProfileDoc | AssociationsDoc | ProfessionalsDoc | TelemetryDoc;
+/** One shard of a partner's customer tenants (customer.updated), by tenant id. */
+export interface CustomersDoc extends BaseDoc {
+  type: 'customers';
+  shard: string;
+  customers: Record<string, StoredCustomer>;
+  retracted?: Retractions;
+}
+
+export type StateDoc = ProfileDoc | AssociationsDoc | ProfessionalsDoc | TelemetryDoc | CustomersDoc;
 
 export function telemetryRowKey(row: Pick<TelemetryRow, 'tenantId' | 'platform' | 'workload' | 'associationType' | 'subscriptionId'>): string {
   return [row.tenantId, row.platform, row.workload, row.associationType, row.subscriptionId ?? ''].join('|');
@@ -234,7 +263,7 @@ export function isNewer(record: Versioned | undefined, occurredAt: string, event
 }
 
 export function emptyProfile(partnerId: string, now: string): ProfileDoc {
-  return { id: DOC_IDS.profile, partnerId, type: 'profile', schemaVersion: STATE_SCHEMA_VERSION, enrollments: [], customers: {}, telemetryMonths: [], stateVersion: 0, createdAt: now, updatedAt: now };
+  return { id: DOC_IDS.profile, partnerId, type: 'profile', schemaVersion: STATE_SCHEMA_VERSION, enrollments: [], telemetryMonths: [], stateVersion: 0, createdAt: now, updatedAt: now };
 }
 export function emptyAssociations(partnerId: string): AssociationsDoc {
   return { id: DOC_IDS.associations, partnerId, type: 'associations', schemaVersion: STATE_SCHEMA_VERSION, items: {} };
@@ -244,4 +273,7 @@ export function emptyProfessionals(partnerId: string): ProfessionalsDoc {
 }
 export function emptyTelemetry(partnerId: string, month: string): TelemetryDoc {
   return { id: DOC_IDS.telemetry(month), partnerId, type: 'telemetry', schemaVersion: STATE_SCHEMA_VERSION, month, rows: {} };
+}
+export function emptyCustomers(partnerId: string, shard: string): CustomersDoc {
+  return { id: DOC_IDS.customers(shard), partnerId, type: 'customers', schemaVersion: STATE_SCHEMA_VERSION, shard, customers: {} };
 }

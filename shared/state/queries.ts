@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { AREAS, ASSOCIATION_STATUSES, ASSOCIATION_TYPES, CLOUDS, PLATFORMS, SEGMENTS, isoMonthSchema, type AreaId, type Enrollment, type Track } from '../scoring/snapshot';
 import { resolveCertification } from '../scoring';
-import { DOC_IDS, LIFECYCLE_STATES, type StoredCustomer, type AssociationsDoc, type ProfessionalsDoc, type ProfileDoc, type StoredAssociation, type StoredProfessional, type StoredTelemetryRow, type TelemetryDoc } from './documents';
-import { readStateDoc } from './state-store';
+import { DOC_IDS, LIFECYCLE_STATES, type CustomersDoc, type StoredCustomer, type AssociationsDoc, type ProfessionalsDoc, type ProfileDoc, type StoredAssociation, type StoredProfessional, type StoredTelemetryRow, type TelemetryDoc } from './documents';
+import { customersOf, readStateDoc } from './state-store';
 
 /**
  * Reading a partner's state for the API: point reads of the aggregate documents, then filtering and
@@ -128,9 +128,18 @@ export interface PartnerProfile {
   customers: number;
 }
 
-export async function readPartnerProfile(partnerId: string): Promise<PartnerProfile | undefined> {
+/** The profile and its customers shards, read in parallel once the profile says which shards exist. */
+async function readProfileWithCustomers(partnerId: string): Promise<{ p: ProfileDoc; customers: StoredCustomer[] } | undefined> {
   const p = await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile);
   if (!p) return undefined;
+  const shards = await Promise.all((p.customerShards ?? []).map((x) => readStateDoc<CustomersDoc>(partnerId, DOC_IDS.customers(x))));
+  return { p, customers: customersOf(p, shards.filter((d): d is CustomersDoc => d !== undefined)) };
+}
+
+export async function readPartnerProfile(partnerId: string): Promise<PartnerProfile | undefined> {
+  const found = await readProfileWithCustomers(partnerId);
+  if (!found) return undefined;
+  const { p } = found;
   const tracks = AREAS.flatMap((area) => {
     const track = p.trackOverrides?.[area];
     const on = p.trackClassifiedOn?.[area];
@@ -143,15 +152,15 @@ export async function readPartnerProfile(partnerId: string): Promise<PartnerProf
     ...(p.partnerIdAliases ? { partnerIdAliases: p.partnerIdAliases } : {}),
     enrollments: p.enrollments,
     tracks,
-    customers: Object.keys(p.customers).length,
+    customers: found.customers.length,
   };
 }
 
 /** Customer tenants (customer.updated) without their event facts, by tenant id. */
 export async function queryCustomers(partnerId: string, filter: z.output<typeof customerFilterSchema>): Promise<Page<Omit<StoredCustomer, 'facts'>> | undefined> {
-  const p = await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile);
-  if (!p) return undefined;
-  const all = Object.values(p.customers)
+  const found = await readProfileWithCustomers(partnerId);
+  if (!found) return undefined;
+  const all = found.customers
     .filter((c) => (!filter.segment || c.segment === filter.segment) && (!filter.cloud || c.cloud === filter.cloud))
     .sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0))
     .map(({ facts: _f, ...c }) => c);

@@ -12,6 +12,7 @@ import {
   emptyProfile,
   emptyTelemetry,
   type AssociationsDoc,
+  type CustomersDoc,
   type ProfessionalsDoc,
   type ProfileDoc,
   type StateDoc,
@@ -59,6 +60,8 @@ export interface LoadedState {
   associations: AssociationsDoc;
   professionals: ProfessionalsDoc;
   telemetry: TelemetryDoc[];
+  /** The customers shards the profile lists (absent: none). */
+  customers?: CustomersDoc[];
 }
 
 /** Loads a partner's whole state with point reads; undefined when the partner is unknown. */
@@ -66,17 +69,31 @@ export async function loadPartnerState(partnerId: string, charges?: RequestCharg
   // A caller that has just read (or written) the profile passes it: the rest is read after it all the same.
   const profile = known?.profile ?? (await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, charges));
   if (!profile) return undefined;
-  const [associations, professionals, ...telemetry] = await Promise.all([
+  const shards = profile.customerShards ?? [];
+  const [associations, professionals, customers, telemetry] = await Promise.all([
     readStateDoc<AssociationsDoc>(partnerId, DOC_IDS.associations, charges),
     readStateDoc<ProfessionalsDoc>(partnerId, DOC_IDS.professionals, charges),
-    ...profile.telemetryMonths.map((m) => readStateDoc<TelemetryDoc>(partnerId, DOC_IDS.telemetry(m), charges)),
+    Promise.all(shards.map((x) => readStateDoc<CustomersDoc>(partnerId, DOC_IDS.customers(x), charges))),
+    Promise.all(profile.telemetryMonths.map((m) => readStateDoc<TelemetryDoc>(partnerId, DOC_IDS.telemetry(m), charges))),
   ]);
   return {
     profile,
-    associations: (associations as AssociationsDoc | undefined) ?? emptyAssociations(partnerId),
-    professionals: (professionals as ProfessionalsDoc | undefined) ?? emptyProfessionals(partnerId),
+    associations: associations ?? emptyAssociations(partnerId),
+    professionals: professionals ?? emptyProfessionals(partnerId),
     telemetry: telemetry.filter((t): t is TelemetryDoc => t !== undefined),
+    customers: customers.filter((c): c is CustomersDoc => c !== undefined),
   };
+}
+
+/**
+ * Every customer tenant of a partner: the shards' records, over those a profile written before the shards held
+ * (a shard's record of a tenant is the newer one), in tenant id order.
+ */
+export function customersOf(profile: ProfileDoc, shards: readonly CustomersDoc[] | undefined): StoredCustomer[] {
+  const all = new Map<string, StoredCustomer>(Object.entries(profile.customers ?? {}));
+  for (const doc of shards ?? []) for (const [tenantId, c] of Object.entries(doc.customers)) all.set(tenantId, c);
+  // In tenant order: which shard a tenant hashes to must not change the order the engine and the API list them in.
+  return [...all.values()].sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
 }
 
 /*
@@ -147,7 +164,7 @@ export function toSnapshot(state: LoadedState): PartnerSnapshot {
     trackOverrides: profile.trackOverrides ? { ...profile.trackOverrides } : undefined,
     trackClassifiedOn: profile.trackClassifiedOn ? { ...profile.trackClassifiedOn } : undefined,
     enrollments: (profile.enrollments ?? []).map((e) => ({ area: e.area, enrolledOn: e.enrolledOn, anniversaryDate: e.anniversaryDate })),
-    customers: Object.values(profile.customers ?? {}).map(customerOf),
+    customers: customersOf(profile, state.customers).map(customerOf),
     associations: Object.values(state.associations.items).map(associationOf),
     professionals: Object.values(state.professionals.items).map(professionalOf),
     telemetry: state.telemetry.flatMap((t) => Object.values(t.rows).map(telemetryRowOf)),

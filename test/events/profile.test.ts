@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyProfileEvents, type ProfileEvent } from '../../shared/events/apply';
-import { retractFromProfile, retractionOutcomes, type RetractionEvent } from '../../shared/events/retract';
+import { applyCustomerEvents, applyProfileEvents, isCustomerEvent, isProfileEvent, type CustomerEvent, type EventOutcome, type ProfileEvent } from '../../shared/events/apply';
+import { retractFromCustomers, retractFromProfile, retractionOutcomes, type RetractionEvent } from '../../shared/events/retract';
 import { validateDelivery } from '../../shared/events/validate';
-import { emptyProfile, type ProfileDoc } from '../../shared/state/documents';
+import type { WebhookEvent } from '../../shared/events/schemas';
+import { customerShardOf, emptyCustomers, emptyProfile, type CustomersDoc, type ProfileDoc } from '../../shared/state/documents';
 import { toSnapshot } from '../../shared/state/state-store';
 import { emptyAssociations, emptyProfessionals } from '../../shared/state/documents';
 
@@ -16,10 +17,26 @@ const parse = <T = ProfileEvent>(e: unknown): T => {
   return r.events[0] as T;
 };
 const ev = (id: string, type: string, at: string, data: Record<string, unknown>) => parse({ id, type, partnerId: P, occurredAt: at, data });
-const customer = (id: string, at: string, data: Record<string, unknown>) => ev(id, 'customer.updated', at, { tenantId: 't1', ...data });
+const customer = (id: string, at: string, data: Record<string, unknown>) => parse<CustomerEvent>({ id, type: 'customer.updated', partnerId: P, occurredAt: at, data: { tenantId: 't1', ...data } });
 const retraction = (id: string, eventId: string) => parse<RetractionEvent>({ id, type: 'event.retracted', partnerId: P, occurredAt: '2026-12-20T00:00:00Z', data: { eventId } });
-const snapshotOf = (doc: ProfileDoc) => toSnapshot({ profile: doc, associations: emptyAssociations(P), professionals: emptyProfessionals(P), telemetry: [] });
-const fresh = () => emptyProfile(P, NOW);
+
+/** A partner's profile and customers shards, with events routed to them as shared/deliveries/process.ts does. */
+interface Docs {
+  profile: ProfileDoc;
+  shards: Record<string, CustomersDoc>;
+}
+const fresh = (): Docs => ({ profile: emptyProfile(P, NOW), shards: {} });
+function apply(d: Docs, events: readonly WebhookEvent[]): EventOutcome[] {
+  const out = applyProfileEvents(d.profile, events.filter(isProfileEvent));
+  for (const e of events.filter(isCustomerEvent)) {
+    const shard = customerShardOf(e.data.tenantId);
+    out.push(...applyCustomerEvents((d.shards[shard] ??= emptyCustomers(P, shard)), [e], d.profile.customers));
+  }
+  return out;
+}
+const retract = (d: Docs, r: RetractionEvent) => retractionOutcomes([r], [retractFromProfile(d.profile, [r]), ...Object.values(d.shards).map((x) => retractFromCustomers(x, [r]))]);
+const customerIn = (d: Docs, tenantId: string) => d.shards[customerShardOf(tenantId)]?.customers[tenantId];
+const snapshotOf = (d: Docs) => toSnapshot({ profile: d.profile, customers: Object.values(d.shards), associations: emptyAssociations(P), professionals: emptyProfessionals(P), telemetry: [] });
 
 describe('profile event validation', () => {
   const invalid = (type: string, data: Record<string, unknown>) => {
@@ -44,20 +61,21 @@ describe('profile event validation', () => {
 describe('customer.updated', () => {
   it('sets segment, cloud and name field by field; an older event fills only what no newer one stated', () => {
     const doc = fresh();
-    expect(applyProfileEvents(doc, [customer('c2', '2026-03-01T00:00:00Z', { segment: 'enterprise' })])).toMatchObject([{ result: 'applied' }]);
-    const out = applyProfileEvents(doc, [customer('c1', '2026-02-01T00:00:00Z', { segment: 'smb', name: 'Fabrikam' })]);
+    expect(apply(doc, [customer('c2', '2026-03-01T00:00:00Z', { segment: 'enterprise' })])).toMatchObject([{ result: 'applied' }]);
+    const out = apply(doc, [customer('c1', '2026-02-01T00:00:00Z', { segment: 'smb', name: 'Fabrikam' })]);
     // Older, but the name it carries is news.
     expect(out).toMatchObject([{ result: 'applied' }]);
-    expect(doc.customers.t1).toMatchObject({ tenantId: 't1', segment: 'enterprise', name: 'Fabrikam', cloud: 'commercial', lastEventId: 'c2' });
-    expect(applyProfileEvents(doc, [customer('c0', '2026-01-01T00:00:00Z', { segment: 'smb' })])).toMatchObject([{ result: 'older', reason: expect.stringMatching(/customer t1 already reflects a newer event \(c2/) }]);
-    expect(applyProfileEvents(doc, [customer('c2', '2026-03-01T00:00:00Z', { segment: 'enterprise' })])).toMatchObject([{ result: 'unchanged' }]);
+    expect(customerIn(doc, 't1')).toMatchObject({ tenantId: 't1', segment: 'enterprise', name: 'Fabrikam', cloud: 'commercial', lastEventId: 'c2' });
+    expect(apply(doc, [customer('c0', '2026-01-01T00:00:00Z', { segment: 'smb' })])).toMatchObject([{ result: 'older', reason: expect.stringMatching(/customer t1 already reflects a newer event \(c2/) }]);
+    expect(apply(doc, [customer('c2', '2026-03-01T00:00:00Z', { segment: 'enterprise' })])).toMatchObject([{ result: 'unchanged' }]);
     expect(snapshotOf(doc).customers).toEqual([{ tenantId: 't1', name: 'Fabrikam', segment: 'enterprise', cloud: 'commercial' }]);
   });
 
-  it('keeps what the snapshot import wrote as the first fact', () => {
+  it('starts from the record a profile written before the customers shards held, as its first fact', () => {
     const doc = fresh();
-    doc.customers.t1 = { tenantId: 't1', segment: 'smb', cloud: 'government', updatedAt: NOW, lastEventId: 'import' };
-    applyProfileEvents(doc, [customer('c1', '2026-02-01T00:00:00Z', { name: 'Contoso' })]);
+    doc.profile.customers = { t1: { tenantId: 't1', segment: 'smb', cloud: 'government', updatedAt: NOW, lastEventId: 'import' } };
+    expect(snapshotOf(doc).customers).toEqual([{ tenantId: 't1', segment: 'smb', cloud: 'government' }]);
+    apply(doc, [customer('c1', '2026-02-01T00:00:00Z', { name: 'Contoso' })]);
     expect(snapshotOf(doc).customers).toEqual([{ tenantId: 't1', name: 'Contoso', segment: 'smb', cloud: 'government' }]);
   });
 });
@@ -65,8 +83,8 @@ describe('customer.updated', () => {
 describe('partner.updated', () => {
   it('replaces the fields it carries and leaves the others', () => {
     const doc = fresh();
-    applyProfileEvents(doc, [ev('p1', 'partner.updated', '2026-01-02T00:00:00Z', { name: 'Contoso', locationIds: ['11', '12'] }), ev('p2', 'partner.updated', '2026-01-03T00:00:00Z', { partnerIdAliases: ['99'], locationIds: ['12'] })]);
-    expect(doc).toMatchObject({ name: 'Contoso', locationIds: ['12'], partnerIdAliases: ['99'] });
+    apply(doc, [ev('p1', 'partner.updated', '2026-01-02T00:00:00Z', { name: 'Contoso', locationIds: ['11', '12'] }), ev('p2', 'partner.updated', '2026-01-03T00:00:00Z', { partnerIdAliases: ['99'], locationIds: ['12'] })]);
+    expect(doc.profile).toMatchObject({ name: 'Contoso', locationIds: ['12'], partnerIdAliases: ['99'] });
     expect(snapshotOf(doc).name).toBe('Contoso');
   });
 });
@@ -74,11 +92,11 @@ describe('partner.updated', () => {
 describe('designation events', () => {
   it('enrol, renew and lose: the snapshot holds the enrolment in place', () => {
     const doc = fresh();
-    applyProfileEvents(doc, [ev('d1', 'designation.enrolled', '2026-03-01T00:00:00Z', { area: 'infrastructure', enrolledOn: '2026-03-01', anniversaryDate: '2027-03-01' })]);
+    apply(doc, [ev('d1', 'designation.enrolled', '2026-03-01T00:00:00Z', { area: 'infrastructure', enrolledOn: '2026-03-01', anniversaryDate: '2027-03-01' })]);
     expect(snapshotOf(doc).enrollments).toEqual([{ area: 'infrastructure', enrolledOn: '2026-03-01', anniversaryDate: '2027-03-01' }]);
-    applyProfileEvents(doc, [ev('d2', 'designation.renewed', '2026-12-01T00:00:00Z', { area: 'infrastructure', renewedOn: '2026-12-01', anniversaryDate: '2028-03-01' })]);
+    apply(doc, [ev('d2', 'designation.renewed', '2026-12-01T00:00:00Z', { area: 'infrastructure', renewedOn: '2026-12-01', anniversaryDate: '2028-03-01' })]);
     expect(snapshotOf(doc).enrollments).toEqual([{ area: 'infrastructure', enrolledOn: '2026-03-01', anniversaryDate: '2028-03-01' }]);
-    applyProfileEvents(doc, [ev('d3', 'designation.lost', '2028-03-02T00:00:00Z', { area: 'infrastructure', lostOn: '2028-03-02' })]);
+    apply(doc, [ev('d3', 'designation.lost', '2028-03-02T00:00:00Z', { area: 'infrastructure', lostOn: '2028-03-02' })]);
     expect(snapshotOf(doc).enrollments).toEqual([]);
   });
 });
@@ -86,12 +104,12 @@ describe('designation events', () => {
 describe('track events', () => {
   it('classify and unclassify: the override and its day reach the snapshot', () => {
     const doc = fresh();
-    applyProfileEvents(doc, [ev('t1', 'track.classified', '2026-11-03T08:00:00Z', { area: 'infrastructure', track: 'smb' })]);
+    apply(doc, [ev('t1', 'track.classified', '2026-11-03T08:00:00Z', { area: 'infrastructure', track: 'smb' })]);
     expect(snapshotOf(doc)).toMatchObject({ trackOverrides: { infrastructure: 'smb' }, trackClassifiedOn: { infrastructure: '2026-11-03' } });
     // Shown again later, the track keeps the day Partner Center started showing it.
-    applyProfileEvents(doc, [ev('t1b', 'track.classified', '2026-11-20T08:00:00Z', { area: 'infrastructure', track: 'smb' })]);
+    apply(doc, [ev('t1b', 'track.classified', '2026-11-20T08:00:00Z', { area: 'infrastructure', track: 'smb' })]);
     expect(snapshotOf(doc).trackClassifiedOn).toEqual({ infrastructure: '2026-11-03' });
-    applyProfileEvents(doc, [ev('t2', 'track.unclassified', '2026-12-01T00:00:00Z', { area: 'infrastructure' })]);
+    apply(doc, [ev('t2', 'track.unclassified', '2026-12-01T00:00:00Z', { area: 'infrastructure' })]);
     expect(snapshotOf(doc).trackOverrides).toBeUndefined();
     expect(snapshotOf(doc).trackClassifiedOn).toBeUndefined();
   });
@@ -116,7 +134,7 @@ const mixed = [
 describe('profile events in any order', () => {
   it('end in the same profile for every arrival order and batching; a redelivery changes nothing (property)', () => {
     const reference = fresh();
-    applyProfileEvents(reference, mixed);
+    apply(reference, mixed);
     expect(snapshotOf(reference)).toMatchObject({
       name: 'Contoso Ltd',
       customers: [{ tenantId: 't1', name: 'Fabrikam', segment: 'enterprise', cloud: 'government' }],
@@ -130,9 +148,9 @@ describe('profile events in any order', () => {
     fc.assert(
       fc.property(fc.shuffledSubarray(mixed, { minLength: mixed.length }), fc.integer({ min: 1, max: 5 }), (order, chunk) => {
         const doc = fresh();
-        for (let i = 0; i < order.length; i += chunk) applyProfileEvents(doc, order.slice(i, i + chunk));
+        for (let i = 0; i < order.length; i += chunk) apply(doc, order.slice(i, i + chunk));
         const settled = JSON.stringify(doc);
-        const again = applyProfileEvents(doc, order);
+        const again = apply(doc, order);
         expect(again.every((o) => o.result === 'unchanged')).toBe(true);
         expect(JSON.stringify(doc)).toBe(settled);
         expect(doc).toEqual(reference);
@@ -144,15 +162,18 @@ describe('profile events in any order', () => {
   it('a retraction leaves the profile the events without it would have made, and refuses the event later', () => {
     for (const withdrawn of mixed) {
       const doc = fresh();
-      applyProfileEvents(doc, mixed);
+      apply(doc, mixed);
       const r = retraction(`r-${withdrawn.id}`, withdrawn.id);
-      expect(retractionOutcomes([r], [retractFromProfile(doc, [r])])).toMatchObject([{ result: 'applied' }]);
+      expect(retract(doc, r)).toMatchObject([{ result: 'applied' }]);
       const expected = fresh();
-      applyProfileEvents(expected, mixed.filter((e) => e !== withdrawn));
-      const { retracted, ...rest } = doc;
-      expect(rest, withdrawn.id).toEqual(expected);
-      expect(retracted).toMatchObject({ [withdrawn.id]: { by: r.id } });
-      expect(applyProfileEvents(doc, [withdrawn])).toMatchObject([{ result: 'refused', reason: expect.stringMatching(/was retracted/) }]);
+      apply(expected, mixed.filter((e) => e !== withdrawn));
+      // The tombstone is in the document that held the event, and nothing else differs.
+      const tombstones = [doc.profile, ...Object.values(doc.shards)].flatMap((x) => (x.retracted ? [x.retracted] : []));
+      expect(tombstones).toMatchObject([{ [withdrawn.id]: { by: r.id } }]);
+      const without = structuredClone(doc);
+      for (const x of [without.profile, ...Object.values(without.shards)]) delete x.retracted;
+      expect(without, withdrawn.id).toEqual(expected);
+      expect(apply(doc, [withdrawn])).toMatchObject([{ result: 'refused', reason: expect.stringMatching(/was retracted/) }]);
     }
   });
 });

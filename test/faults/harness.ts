@@ -160,7 +160,7 @@ export async function unsettledPartners(partnerIds: readonly string[]): Promise<
   });
 }
 
-export const stateDocs = async (partnerId: string) => (await partnerDocs(partnerId)).filter((d) => ['profile', 'associations', 'professionals', 'telemetry'].includes(String(d.type))) as unknown as StateDoc[];
+export const stateDocs = async (partnerId: string) => (await partnerDocs(partnerId)).filter((d) => ['profile', 'associations', 'professionals', 'telemetry', 'customers'].includes(String(d.type))) as unknown as StateDoc[];
 
 /** How many times each event id is recorded in a partner's state documents (histories, link events, telemetry reports). */
 export function eventOccurrences(docs: readonly StateDoc[]): Map<string, number> {

@@ -4,7 +4,7 @@ import { snapshotToStateDocs } from '../../tools/fixtures/snapshot-import';
 import { lastQualifiedFromHistory, mergeDay, mergeHistoryDay, mergeStatus, planRecompute, type PlanInput, type RecomputePlan } from '../../shared/recompute/plan';
 import { emptyHistory, emptyStatus } from '../../shared/recompute/score-documents';
 import type { LoadedState } from '../../shared/state/state-store';
-import type { AssociationsDoc, ProfessionalsDoc, ProfileDoc, TelemetryDoc } from '../../shared/state/documents';
+import type { AssociationsDoc, CustomersDoc, ProfessionalsDoc, ProfileDoc, TelemetryDoc } from '../../shared/state/documents';
 import type { HistoryDoc, ScoreStatusDoc } from '../../shared/score-history/documents';
 import type { AreaStatus } from '../../shared/scoring';
 
@@ -15,8 +15,14 @@ const NOW = new Date('2026-11-20T02:00:00.000Z');
 
 function loadedState(partnerId: string, date = DATE): LoadedState {
   const docs = snapshotToStateDocs(generateSnapshot({ tenants: 10, associations: 20, professionals: 5, months: 24, date, seed: 7, partnerId }), { now: NOW.toISOString() });
-  const [profile, associations, professionals, ...telemetry] = docs;
-  return { profile: profile as ProfileDoc, associations: associations as AssociationsDoc, professionals: professionals as ProfessionalsDoc, telemetry: telemetry as TelemetryDoc[] };
+  const [profile, associations, professionals, ...rest] = docs;
+  return {
+    profile: profile as ProfileDoc,
+    associations: associations as AssociationsDoc,
+    professionals: professionals as ProfessionalsDoc,
+    telemetry: rest.filter((d): d is TelemetryDoc => d.type === 'telemetry'),
+    customers: rest.filter((d): d is CustomersDoc => d.type === 'customers'),
+  };
 }
 
 const input = (state: LoadedState, status: ScoreStatusDoc | undefined, over: Partial<PlanInput> = {}): PlanInput => ({ partnerId: state.profile.partnerId, state, status, date: DATE, settings: {}, now: NOW, reason: 'manual', ...over });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AREAS, ASSOCIATION_STATUSES, ASSOCIATION_TYPES, CLOUDS, CPOR_ROLES, OFFER_TYPES, PLATFORMS, SEGMENTS, TRACKS, partnerSnapshotSchema } from '../../shared/scoring/snapshot';
-import { emptyAssociations, emptyProfessionals, emptyProfile, emptyTelemetry, type StoredAssociation, type StoredCustomer, type StoredProfessional, type StoredTelemetryRow } from '../../shared/state/documents';
+import { emptyAssociations, emptyCustomers, emptyProfessionals, emptyProfile, emptyTelemetry, type StoredAssociation, type StoredCustomer, type StoredProfessional, type StoredTelemetryRow } from '../../shared/state/documents';
 import { toSnapshot, type LoadedState } from '../../shared/state/state-store';
 
 /**
@@ -107,7 +107,9 @@ const state: fc.Arbitrary<LoadedState> = fc
     telemetry: fc.array(fc.array(row, { maxLength: 4 }), { maxLength: 2 }),
   })
   .map((g) => ({
-    profile: { ...emptyProfile(P, '2026-01-01T00:00:00.000Z'), ...(g.name ? { name: g.name } : {}), ...(g.trackOverrides ? { trackOverrides: g.trackOverrides } : {}), enrollments: g.enrollments, customers: Object.fromEntries(g.customers.map((c, i) => [`t${i}`, c as unknown as StoredCustomer])), stateVersion: 3 },
+    // Customers in both places they may be stored: the shards, and a profile written before the shards (t0 in both).
+    profile: { ...emptyProfile(P, '2026-01-01T00:00:00.000Z'), ...(g.name ? { name: g.name } : {}), ...(g.trackOverrides ? { trackOverrides: g.trackOverrides } : {}), enrollments: g.enrollments, customers: Object.fromEntries(g.customers.filter((_, i) => i % 2 === 0).map((c, i) => [`t${i * 2}`, { ...(c as unknown as StoredCustomer), name: 'legacy' }])), stateVersion: 3 },
+    customers: [{ ...emptyCustomers(P, '0'), customers: Object.fromEntries(g.customers.map((c, i) => [`t${i}`, c as unknown as StoredCustomer]).filter(([k]) => k !== 't2')) }, { ...emptyCustomers(P, '1'), customers: Object.fromEntries(g.customers.map((c, i) => [`t${i}`, c as unknown as StoredCustomer]).filter(([k]) => k === 't2')) }],
     associations: { ...emptyAssociations(P), items: Object.fromEntries(g.associations.map((a, i) => [`a${i}`, a])) },
     professionals: { ...emptyProfessionals(P), items: Object.fromEntries(g.professionals.map((p, i) => [`p${i}`, p])) },
     telemetry: g.telemetry.map((rows, i) => ({ ...emptyTelemetry(P, `2026-0${i + 1}`), rows: Object.fromEntries(rows.map((r, j) => [`r${j}`, r])) })),
@@ -120,7 +122,8 @@ function schemaSnapshot(s: LoadedState) {
     name: s.profile.name,
     trackOverrides: s.profile.trackOverrides,
     enrollments: s.profile.enrollments,
-    customers: Object.values(s.profile.customers),
+    // Each tenant once, a shard's record over the profile's, in tenant order.
+    customers: Object.values(Object.assign({}, s.profile.customers, ...(s.customers ?? []).map((d) => d.customers)) as Record<string, StoredCustomer>).sort((a, b) => (a.tenantId < b.tenantId ? -1 : 1)),
     associations: Object.values(s.associations.items),
     professionals: Object.values(s.professionals.items).map((p) => ({ ...p, certifications: Object.values(p.certifications).filter((c) => !c.removed) })),
     telemetry: s.telemetry.flatMap((t) => Object.values(t.rows)),
