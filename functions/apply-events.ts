@@ -2,6 +2,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import { recordDeadLetter, recordFailure } from '../shared/deadletters/dead-letter-store';
 import { PermanentMessageError, processDelivery } from '../shared/deliveries/process';
 import { QUEUES } from '../shared/queues/names';
+import { continueTrace } from '../shared/queues/trace';
 
 /** Applies an accepted webhook delivery to the partners' state documents (queue `webhook-events`). */
 export async function applyEvents(queueItem: unknown, context: InvocationContext): Promise<void> {
@@ -38,4 +39,4 @@ export async function applyEvents(queueItem: unknown, context: InvocationContext
   }
 }
 
-app.storageQueue('applyEvents', { queueName: QUEUES.events, connection: 'AzureWebJobsStorage', handler: applyEvents });
+app.storageQueue('applyEvents', { queueName: QUEUES.events, connection: 'AzureWebJobsStorage', handler: continueTrace('applyEvents', applyEvents) });

@@ -6,6 +6,7 @@ import { readJsonBody, readRawBody } from '../shared/http/request-body';
 import { accepted, badRequest, notFound, ok } from '../shared/http/responses';
 import { partnerIdParam } from '../shared/http/request';
 import { QUEUES } from '../shared/queues/names';
+import { withTrace } from '../shared/queues/trace';
 
 /** Certification import files (CSV or JSON Lines) and the partner's choice of sources. */
 
@@ -27,7 +28,7 @@ export async function postCertImport(request: HttpRequest, context: InvocationCo
     return badRequest(res.reason, res.details);
   }
   const message: CertSyncMessage = { partnerId };
-  context.extraOutputs.set(partnerQueue, [message]);
+  context.extraOutputs.set(partnerQueue, withTrace([message]));
   context.log(`Import file ${res.value.blob} for partner ${partnerId}: ${res.value.accepted} rows accepted, ${res.value.errors.length} refused; sync requested.`);
   return accepted({ partnerId, ...res.value, syncRequested: true });
 }

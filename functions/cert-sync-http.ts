@@ -10,6 +10,7 @@ import { accepted, notFound, ok } from '../shared/http/responses';
 import { partnerIdParam, routeParam } from '../shared/http/request';
 import { QUEUES } from '../shared/queues/names';
 import { runView } from '../shared/runs/run-store';
+import { withTrace } from '../shared/queues/trace';
 
 /** On-demand certification sync: the whole run, or one partner now; and what the last sync found. */
 
@@ -23,7 +24,7 @@ export async function startCertSyncRun(request: HttpRequest, context: Invocation
   const body = await readOptionalJsonBody(request, certSyncStartBodySchema);
   if (!body.ok) return body.response;
   const step = await handleRunMessage({ kind: 'start', date: body.value?.date ?? todayUtc(), trigger: 'http' });
-  if (step.next.length) context.extraOutputs.set(runQueue, step.next);
+  if (step.next.length) context.extraOutputs.set(runQueue, withTrace(step.next));
   context.log(`Certification sync: ${step.note} (on request).`);
   return accepted({ run: runView(step.run!), created: step.created ?? false }, `/api/runs/${step.run!.id}`);
 }
@@ -44,7 +45,7 @@ export async function syncPartnerNow(request: HttpRequest, context: InvocationCo
   const partnerId = parsed.value;
   if (!(await partnerExists(partnerId))) return notFound(`Partner ${partnerId} is not known.`);
   const message: CertSyncMessage = { partnerId };
-  context.extraOutputs.set(partnerQueue, [message]);
+  context.extraOutputs.set(partnerQueue, withTrace([message]));
   context.log(`Certification sync of partner ${partnerId} requested.`);
   return accepted({ partnerId, queued: true }, `/api/partners/${encodeURIComponent(partnerId)}/cert-sync`);
 }

@@ -5,6 +5,7 @@ import { processCertSyncMessage } from '../shared/certsync/worker';
 import { parseQueueMessage } from '../shared/queues/message';
 import { QUEUES } from '../shared/queues/names';
 import { maxDequeueCount } from '../shared/queues/max-dequeue-count';
+import { continueTrace, withTrace } from '../shared/queues/trace';
 
 /** Nightly certification sync: timer -> start message -> pages of partner ids -> one message per partner. */
 
@@ -15,7 +16,7 @@ export async function certSyncTimer(timer: Timer, context: InvocationContext): P
   const date = todayUtc();
   if (timer.isPastDue) context.warn(`Certification sync for ${date} is running late (timer past due); starting it now.`);
   const start: CertSyncRunMessage = { kind: 'start', date, trigger: timer.isPastDue ? 'timer (past due)' : 'timer' };
-  context.extraOutputs.set(runQueue, [start]);
+  context.extraOutputs.set(runQueue, withTrace([start]));
   context.log(`Certification sync ${date}: start requested.`);
 }
 
@@ -23,8 +24,8 @@ export async function certSyncRunMessage(message: unknown, context: InvocationCo
   const m = parseQueueMessage(certSyncRunMessageSchema, message, QUEUES.certSyncRun, (t) => context.error(t));
   if (!m) return;
   const step = await handleRunMessage(m);
-  if (step.next.length) context.extraOutputs.set(runQueue, step.next);
-  if (step.partners.length) context.extraOutputs.set(partnerQueue, step.partners);
+  if (step.next.length) context.extraOutputs.set(runQueue, withTrace(step.next));
+  if (step.partners.length) context.extraOutputs.set(partnerQueue, withTrace(step.partners));
   context.log(`Certification sync: ${step.note}; ${step.partners.length} partner messages.`);
 }
 
@@ -46,5 +47,5 @@ export async function certSyncPartnerMessage(message: unknown, context: Invocati
 }
 
 app.timer('certSyncTimer', { schedule: '%CERT_SYNC_SCHEDULE%', runOnStartup: false, useMonitor: true, extraOutputs: [runQueue], handler: certSyncTimer });
-app.storageQueue('certSyncRun', { queueName: QUEUES.certSyncRun, connection: 'AzureWebJobsStorage', extraOutputs: [runQueue, partnerQueue], handler: certSyncRunMessage });
-app.storageQueue('certSyncPartner', { queueName: QUEUES.certSync, connection: 'AzureWebJobsStorage', handler: certSyncPartnerMessage });
+app.storageQueue('certSyncRun', { queueName: QUEUES.certSyncRun, connection: 'AzureWebJobsStorage', extraOutputs: [runQueue, partnerQueue], handler: continueTrace('certSyncRun', certSyncRunMessage) });
+app.storageQueue('certSyncPartner', { queueName: QUEUES.certSync, connection: 'AzureWebJobsStorage', handler: continueTrace('certSyncPartner', certSyncPartnerMessage) });

@@ -1,6 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { recordPoisonMessage } from '../shared/deadletters/dead-letter-store';
 import { ALL_QUEUES } from '../shared/queues/names';
+import { continueTrace } from '../shared/queues/trace';
 
 /**
  * One poison-queue function per queue of the app: the host moves a message to `<queue>-poison` after
@@ -24,5 +25,5 @@ export function deadLetterFunctionName(queue: string): string {
 }
 
 for (const queue of ALL_QUEUES) {
-  app.storageQueue(deadLetterFunctionName(queue), { queueName: `${queue}-poison`, connection: 'AzureWebJobsStorage', handler: intakeFor(queue) });
+  app.storageQueue(deadLetterFunctionName(queue), { queueName: `${queue}-poison`, connection: 'AzureWebJobsStorage', handler: continueTrace(deadLetterFunctionName(queue), intakeFor(queue)) });
 }

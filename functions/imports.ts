@@ -9,6 +9,7 @@ import { accepted, errorResponse, notFound, ok } from '../shared/http/responses'
 import { parseQueueMessage } from '../shared/queues/message';
 import { QUEUES } from '../shared/queues/names';
 import { getImportRun, IMPORT_RUN_ID } from '../shared/runs/import-runs';
+import { continueTrace, withTrace } from '../shared/queues/trace';
 
 /** Spreadsheet imports (docs/imports.md): POST a CSV or XLSX file of one record kind; large files run in the background. */
 
@@ -43,7 +44,7 @@ export async function postImport(request: HttpRequest, context: InvocationContex
     context.log(`Import for partner ${partner.value} (${r.kind}, ${r.format}): ${r.rowsTotal} rows, ${r.applied} applied, ${r.unchanged} unchanged, ${r.older} older, ${r.refusedCount} refused.`);
     return ok(r);
   }
-  context.extraOutputs.set(importQueue, [res.message]);
+  context.extraOutputs.set(importQueue, withTrace([res.message]));
   context.log(`Import for partner ${partner.value}: ${res.run.rowsTotal} rows handed to run ${res.run.id}.`);
   return accepted(runReport(res.run), `/api/partners/${encodeURIComponent(partner.value)}/imports/${res.run.id}`);
 }
@@ -65,10 +66,10 @@ export async function processImport(message: unknown, context: InvocationContext
   const m = parseQueueMessage(importMessageSchema, message, QUEUES.imports, (t) => context.error(t));
   if (!m) return;
   const step = await processImportMessage(m);
-  if (step.next) context.extraOutputs.set(importQueue, [step.next]);
+  if (step.next) context.extraOutputs.set(importQueue, withTrace([step.next]));
   context.log(step.note);
 }
 
 app.http('importsPost', { route: 'partners/{partnerId}/imports', methods: ['POST'], authLevel: 'anonymous', extraOutputs: [importQueue], handler: postImport });
 app.http('importsGet', { route: 'partners/{partnerId}/imports/{runId}', methods: ['GET'], authLevel: 'anonymous', handler: getImport });
-app.storageQueue('importsProcess', { queueName: QUEUES.imports, connection: 'AzureWebJobsStorage', extraOutputs: [importQueue], handler: processImport });
+app.storageQueue('importsProcess', { queueName: QUEUES.imports, connection: 'AzureWebJobsStorage', extraOutputs: [importQueue], handler: continueTrace('importsProcess', processImport) });

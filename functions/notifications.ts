@@ -2,6 +2,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import { deliverNotification, notificationMessageSchema } from '../shared/alerts/deliver';
 import { parseQueueMessage } from '../shared/queues/message';
 import { QUEUES } from '../shared/queues/names';
+import { continueTrace } from '../shared/queues/trace';
 
 export async function notificationMessage(message: unknown, context: InvocationContext): Promise<void> {
   const m = parseQueueMessage(notificationMessageSchema, message, QUEUES.notifications, (t) => context.error(t));
@@ -14,4 +15,4 @@ export async function notificationMessage(message: unknown, context: InvocationC
   else context.error(`Gave up on ${who}: ${res.reason}`);
 }
 
-app.storageQueue('partnerNotifications', { queueName: QUEUES.notifications, connection: 'AzureWebJobsStorage', handler: notificationMessage });
+app.storageQueue('partnerNotifications', { queueName: QUEUES.notifications, connection: 'AzureWebJobsStorage', handler: continueTrace('partnerNotifications', notificationMessage) });

@@ -8,6 +8,7 @@ import { writablePartnerIdSchema } from '../shared/lib/ids';
 import { processPartnerCenterMessage } from '../shared/partner-center/process';
 import { receivePartnerCenterEvent } from '../shared/partner-center/receive';
 import { QUEUES } from '../shared/queues/names';
+import { continueTrace } from '../shared/queues/trace';
 
 /** POST /api/partner-center/{partnerId}/events: a Partner Center webhook event, signed by Microsoft (docs/partner-center.md). */
 export async function partnerCenterEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -67,4 +68,4 @@ export async function partnerCenterApply(queueItem: unknown, context: Invocation
 }
 
 app.http('partnerCenterEvents', { route: 'partner-center/{partnerId}/events', methods: ['POST'], authLevel: 'anonymous', handler: partnerCenterEvents });
-app.storageQueue('partnerCenterApply', { queueName: QUEUES.partnerCenter, connection: 'AzureWebJobsStorage', handler: partnerCenterApply });
+app.storageQueue('partnerCenterApply', { queueName: QUEUES.partnerCenter, connection: 'AzureWebJobsStorage', handler: continueTrace('partnerCenterApply', partnerCenterApply) });

@@ -6,6 +6,7 @@ import { recomputeMessageSchema } from '../shared/recompute/request';
 import { beginRecomputeRun, fanOutRun, partnerMessages, runMessageSchema } from '../shared/recompute/run';
 import { processRecomputeMessage } from '../shared/recompute/worker';
 import { todayUtc } from '../shared/lib/dates';
+import { continueTrace, withTrace } from '../shared/queues/trace';
 
 /** Nightly recompute: timer -> start message -> pages of partner ids -> one message per partner. */
 
@@ -17,7 +18,7 @@ export async function nightlyRecomputeTimer(timer: Timer, context: InvocationCon
   const date = todayUtc();
   if (timer.isPastDue) context.warn(`Nightly recompute for ${date} is running late (timer past due); starting it now.`);
   const { run, created, start } = await beginRecomputeRun(date, timer.isPastDue ? 'timer (past due)' : 'timer');
-  if (start) context.extraOutputs.set(runQueue, [start]);
+  if (start) context.extraOutputs.set(runQueue, withTrace([start]));
   context.log(`Nightly recompute run ${run.id}: ${created ? 'started' : `already exists (${run.status})`}${start ? ', fan-out requested' : ', nothing to send'}.`);
 }
 
@@ -30,7 +31,7 @@ export async function recomputeRunMessage(message: unknown, context: InvocationC
     else context.log(`Run ${m.runId}: ${total} partners in ${pages.length} pages (sent).`);
     return;
   }
-  context.extraOutputs.set(partnerQueue, partnerMessages(m));
+  context.extraOutputs.set(partnerQueue, withTrace(partnerMessages(m)));
 }
 
 export async function recomputePartnerMessage(message: unknown, context: InvocationContext): Promise<void> {
@@ -42,9 +43,9 @@ export async function recomputePartnerMessage(message: unknown, context: Invocat
   if (res.outcome === 'failed') context.error(`Recompute of ${who} gave up and was dead-lettered: ${res.reason}`);
   else if (res.outcome === 'stale') context.warn(`Recompute of ${who} skipped: ${res.reason}`);
   else context.log(`Recomputed ${who}: ${res.changed ? 'stored' : 'unchanged'}; ${res.charges.reads} reads, ${res.charges.writes} writes, ${res.charges.requestCharge.toFixed(1)} RU${res.statusChanges.length ? `; status changes: ${res.statusChanges.map((c) => `${c.area} ${c.from}->${c.to}`).join(', ')}` : ''}.`);
-  if (res.notifications.length) context.extraOutputs.set(notificationQueue, res.notifications);
+  if (res.notifications.length) context.extraOutputs.set(notificationQueue, withTrace(res.notifications));
 }
 
 app.timer('scoreRecomputeNightly', { schedule: '%SCORE_RECOMPUTE_SCHEDULE%', runOnStartup: false, useMonitor: true, extraOutputs: [runQueue], handler: nightlyRecomputeTimer });
-app.storageQueue('scoreRecomputeRun', { queueName: QUEUES.recomputeRun, connection: 'AzureWebJobsStorage', extraOutputs: [runQueue, partnerQueue], handler: recomputeRunMessage });
-app.storageQueue('scoreRecompute', { queueName: QUEUES.recompute, connection: 'AzureWebJobsStorage', extraOutputs: [notificationQueue], handler: recomputePartnerMessage });
+app.storageQueue('scoreRecomputeRun', { queueName: QUEUES.recomputeRun, connection: 'AzureWebJobsStorage', extraOutputs: [runQueue, partnerQueue], handler: continueTrace('scoreRecomputeRun', recomputeRunMessage) });
+app.storageQueue('scoreRecompute', { queueName: QUEUES.recompute, connection: 'AzureWebJobsStorage', extraOutputs: [notificationQueue], handler: continueTrace('scoreRecompute', recomputePartnerMessage) });

@@ -10,6 +10,7 @@ import { getImportRun, IMPORT_RUN_ID } from '../shared/runs/import-runs';
 import { runReport } from '../shared/imports/import';
 import { todayUtc } from '../shared/lib/dates';
 import { calendarDate } from '../shared/score-history/http-schemas';
+import { withTrace } from '../shared/queues/trace';
 
 const runIdSchema = z.string().regex(/^((recompute|cert-sync)-\d{4}-\d{2}-\d{2}|import-\d{14}-[0-9a-f]{8})$/, 'must be a run id: recompute-YYYY-MM-DD, cert-sync-YYYY-MM-DD or import-<YYYYMMDDhhmmss>-<8 hex digits>');
 const runQueue = output.storageQueue({ queueName: QUEUES.recomputeRun, connection: 'AzureWebJobsStorage' });
@@ -49,7 +50,7 @@ export async function startRecomputeRun(request: HttpRequest, context: Invocatio
   const body = await readOptionalJsonBody(request, startBody);
   if (!body.ok) return body.response;
   const { run, created, start } = await beginRecomputeRun(body.value?.date ?? todayUtc(), 'http');
-  if (start) context.extraOutputs.set(runQueue, [start]);
+  if (start) context.extraOutputs.set(runQueue, withTrace([start]));
   context.log(`Recompute run ${run.id} ${created ? 'started' : 'already existed'} on request.`);
   return accepted({ run: runView(run), created }, `/api/runs/${run.id}`);
 }

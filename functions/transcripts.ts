@@ -7,6 +7,7 @@ import { badRequest, notFound, ok } from '../shared/http/responses';
 import { partnerIdParam, routeParam, type Parsed } from '../shared/http/request';
 import { professionalIdSchema } from '../shared/lib/ids';
 import { QUEUES } from '../shared/queues/names';
+import { withTrace } from '../shared/queues/trace';
 
 /** A professional's Microsoft Learn transcript share link, read by the certification sync. */
 
@@ -38,7 +39,7 @@ export async function putTranscript(request: HttpRequest, context: InvocationCon
   if (res.kind === 'ok') {
     // Read the new link now rather than at night, so the person's certifications show up within seconds.
     const message: CertSyncMessage = { partnerId };
-    context.extraOutputs.set(partnerQueue, [message]);
+    context.extraOutputs.set(partnerQueue, withTrace([message]));
     context.log(`Transcript link of professional ${professionalId} (partner ${partnerId}) set to share ${res.value.shareId}; sync requested.`);
     return ok({ ...res.value, syncRequested: true });
   }

@@ -1,6 +1,7 @@
 import type { QueueClient } from '@azure/storage-queue';
 import { getSettings } from '../config/settings';
 import { encodeQueueMessage, getQueueService } from './client';
+import { withTrace } from './trace';
 
 const ready = new Map<string, Promise<QueueClient>>();
 
@@ -40,7 +41,8 @@ export async function sendMessages(queueName: string, bodies: unknown[], opts: {
   const client = await queue(queueName);
   const visibilityTimeout = opts.delaySeconds && opts.delaySeconds > 0 ? Math.min(Math.ceil(opts.delaySeconds), 7 * 24 * 3600 - 1) : undefined;
   const pending: Promise<unknown>[] = [];
-  for (const body of bodies) {
+  // Each message carries the sender's trace on (shared/queues/trace.ts).
+  for (const body of withTrace(bodies)) {
     pending.push(client.sendMessage(encodeQueueMessage(body), visibilityTimeout ? { visibilityTimeout } : {}));
     // Bounded parallelism keeps a large fan-out from opening hundreds of sockets at once.
     if (pending.length >= 16) await Promise.all(pending.splice(0));
