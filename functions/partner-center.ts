@@ -1,4 +1,5 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { app, output, type HttpRequest, type HttpResponseInit, type InvocationContext, type Timer } from '@azure/functions';
+import { getSettings } from '../shared/config/settings';
 import { recordDeadLetter, recordFailure } from '../shared/deadletters/dead-letter-store';
 import { PermanentMessageError } from '../shared/deliveries/process';
 import { accepted, badRequest, errorResponse, ok, unauthorized } from '../shared/http/responses';
@@ -6,9 +7,13 @@ import { readRawBody } from '../shared/http/request-body';
 import { routeParam } from '../shared/http/request';
 import { writablePartnerIdSchema } from '../shared/lib/ids';
 import { processPartnerCenterMessage } from '../shared/partner-center/process';
+import { pullMessageSchema, pullPartnerCenter, type PullMessage } from '../shared/partner-center/pull';
+import { parseQueueMessage } from '../shared/queues/message';
 import { receivePartnerCenterEvent } from '../shared/partner-center/receive';
 import { QUEUES } from '../shared/queues/names';
-import { continueTrace } from '../shared/queues/trace';
+import { continueTrace, withTrace } from '../shared/queues/trace';
+
+const pullQueue = output.storageQueue({ queueName: QUEUES.partnerCenterPull, connection: 'AzureWebJobsStorage' });
 
 /** POST /api/partner-center/{partnerId}/events: a Partner Center webhook event, signed by Microsoft (docs/partner-center.md). */
 export async function partnerCenterEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -69,3 +74,40 @@ export async function partnerCenterApply(queueItem: unknown, context: Invocation
 
 app.http('partnerCenterEvents', { route: 'partner-center/{partnerId}/events', methods: ['POST'], authLevel: 'anonymous', handler: partnerCenterEvents });
 app.storageQueue('partnerCenterApply', { queueName: QUEUES.partnerCenter, connection: 'AzureWebJobsStorage', handler: continueTrace('partnerCenterApply', partnerCenterApply) });
+
+/** Nightly: asks for the pull of the partner whose Partner Center account the app reads (PARTNER_CENTER_PULL_PARTNER_ID). */
+export async function partnerCenterPullTimer(timer: Timer, context: InvocationContext): Promise<void> {
+  const partnerId = getSettings().PARTNER_CENTER_PULL_PARTNER_ID;
+  if (!partnerId) {
+    context.log('Partner Center pull: off (PARTNER_CENTER_PULL_PARTNER_ID is not set).');
+    return;
+  }
+  const message: PullMessage = { kind: 'partner-center-pull', partnerId, trigger: timer.isPastDue ? 'timer (past due)' : 'timer' };
+  context.extraOutputs.set(pullQueue, withTrace([message]));
+  context.log(`Partner Center pull of partner ${partnerId}: requested.`);
+}
+
+/** Lists the partner's customers in Partner Center and reconciles its CSP associations with them (queue `partner-center-pull`). */
+export async function partnerCenterPull(queueItem: unknown, context: InvocationContext): Promise<void> {
+  const m = parseQueueMessage(pullMessageSchema, queueItem, QUEUES.partnerCenterPull, (t) => context.error(t));
+  if (!m) return;
+  const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
+  const who = `Partner Center pull of partner ${m.partnerId}`;
+  try {
+    const r = await pullPartnerCenter(m.partnerId, { retry: dequeueCount > 1 });
+    context.log(`${who}: ${r.customers} customers in ${r.pages} pages, ${r.relationships} CSP relationships: ${r.started} started, ${r.ended} ended, ${r.inPlace} already in place${r.changed ? ', recompute requested' : ''}.`);
+    if (r.endsWithheld) context.warn(`${who}: Partner Center listed no customers while ${r.endsWithheld} CSP associations are active; none was ended. Check PARTNER_CENTER_PULL_PARTNER_ID and the app registration's Partner Center account.`);
+  } catch (e) {
+    if (e instanceof PermanentMessageError) {
+      const dl = await recordDeadLetter({ queue: QUEUES.partnerCenterPull, body: JSON.stringify(m), reason: e.message });
+      context.error(`${who}: dead-lettered as ${dl.id}: ${e.message}`);
+      return;
+    }
+    await recordFailure(QUEUES.partnerCenterPull, JSON.stringify(m), e).catch((err) => context.warn(`${who}: could not record the failure: ${(err as Error).message}`));
+    context.error(`${who} failed on attempt ${dequeueCount}: ${(e as Error).message}`);
+    throw e;
+  }
+}
+
+app.timer('partnerCenterPullTimer', { schedule: '%PARTNER_CENTER_PULL_SCHEDULE%', runOnStartup: false, useMonitor: true, extraOutputs: [pullQueue], handler: partnerCenterPullTimer });
+app.storageQueue('partnerCenterPull', { queueName: QUEUES.partnerCenterPull, connection: 'AzureWebJobsStorage', handler: continueTrace('partnerCenterPull', partnerCenterPull) });

@@ -108,6 +108,12 @@ param partnerCenterPartnerIds string[] = []
 param partnerCenterTenantId string = ''
 param partnerCenterClientId string = ''
 
+@description('The partner whose Partner Center account that app registration reads: its customer list is pulled nightly and reconciled with its CSP associations. Empty: no pull.')
+param partnerCenterPullPartnerId string = ''
+
+@description('NCRONTAB with 6 fields, in UTC, of the Partner Center pull.')
+param partnerCenterPullSchedule string = '0 0 3 * * *'
+
 @description('NCRONTAB with 6 fields, in UTC (Flex has no WEBSITE_TIME_ZONE).')
 param scoreRecomputeSchedule string = '0 0 2 * * *'
 
@@ -205,6 +211,7 @@ var queueNames = [
   'partner-imports'
   'partner-notifications'
   'partner-center-events'
+  'partner-center-pull'
 ]
 
 // Names are computed here, from values known before deployment, so that What-If can predict the
@@ -322,6 +329,8 @@ module functionApp 'modules/function-app.bicep' = {
     partnerCenterPartnerIds: partnerCenterPartnerIds
     partnerCenterTenantId: partnerCenterTenantId
     partnerCenterClientId: partnerCenterClientId
+    partnerCenterPullPartnerId: partnerCenterPullPartnerId
+    partnerCenterPullSchedule: partnerCenterPullSchedule
     notificationsEnabled: notificationsEnabled
     authentication: {
       enabled: enableAuthentication

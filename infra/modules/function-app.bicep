@@ -65,6 +65,12 @@ param partnerCenterPartnerIds string[]
 param partnerCenterTenantId string
 param partnerCenterClientId string
 
+@description('The partner whose Partner Center customer list is pulled nightly (docs/partner-center.md); empty for none.')
+param partnerCenterPullPartnerId string
+
+@description('NCRONTAB (6 fields, UTC) of the Partner Center pull.')
+param partnerCenterPullSchedule string
+
 @description('Sets NOTIFICATION_SECRET to a Key Vault reference to secret notification-secret, which must exist first.')
 param notificationsEnabled bool
 
@@ -213,6 +219,9 @@ var appSettings = {
   PARTNER_CENTER_FETCH_ATTEMPTS: '4'
   PARTNER_CENTER_BACKOFF_MS: '500'
   PARTNER_CENTER_TIMEOUT_MS: '10000'
+  PARTNER_CENTER_PULL_PARTNER_ID: partnerCenterPullPartnerId
+  PARTNER_CENTER_PULL_SCHEDULE: partnerCenterPullSchedule
+  PARTNER_CENTER_PULL_PAGE_SIZE: '500'
 }
 
 // Per source: WEBHOOK_SECRET_<NAME> is a Key Vault reference without a version, so a new secret

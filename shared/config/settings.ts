@@ -7,6 +7,7 @@ import { z } from 'zod';
 export const BINDING_SETTING_DEFAULTS = {
   SCORE_RECOMPUTE_SCHEDULE: '0 0 2 * * *',
   CERT_SYNC_SCHEDULE: '0 30 1 * * *',
+  PARTNER_CENTER_PULL_SCHEDULE: '0 0 3 * * *',
 } as const;
 
 const ncrontab = z
@@ -100,6 +101,18 @@ const settingsSchema = z.object({
   PARTNER_CENTER_FETCH_ATTEMPTS: positiveInt(4),
   PARTNER_CENTER_BACKOFF_MS: positiveInt(500),
   PARTNER_CENTER_TIMEOUT_MS: positiveInt(10000),
+  /**
+   * The nightly pull of Partner Center's customer list (docs/partner-center.md): the partner whose Partner Center
+   * account the app registration above reads. Empty: no pull.
+   */
+  PARTNER_CENTER_PULL_PARTNER_ID: z
+    .string()
+    .trim()
+    .transform((v) => v || undefined)
+    .optional(),
+  PARTNER_CENTER_PULL_SCHEDULE: ncrontab.default(BINDING_SETTING_DEFAULTS.PARTNER_CENTER_PULL_SCHEDULE),
+  /** Customers per page of GET /v1/customers. */
+  PARTNER_CENTER_PULL_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
   APP_VERSION: z.string().optional(),
 });
 

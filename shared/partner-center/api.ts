@@ -71,15 +71,18 @@ export interface ApiOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** GETs a Partner Center resource as JSON, retrying throttling and passing failures with backoff (Retry-After honoured). */
-export async function getResource(resourceUri: string, opts: ApiOptions): Promise<unknown> {
-  const url = resourceUrl(resourceUri, opts.baseUrl);
+/**
+ * GETs a Partner Center resource as JSON, retrying throttling and passing failures with backoff (Retry-After
+ * honoured). `resourceUri` may be absolute or a path (`/v1/customers?size=500`, as `links.next.uri` gives it).
+ */
+export async function getResource(resourceUri: string, opts: ApiOptions, headers: Record<string, string> = {}): Promise<unknown> {
+  const url = resourceUrl(new URL(resourceUri, opts.baseUrl).href, opts.baseUrl);
   return withRetry(
     async () => {
       const token = await opts.token();
       let res: Response;
       try {
-        res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(opts.timeoutMs) });
+        res = await fetch(url, { headers: { ...headers, authorization: `Bearer ${token}`, accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(opts.timeoutMs) });
       } catch (e) {
         throw new PartnerCenterApiError(`GET ${url} failed: ${(e as Error).message}`, undefined, true);
       }

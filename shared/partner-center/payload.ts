@@ -35,6 +35,8 @@ export const customerSchema = z.looseObject({
   id: z.string().min(1).max(200),
   companyProfile: z.looseObject({ tenantId: z.string().min(1).max(200).optional(), companyName: z.string().max(500).optional() }).optional(),
   relationshipToPartner: z.string().max(100).optional(),
+  /** The indirect reseller's PartnerID, on a customer an indirect provider serves through one (a tier 2 relationship). */
+  associatedPartnerId: z.string().max(200).nullish(),
 });
 export type PartnerCenterCustomer = z.infer<typeof customerSchema>;
 
@@ -43,3 +45,18 @@ export function customerIdOf(resourcePath: string): string | undefined {
   const m = /^\/v1\/customers\/([^/?#]+)/i.exec(resourcePath);
   return m ? decodeURIComponent(m[1]!) : undefined;
 }
+
+/**
+ * A page of GET /v1/customers?size=N: the customers, and while more follow, `links.next` with the URI to read next
+ * and the `MS-ContinuationToken` header to send with it.
+ */
+export const customerPageSchema = z.looseObject({
+  totalCount: z.number().int().nonnegative().optional(),
+  items: z.array(customerSchema),
+  links: z
+    .looseObject({
+      next: z.looseObject({ uri: z.string().min(1).max(4000), headers: z.array(z.looseObject({ key: z.string().max(200), value: z.string().max(8000) })).max(20).optional() }).optional(),
+    })
+    .optional(),
+});
+export type CustomerPage = z.infer<typeof customerPageSchema>;

@@ -19,6 +19,8 @@ export const QUEUES = {
   notifications: 'partner-notifications',
   /** Verified Partner Center webhook events whose resource is still to be read and applied. */
   partnerCenter: 'partner-center-events',
+  /** The nightly pull of a partner's customer list from Partner Center. */
+  partnerCenterPull: 'partner-center-pull',
 } as const;
 
 export const ALL_QUEUES: readonly string[] = Object.values(QUEUES);

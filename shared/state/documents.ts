@@ -21,12 +21,13 @@ export const DOC_IDS = {
 /**
  * Customer tenants live in CUSTOMER_SHARDS documents, picked by a hash of the tenant id, not in the profile: with
  * the facts each keeps (up to MAX_PROFILE_FACTS) a CSP partner's thousands of customers would pass Cosmos DB's 2 MB
- * item limit in one document (about 3 KB per customer at full history: 2,000 of them made a 6 MB profile). Sixteen
- * shards hold about 10,000 customers at full history, and most customers carry one or two facts.
+ * item limit in one document (about 3.4 KB per customer at full history: 2,000 of them made a 6.7 MB profile). Eight
+ * shards hold about 4,500 customers at full history, many more at the one or two facts most carry; more shards
+ * would cost every partner's load a point read per shard (a 20-tenant partner touches about 7 of 8, 12 of 16).
  */
-export const CUSTOMER_SHARDS = 16;
+export const CUSTOMER_SHARDS = 8;
 
-/** The shard (one hex digit) a tenant's customer record lives in; stable for a tenant id. */
+/** The shard (one digit) a tenant's customer record lives in; stable for a tenant id. */
 export function customerShardOf(tenantId: string): string {
   return (createHash('sha256').update(tenantId).digest()[0]! % CUSTOMER_SHARDS).toString(16);
 }

@@ -48,20 +48,24 @@ export interface FakePartnerCenter {
   /** Serves a certificate file at /cert/<name>. */
   setCert(name: string, body: Buffer | string): void;
   setCustomer(id: string, body: unknown): void;
+  /** What GET /v1/customers?size=N lists, paged as Partner Center pages it (links.next with an MS-ContinuationToken). */
+  setCustomerList(customers: unknown[]): void;
   /** The next `n` reads of a resource fail with `status` (Retry-After `retryAfter` seconds when given). */
   failNext(n: number, status: number, retryAfter?: string): void;
-  requests: { path: string; authorization?: string }[];
+  requests: { path: string; authorization?: string; continuation?: string }[];
   close(): Promise<void>;
 }
 
 export async function startFakePartnerCenter(opts: { token: string }): Promise<FakePartnerCenter> {
   const certs = new Map<string, Buffer | string>();
   const customers = new Map<string, unknown>();
+  let list: unknown[] = [];
   const requests: FakePartnerCenter['requests'] = [];
   let failures = { n: 0, status: 503, retryAfter: undefined as string | undefined };
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
-    requests.push({ path, authorization: req.headers.authorization });
+    const continuation = req.headers['ms-continuationtoken'] as string | undefined;
+    requests.push({ path, authorization: req.headers.authorization, ...(continuation ? { continuation } : {}) });
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
@@ -75,6 +79,19 @@ export async function startFakePartnerCenter(opts: { token: string }): Promise<F
       failures.n--;
       return send(failures.status, { code: failures.status, description: 'try later' }, failures.retryAfter ? { 'retry-after': failures.retryAfter } : {});
     }
+    if (path === '/v1/customers') {
+      const size = Number(new URL(req.url!, 'http://x').searchParams.get('size') ?? 100);
+      // The token is the offset, opaque to the caller; the next link is relative to the version, as Microsoft's are.
+      const from = continuation ? Number(Buffer.from(continuation, 'base64').toString()) : 0;
+      const items = list.slice(from, from + size);
+      const more = from + size < list.length;
+      return send(200, {
+        totalCount: items.length,
+        items,
+        links: more ? { next: { uri: `/customers?size=${size}&seekOperation=Next`, method: 'GET', headers: [{ key: 'MS-ContinuationToken', value: Buffer.from(String(from + size)).toString('base64') }] } } : {},
+        attributes: { objectType: 'Collection' },
+      });
+    }
     const m = /^\/v1\/customers\/([^/]+)/.exec(path);
     const customer = m ? customers.get(decodeURIComponent(m[1]!)) : undefined;
     if (!customer) return send(404, { code: 600, description: 'customer not found' });
@@ -87,6 +104,7 @@ export async function startFakePartnerCenter(opts: { token: string }): Promise<F
     url,
     setCert: (name, body) => certs.set(name, body),
     setCustomer: (id, body) => customers.set(id, body),
+    setCustomerList: (all) => (list = all),
     failNext: (n, status, retryAfter) => (failures = { n, status, retryAfter }),
     requests,
     close: () => new Promise((r) => server.close(() => r())),

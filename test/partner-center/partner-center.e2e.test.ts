@@ -27,6 +27,8 @@ let rogue: Minted;
 let tmp: string;
 const partner = uid('p-pc');
 const stranger = uid('p-pc-stranger');
+/** The partner whose Partner Center account the app reads: its customer list is pulled every 3 s here. */
+const pulled = uid('p-pc-pull');
 const seedSecret = generateSecret();
 const month = (() => {
   const d = new Date();
@@ -76,6 +78,9 @@ beforeAll(async () => {
       PARTNER_CENTER_API_BASE_URL: pc.url,
       PARTNER_CENTER_LOCAL_TOKEN: TOKEN,
       PARTNER_CENTER_BACKOFF_MS: '50',
+      PARTNER_CENTER_PULL_PARTNER_ID: pulled,
+      PARTNER_CENTER_PULL_SCHEDULE: '*/3 * * * * *',
+      PARTNER_CENTER_PULL_PAGE_SIZE: '2',
       WEBHOOK_SOURCES: 'seed',
       WEBHOOK_SECRET_SEED: seedSecret,
       WEBHOOK_PARTNERS_SEED: '*',
@@ -88,6 +93,32 @@ afterAll(async () => {
   await host?.stop();
   await pc?.close();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the nightly pull of the customer list (timer, queue, Partner Center API)', () => {
+  it('makes the customers Partner Center lists CSP associations, pages included, and recomputes the Modern Work score', async () => {
+    const tenants = ['pull-a', 'pull-b', 'pull-c'].map((t) => `${t}-${pulled}`);
+    const seed = await postSigned(host.url, 'seed', { events: tenants.map((t, i) => ev(`pt${i}`, 'telemetry.monthly', pulled, new Date().toISOString(), { month, tenantId: t, platform: 'microsoft-365', workload: 'exchange-online', associationType: 'CSP', paidSeats: 300, activeUsers: 250, revenueUsd: 6000 })) }, { secret: seedSecret });
+    expect(seed.status).toBe(202);
+    const first = await eventually(async () => {
+      const s = await modernWork(pulled);
+      return s.breakdown ? s : undefined;
+    }, 30_000, 'a first Modern Work score');
+    pc.setCustomerList(tenants.map((t) => ({ id: t, companyProfile: { tenantId: t }, relationshipToPartner: 'reseller' })));
+    const items = await eventually(async () => {
+      const a = (await associations(pulled)).json.items as { type: string; tenantId: string; cspTier: number; lifecycle: string }[] | undefined;
+      return a && a.filter((i) => i.type === 'CSP').length === 3 ? a : undefined;
+    }, 30_000, 'the pulled CSP associations');
+    expect(items.map((i) => [i.tenantId, i.cspTier, i.lifecycle]).sort()).toEqual(tenants.map((t) => [t, 1, 'active']).sort());
+    // Two pages of two: the second read carried the continuation token.
+    expect(pc.requests.some((r) => r.path === '/v1/customers' && r.continuation)).toBe(true);
+    const after = await eventually(async () => {
+      const s = await modernWork(pulled);
+      return s.breakdown && s.breakdown.total !== first.breakdown!.total ? s : undefined;
+    }, 30_000, 'the Modern Work score to change');
+    expect(after.breakdown!.total).toBeGreaterThan(first.breakdown!.total);
+    expect(host.output()).toMatch(new RegExp(`Partner Center pull of partner ${pulled}: 3 customers in 2 pages, 3 CSP relationships: 3 started`));
+  });
 });
 
 describe('POST /api/partner-center/{partnerId}/events', () => {
