@@ -59,6 +59,7 @@ export interface PullResult {
   started: number;
   ended: number;
   inPlace: number;
+  tierChanged: number;
   endsWithheld: number;
   changed: boolean;
 }
@@ -81,6 +82,7 @@ export async function pullPartnerCenter(partnerId: string, opts: { token?: Token
     const r = await applyPartnerEvents(partnerId, plan.events.slice(i, i + APPLY_BATCH), PARTNER_CENTER_SOURCE, { retry: opts.retry, charges });
     changed ||= r.changed;
   }
-  const started = plan.events.filter((e) => e.type === 'csp.relationship.started').length;
-  return { partnerId, customers: customers.length, pages, relationships: relationships.length, started, ended: plan.events.length - started, inPlace: plan.inPlace, endsWithheld: plan.endsWithheld, changed };
+  const started = plan.events.filter((e) => e.type === 'csp.relationship.started').length - plan.tierChanged;
+  const ended = plan.events.length - started - plan.tierChanged;
+  return { partnerId, customers: customers.length, pages, relationships: relationships.length, started, ended, inPlace: plan.inPlace, tierChanged: plan.tierChanged, endsWithheld: plan.endsWithheld, changed };
 }

@@ -61,6 +61,12 @@ describe('the Partner Center pull', () => {
     const after = await associations(p);
     expect(after.filter((a) => a.lifecycle === 'ended').map((a) => a.tenantId).sort()).toEqual(Array.from({ length: 10 }, (_, i) => tenant(i)));
 
+    // An indirect reseller now serves one customer: its association moves to tier 2 and keeps its start date.
+    const startDate = after.find((a) => a.tenantId === tenant(11))!.startDate;
+    pc.setCustomerList(Array.from({ length: 2_490 }, (_, i) => customer(i + 10, i + 10 === 11 ? { associatedPartnerId: '4812345' } : {})));
+    expect(await pullPartnerCenter(p, { token, now: new Date('2026-12-05T15:00:00Z') })).toMatchObject({ started: 0, ended: 0, tierChanged: 1, changed: true });
+    expect((await associations(p)).find((a) => a.tenantId === tenant(11))).toMatchObject({ cspTier: 2, lifecycle: 'active', startDate });
+
     // An empty list ends nothing.
     pc.setCustomerList([]);
     expect(await pullPartnerCenter(p, { token, now: new Date('2026-12-06T03:00:00Z') })).toMatchObject({ customers: 0, ended: 0, endsWithheld: 2_490, changed: false });

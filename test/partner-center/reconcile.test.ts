@@ -11,23 +11,26 @@ const doc = (...items: StoredAssociation[]): AssociationsDoc => ({ ...emptyAssoc
 
 describe('the nightly pull\'s reconciliation', () => {
   it('starts what the state lacks, ends what the list lacks, and leaves what both hold alone', () => {
-    const stored = doc(csp('t-kept', 'active'), csp('t-left', 'active', 2), csp('t-back', 'ended'));
-    const r = reconcileCsp(P, stored, [{ tenantId: 't-kept', tier: 1 }, { tenantId: 't-new', tier: 2 }, { tenantId: 't-back', tier: 1 }], AT);
+    const stored = doc(csp('t-kept', 'active'), csp('t-left', 'active', 2), csp('t-back', 'ended'), csp('t-tier', 'active', 1));
+    const pulled = [{ tenantId: 't-kept', tier: 1 as const }, { tenantId: 't-new', tier: 2 as const }, { tenantId: 't-back', tier: 1 as const }, { tenantId: 't-tier', tier: 2 as const }];
+    const r = reconcileCsp(P, stored, pulled, AT);
     expect(r.events.map((e) => [e.type, e.id])).toEqual([
       ['csp.relationship.started', 'pc-pull-2026-12-03-start-t-new'],
       ['csp.relationship.started', 'pc-pull-2026-12-03-start-t-back'],
+      ['csp.relationship.started', 'pc-pull-2026-12-03-tier-t-tier'],
       ['csp.relationship.ended', 'pc-pull-2026-12-03-end-t-left'],
     ]);
+    expect(r.events[2]).toMatchObject({ data: { tenantId: 't-tier', tier: 2 } });
     expect(r.events[0]).toMatchObject({ partnerId: P, occurredAt: AT.toISOString(), data: { tenantId: 't-new', tier: 2 } });
-    expect(r.events[2]).toMatchObject({ data: { tenantId: 't-left', tier: 2 } });
-    expect(r).toMatchObject({ inPlace: 1, endsWithheld: 0 });
+    expect(r.events[3]).toMatchObject({ data: { tenantId: 't-left', tier: 2 } });
+    expect(r).toMatchObject({ inPlace: 1, tierChanged: 1, endsWithheld: 0 });
     // The same pull again the same day: the same ids, which the apply step applies once.
-    expect(reconcileCsp(P, stored, [{ tenantId: 't-kept', tier: 1 }, { tenantId: 't-new', tier: 2 }, { tenantId: 't-back', tier: 1 }], AT).events.map((e) => e.id)).toEqual(r.events.map((e) => e.id));
+    expect(reconcileCsp(P, stored, pulled, AT).events.map((e) => e.id)).toEqual(r.events.map((e) => e.id));
   });
 
   it('ends nothing when the list comes back empty while relationships are active', () => {
-    expect(reconcileCsp(P, doc(csp('a', 'active'), csp('b', 'active')), [], AT)).toEqual({ events: [], endsWithheld: 2, inPlace: 0 });
-    expect(reconcileCsp(P, undefined, [], AT)).toEqual({ events: [], endsWithheld: 0, inPlace: 0 });
+    expect(reconcileCsp(P, doc(csp('a', 'active'), csp('b', 'active')), [], AT)).toEqual({ events: [], endsWithheld: 2, inPlace: 0, tierChanged: 0 });
+    expect(reconcileCsp(P, undefined, [], AT)).toEqual({ events: [], endsWithheld: 0, inPlace: 0, tierChanged: 0 });
   });
 
   it('reads reseller relationships from the customer list: advisors are not CSP, an indirect reseller makes tier 2', () => {
