@@ -1,3 +1,4 @@
+import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import type { StoredProfessional } from '../state/documents';
 import { describeSuggestion, resolveCertificationId, suggestCertifications } from '../scoring';
 import { addDays, isoDateOf, toIsoDate } from '../lib/dates';
@@ -47,30 +48,18 @@ function columnOf(name: string): Column | undefined {
   return (Object.keys(COLUMNS) as Column[]).find((c) => (COLUMNS[c] as readonly string[]).includes(k));
 }
 
-/** Splits one CSV record (RFC 4180 quoting, no line breaks inside fields); undefined when a quote is unbalanced. */
+/**
+ * Splits one CSV record (RFC 4180 quoting, by csv-parse) into trimmed fields; undefined when a quote is unbalanced.
+ * Line by line, not the whole file at once: a bad row is reported with its line and the good rows still count, where
+ * a quote left open would make csv-parse read the rest of the file as one field.
+ */
 export function splitCsvLine(line: string): string[] | undefined {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field.trim() === '') {
-      quoted = true;
-      field = '';
-    } else if (ch === ',') {
-      out.push(field.trim());
-      field = '';
-    } else field += ch;
+  try {
+    return parseCsv(line, { trim: true, relax_column_count: true, relax_quotes: true })[0] ?? [''];
+  } catch (e) {
+    if (e instanceof CsvError) return undefined;
+    throw e;
   }
-  if (quoted) return undefined;
-  out.push(field.trim());
-  return out;
 }
 
 export function detectFormat(text: string, hint?: string): ImportFormat {
@@ -104,6 +93,27 @@ function checkRow(line: number, raw: Partial<Record<Column, unknown>>, latestDay
   return { line, person, certification, earnedOn, ...(expiresOn ? { expiresOn } : {}) };
 }
 
+/**
+ * The file's non-empty CSV records with their line numbers, parsed by csv-parse in one pass. A file it refuses (a
+ * quote left open) is read again line by line, so each bad line is reported in `errors` and the good rows still count.
+ */
+function csvRecords(text: string, lines: readonly string[], errors: RowError[]): { line: number; fields: string[] }[] {
+  try {
+    const parsed = parseCsv(text, { bom: true, trim: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, skip_records_with_empty_values: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    return parsed.map((r) => ({ line: r.info.lines, fields: r.record }));
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e;
+  }
+  const out: { line: number; fields: string[] }[] = [];
+  lines.forEach((l, i) => {
+    if (!l.trim()) return;
+    const fields = splitCsvLine(l);
+    if (fields) out.push({ line: i + 1, fields });
+    else errors.push({ line: i + 1, reason: 'unbalanced quote' });
+  });
+  return out;
+}
+
 export function parseImportFile(text: string, hint?: string, now: Date = new Date()): ParsedImport {
   const latestDay = addDays(isoDateOf(now), 1);
   const format = detectFormat(text, hint);
@@ -133,27 +143,20 @@ export function parseImportFile(text: string, hint?: string, now: Date = new Dat
     });
     return { format, rows, errors };
   }
-  const headerIndex = lines.findIndex((l) => l.trim() !== '');
-  if (headerIndex < 0) return { format, rows, errors: [{ line: 1, reason: 'the file is empty' }] };
-  const header = splitCsvLine(lines[headerIndex]!) ?? [];
-  const columns = header.map(columnOf);
+  const records = csvRecords(text, lines, errors);
+  if (!records.length) return { format, rows, errors: errors.length ? errors : [{ line: 1, reason: 'the file is empty' }] };
+  const [head, ...body] = records;
+  const columns = head!.fields.map(columnOf);
   const missing = (['person', 'certification', 'earnedOn'] as Column[]).filter((c) => !columns.includes(c));
   if (missing.length) {
-    return { format, rows, errors: [{ line: headerIndex + 1, reason: `the header must name the columns person, certification, earned_on (and optionally expires_on); missing: ${missing.join(', ')}` }] };
+    return { format, rows, errors: [{ line: head!.line, reason: `the header must name the columns person, certification, earned_on (and optionally expires_on); missing: ${missing.join(', ')}` }] };
   }
-  for (let i = headerIndex + 1; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (!l.trim()) continue;
-    const fields = splitCsvLine(l);
-    if (!fields) {
-      errors.push({ line: i + 1, reason: 'unbalanced quote' });
-      continue;
-    }
+  for (const { line, fields } of body) {
     const raw: Partial<Record<Column, unknown>> = {};
     columns.forEach((c, j) => {
       if (c && raw[c] === undefined) raw[c] = fields[j];
     });
-    push(checkRow(i + 1, raw, latestDay));
+    push(checkRow(line, raw, latestDay));
   }
   return { format, rows, errors };
 }

@@ -33,6 +33,15 @@ describe('import files', () => {
     expect(splitCsvLine('a,"b')).toBeUndefined();
   });
 
+  it('reports a row with a quote left open by its line and keeps the rows around it; a quoted field may span lines', () => {
+    const open = parseImportFile(['person,certification,earned_on', 'ada,AZ-104,2026-01-10', 'ada,"AZ-305,2026-02-01', 'grace,PL-300,2026-03-01'].join('\n'), 'text/csv');
+    expect(open.errors).toEqual([{ line: 3, reason: 'unbalanced quote' }]);
+    expect(open.rows.map((r) => [r.line, r.person, r.certification])).toEqual([[2, 'ada', 'AZ-104'], [4, 'grace', 'PL-300']]);
+    const spanning = parseImportFile(['person,certification,earned_on', '"Ada', 'Lovelace",AZ-104,2026-01-10', 'grace,PL-300,2026-03-01'].join('\n'), 'text/csv');
+    expect(spanning.errors).toEqual([]);
+    expect(spanning.rows.map((r) => [r.line, r.person])).toEqual([[3, 'Ada\nLovelace'], [4, 'grace']]);
+  });
+
   it('reads CSV with header aliases, reports each bad row by line number and keeps the good rows', () => {
     const csv = [
       'Email,Certification,Earned On,Expires On',
