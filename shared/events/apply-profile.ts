@@ -10,6 +10,7 @@ import {
   type ProfileFact,
   type StoredCustomer,
   type TrackClassificationRecord,
+  type Versioned,
 } from '../state/documents';
 import { byTime, chronological, utcDate } from './event-time';
 import { outcome, type EventOutcome } from './outcome';
@@ -283,6 +284,22 @@ export function removeCustomerFact(doc: CustomersDoc, eventId: string): boolean 
   return removeCustomerFactFrom(doc.customers, eventId);
 }
 
+/**
+ * The per-area records (designations, track classifications) without an event's fact: the area that held it, the
+ * records left (undefined when none is), and whether that area's record is left; undefined when no area holds it.
+ */
+function withoutFact<F>(records: Partial<Record<AreaId, Versioned & { facts: ProfileFact<F>[] }>> | undefined, eventId: string) {
+  for (const [area, rec] of Object.entries(records ?? {}) as [AreaId, Versioned & { facts: ProfileFact<F>[] }][]) {
+    if (!rec.facts.some((f) => f.eventId === eventId)) continue;
+    const facts = rec.facts.filter((f) => f.eventId !== eventId);
+    const next = { ...records };
+    if (facts.length) next[area] = { facts, updatedAt: newest(facts).at, lastEventId: newest(facts).eventId };
+    else delete next[area];
+    return { area, records: Object.keys(next).length ? next : undefined, left: facts.length > 0 };
+  }
+  return undefined;
+}
+
 /** Removes an event's fact from whichever profile record holds it and replays that record; false when none does. */
 export function removeProfileFact(doc: ProfileDoc, eventId: string): boolean {
   const holds = (facts: readonly ProfileFact<unknown>[] | undefined) => !!facts?.some((f) => f.eventId === eventId);
@@ -293,32 +310,24 @@ export function removeProfileFact(doc: ProfileDoc, eventId: string): boolean {
     return true;
   }
   if (doc.customers && removeCustomerFactFrom(doc.customers, eventId)) return true;
-  for (const [area, rec] of Object.entries(doc.designations ?? {}) as [AreaId, DesignationRecord][]) {
-    if (!holds(rec.facts)) continue;
-    const facts = drop(rec.facts);
-    const next = { ...doc.designations };
-    if (facts.length) next[area] = { facts, updatedAt: newest(facts).at, lastEventId: newest(facts).eventId };
-    else delete next[area];
-    if (Object.keys(next).length) doc.designations = next;
+  const designation = withoutFact(doc.designations, eventId);
+  if (designation) {
+    if (designation.records) doc.designations = designation.records as ProfileDoc['designations'];
     else delete doc.designations;
-    replayDesignation(doc, area);
+    replayDesignation(doc, designation.area);
     return true;
   }
-  for (const [area, rec] of Object.entries(doc.trackClassifications ?? {}) as [AreaId, TrackClassificationRecord][]) {
-    if (!holds(rec.facts)) continue;
-    const facts = drop(rec.facts);
-    const next = { ...doc.trackClassifications };
-    if (facts.length) next[area] = { facts, updatedAt: newest(facts).at, lastEventId: newest(facts).eventId };
-    else delete next[area];
-    if (Object.keys(next).length) doc.trackClassifications = next;
+  const track = withoutFact(doc.trackClassifications, eventId);
+  if (track) {
+    if (track.records) doc.trackClassifications = track.records as ProfileDoc['trackClassifications'];
     else delete doc.trackClassifications;
     // With the record gone, replayTrack would keep the override: clear what the record had set.
-    if (!facts.length) {
-      if (doc.trackOverrides) delete doc.trackOverrides[area];
-      if (doc.trackClassifiedOn) delete doc.trackClassifiedOn[area];
+    if (!track.left) {
+      if (doc.trackOverrides) delete doc.trackOverrides[track.area];
+      if (doc.trackClassifiedOn) delete doc.trackClassifiedOn[track.area];
       if (doc.trackOverrides && !Object.keys(doc.trackOverrides).length) delete doc.trackOverrides;
       if (doc.trackClassifiedOn && !Object.keys(doc.trackClassifiedOn).length) delete doc.trackClassifiedOn;
-    } else replayTrack(doc, area);
+    } else replayTrack(doc, track.area);
     return true;
   }
   return false;
