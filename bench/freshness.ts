@@ -3,15 +3,14 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync,
 import os from 'node:os';
 import path from 'node:path';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { parseSettings } from '../shared/config/settings';
 import { monthOf, todayUtc } from '../shared/lib/dates';
 import { generateSecret, signedHeaders } from '../shared/lib/signing';
 import { encodeQueueMessage } from '../shared/queues/client';
-import { createDatabaseAndContainers, getContainer } from '../shared/store/cosmos';
+import { getContainer } from '../shared/store/cosmos';
 import { startAzurite } from '../tools/emulators';
 import { HOP_START_QUEUE } from '../tools/fixtures/queue-hop-names';
 import { fmtMs, printPeakRss } from './lib/measure';
-import { childPeakRssMb, waitFor, stopChildren } from './lib/processes';
+import { childPeakRssMb, startCosmosChild, stopChildren, waitFor } from './lib/processes';
 
 /**
  * Freshness benchmark: how long after the 202 of a signed delivery the partner's score includes it, through one
@@ -64,11 +63,7 @@ export async function run(args: string[]): Promise<void> {
   const appDir = benchAppDir();
   const azurite = await startAzurite();
   try {
-    const cosmos = spawn(process.execPath, ['-e', `require(${JSON.stringify(path.join(ROOT, 'dist', 'tools', 'emulators'))}).startCosmosEmulator(0).then((e) => console.log('COSMOS ' + e.endpoint)); process.stdin.resume(); process.stdin.on('close', () => process.exit(0));`], { stdio: ['pipe', 'pipe', 'pipe'] });
-    children.push(cosmos);
-    const endpoint = (await waitFor(cosmos, /COSMOS (\S+)/, 'the Cosmos emulator'))[1]!;
-    const settings = parseSettings({ COSMOS_ENDPOINT: endpoint, COSMOS_KEY: 'bench', COSMOS_DATABASE: 'pcs', AzureWebJobsStorage: azurite.connectionString });
-    await createDatabaseAndContainers(settings);
+    const { endpoint, settings, cosmos } = await startCosmosChild(children, azurite.connectionString);
     const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
     const hopStart = queues.getQueueClient(HOP_START_QUEUE);
     await hopStart.createIfNotExists();

@@ -1,9 +1,8 @@
-import { waitFor, stopChildren } from './lib/processes';
+import { startCosmosChild, stopChildren, waitFor } from './lib/processes';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseSettings } from '../shared/config/settings';
-import { createDatabaseAndContainers, getContainer } from '../shared/store/cosmos';
+import { getContainer } from '../shared/store/cosmos';
 import { generateSecret, signedHeaders } from '../shared/lib/signing';
 import { startAzurite } from '../tools/emulators';
 import { printPeakRss } from './lib/measure';
@@ -55,11 +54,7 @@ export async function run(args: string[]): Promise<void> {
   const children: ChildProcess[] = [];
   const azurite = await startAzurite();
   try {
-    const cosmos = spawn(process.execPath, ['-e', `require(${JSON.stringify(path.join(ROOT, 'dist', 'tools', 'emulators'))}).startCosmosEmulator(0).then((e) => console.log('COSMOS ' + e.endpoint)); process.stdin.resume(); process.stdin.on('close', () => process.exit(0));`], { stdio: ['pipe', 'pipe', 'pipe'] });
-    children.push(cosmos);
-    const endpoint = (await waitFor(cosmos, /COSMOS (\S+)/, 'the Cosmos emulator', 60_000))[1]!;
-    const settings = parseSettings({ COSMOS_ENDPOINT: endpoint, COSMOS_KEY: 'bench', COSMOS_DATABASE: 'pcs', AzureWebJobsStorage: azurite.connectionString });
-    await createDatabaseAndContainers(settings);
+    const { endpoint, settings, cosmos } = await startCosmosChild(children, azurite.connectionString, 60_000);
     const secret = generateSecret();
     const host = spawn(process.execPath, [path.join(ROOT, 'dist', 'tools', 'devhost', 'main.js'), '--app-dir', ROOT, '--no-timers'], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseSettings } from '../shared/config/settings';
-import { createDatabaseAndContainers, getContainer, getDatabase } from '../shared/store/cosmos';
+import { getContainer, getDatabase } from '../shared/store/cosmos';
 import { generateSecret, signedHeaders } from '../shared/lib/signing';
 import { startAzurite } from '../tools/emulators';
 import { fmtMs, printPeakRss } from './lib/measure';
-import { childPeakRssMb, waitFor, stopChildren } from './lib/processes';
+import { childPeakRssMb, startCosmosChild, stopChildren, waitFor } from './lib/processes';
 
 /**
  * Webhook ingestion benchmark: signed single-event deliveries posted at a fixed concurrency to a front instance
@@ -65,11 +64,7 @@ export async function run(args: string[]): Promise<void> {
   const children: ChildProcess[] = [];
   const azurite = await startAzurite();
   try {
-    const cosmos = spawn(process.execPath, ['-e', `require(${JSON.stringify(path.join(ROOT, 'dist', 'tools', 'emulators'))}).startCosmosEmulator(0).then((e) => console.log('COSMOS ' + e.endpoint)); process.stdin.resume(); process.stdin.on('close', () => process.exit(0));`], { stdio: ['pipe', 'pipe', 'pipe'] });
-    children.push(cosmos);
-    const endpoint = (await waitFor(cosmos, /COSMOS (\S+)/, 'the Cosmos emulator'))[1]!;
-    const settings = parseSettings({ COSMOS_ENDPOINT: endpoint, COSMOS_KEY: 'bench', COSMOS_DATABASE: 'pcs', AzureWebJobsStorage: azurite.connectionString });
-    await createDatabaseAndContainers(settings);
+    const { endpoint, settings, cosmos } = await startCosmosChild(children, azurite.connectionString);
 
     const secret = generateSecret();
     // BENCH_PROFILE_DIR=<dir> writes a CPU profile of the host, to see where an accepted delivery spends its time.

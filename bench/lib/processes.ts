@@ -1,5 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseSettings, type Settings } from '../../shared/config/settings';
+import { createDatabaseAndContainers } from '../../shared/store/cosmos';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** Resolves with the first match of `pattern` in a child's output; rejects when it exits or times out first. */
 export function waitFor(child: ChildProcess, pattern: RegExp, what: string, timeoutMs = 30_000): Promise<RegExpExecArray> {
@@ -37,4 +42,19 @@ export async function stopChildren(children: ChildProcess[]): Promise<void> {
     c.kill('SIGTERM');
     await new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)));
   }
+}
+
+/**
+ * The Cosmos emulator in a child process of its own (as `npm start` runs it beside the host, so the benchmark's own
+ * work does not share its event loop), with database `pcs` and the app's containers; the child is added to
+ * `children` for stopChildren.
+ */
+export async function startCosmosChild(children: ChildProcess[], storageConnectionString: string, timeoutMs?: number): Promise<{ endpoint: string; settings: Settings; cosmos: ChildProcess }> {
+  const emulators = JSON.stringify(path.join(ROOT, 'dist', 'tools', 'emulators'));
+  const cosmos = spawn(process.execPath, ['-e', `require(${emulators}).startCosmosEmulator(0).then((e) => console.log('COSMOS ' + e.endpoint)); process.stdin.resume(); process.stdin.on('close', () => process.exit(0));`], { stdio: ['pipe', 'pipe', 'pipe'] });
+  children.push(cosmos);
+  const endpoint = (await waitFor(cosmos, /COSMOS (\S+)/, 'the Cosmos emulator', timeoutMs))[1]!;
+  const settings = parseSettings({ COSMOS_ENDPOINT: endpoint, COSMOS_KEY: 'bench', COSMOS_DATABASE: 'pcs', AzureWebJobsStorage: storageConnectionString });
+  await createDatabaseAndContainers(settings);
+  return { endpoint, settings, cosmos };
 }
