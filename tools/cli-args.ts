@@ -66,3 +66,19 @@ export function parseCli<O extends CliOptions>(argv: readonly string[], spec: Cl
   if (parsed.positionals.length > max) return usageError(spec, `unexpected argument ${parsed.positionals[max]}`, io);
   return parsed;
 }
+
+/**
+ * Runs a tool's `main` as the process's command and makes its answer the exit code; an unexpected error is printed
+ * with its stack and exits 1 (usage errors exit 2 from parseCli before that).
+ */
+export function runAsCommand(main: (argv: string[]) => number | Promise<number>): void {
+  Promise.resolve()
+    .then(() => main(process.argv.slice(2)))
+    .then(
+      (code) => (process.exitCode = code),
+      (e: unknown) => {
+        console.error(e);
+        process.exitCode = 1;
+      },
+    );
+}

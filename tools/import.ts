@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runAsCommand } from './cli-args';
 
 /**
  * `npm run import -- <file.csv|file.xlsx> --partner P [--kind K] [--sheet S] [--url http://localhost:7071] [--key KEY]`
@@ -122,12 +123,4 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
   return report.refusedCount || report.status === 'failed' ? 1 : 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (e: unknown) => {
-      console.error(e);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand(main);

@@ -1,4 +1,4 @@
-import { consoleIo, parseCli, usageError, UsageError, type CliIo } from './cli-args';
+import { type CliIo, consoleIo, parseCli, runAsCommand, usageError, UsageError } from './cli-args';
 import { readFileSync } from 'node:fs';
 import {
   AREA_NAMES,
@@ -193,11 +193,4 @@ export function main(argv: readonly string[], io: CliIo = consoleIo): number {
   return 0;
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e) {
-    console.error(e);
-    process.exitCode = 1;
-  }
-}
+if (require.main === module) runAsCommand(main);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { consoleIo, parseCli, type CliIo } from './cli-args';
+import { type CliIo, consoleIo, parseCli, runAsCommand } from './cli-args';
 import { generateSnapshot } from './fixtures/snapshot-generate';
 import { forecastScores } from '../shared/forecast/forecast';
 import { MAX_EVENTS_PER_DELIVERY } from '../shared/events/schemas';
@@ -372,6 +372,4 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
-}
+if (require.main === module) runAsCommand(main);

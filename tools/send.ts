@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { MAX_EVENTS_PER_DELIVERY } from '../shared/events/schemas';
-import { consoleIo, parseCli, usageError, type CliIo } from './cli-args';
+import { type CliIo, consoleIo, parseCli, runAsCommand, usageError } from './cli-args';
 import { signedHeaders } from '../shared/lib/signing';
 import { sourceSettingSuffix } from '../shared/webhooks/sources';
 
@@ -89,12 +89,4 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
   return failed ? 1 : 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (e: unknown) => {
-      console.error(e);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand(main);
