@@ -95,7 +95,7 @@ export async function partnerCenterPull(queueItem: unknown, context: InvocationC
   const who = `Partner Center pull of partner ${m.partnerId}`;
   try {
     const r = await pullPartnerCenter(m.partnerId, { retry: dequeueCount > 1 });
-    context.log(`${who}: ${r.customers} customers in ${r.pages} pages, ${r.relationships} CSP relationships: ${r.started} started, ${r.ended} ended, ${r.tierChanged} changed tier, ${r.inPlace} already in place${r.changed ? ', recompute requested' : ''}.`);
+    context.log(`${who}: ${r.customers} customers in ${r.pages} pages, ${r.relationships} CSP relationships: ${r.started} started (${r.datedBySubscription} dated by their first subscription), ${r.ended} ended, ${r.tierChanged} changed tier, ${r.inPlace} already in place${r.changed ? ', recompute requested' : ''}.`);
     if (r.endsWithheld) context.warn(`${who}: Partner Center listed no customers while ${r.endsWithheld} CSP associations are active; none was ended. Check PARTNER_CENTER_PULL_PARTNER_ID and the app registration's Partner Center account.`);
   } catch (e) {
     if (e instanceof PermanentMessageError) {

@@ -60,3 +60,8 @@ export const customerPageSchema = z.looseObject({
     .optional(),
 });
 export type CustomerPage = z.infer<typeof customerPageSchema>;
+
+/** A page of GET /v1/customers/{id}/subscriptions: each subscription's creation date is what the pull reads. */
+export const subscriptionPageSchema = z.looseObject({
+  items: z.array(z.looseObject({ id: z.string().max(200).optional(), creationDate: z.iso.datetime({ offset: true }).optional() })).max(100_000),
+});

@@ -6,10 +6,11 @@ import { zodDetails } from '../lib/validation';
 import { DOC_IDS, type AssociationsDoc } from '../state/documents';
 import { readStateDoc } from '../state/state-store';
 import { RequestCharges } from '../store/request-charges';
-import { getResource, tokenProviderFor, type ApiOptions, type TokenProvider } from './api';
-import { customerPageSchema, type PartnerCenterCustomer } from './payload';
+import { getResource, PartnerCenterApiError, tokenProviderFor, type ApiOptions, type TokenProvider } from './api';
+import { customerPageSchema, subscriptionPageSchema, type PartnerCenterCustomer } from './payload';
 import { PARTNER_CENTER_SOURCE } from './receive';
-import { reconcileCsp, relationshipsOf } from './reconcile';
+import { firstSeenRelationships, reconcileCsp, relationshipsOf, type PulledRelationship } from './reconcile';
+import { EARLIEST_DATE } from '../events/plausibility';
 
 /** Queue `partner-center-pull`: pull one partner's customer list from Partner Center and reconcile it. */
 export const pullMessageSchema = z.object({
@@ -51,12 +52,46 @@ export async function listCustomers(opts: ApiOptions & { pageSize: number }): Pr
   }
 }
 
+/** Subscription lists read at once while dating new relationships. */
+const SUBSCRIPTION_READS_AT_ONCE = 4;
+
+/**
+ * When a relationship the state does not hold began, as far as Partner Center says: its customer's earliest
+ * subscription creation date (the list of customers carries no start date). Undefined when it has no subscription
+ * or none with a plausible date, and the pull dates it itself.
+ */
+async function firstSubscriptionOn(r: PulledRelationship, api: ApiOptions, now: Date): Promise<string | undefined> {
+  let body: unknown;
+  try {
+    body = await getResource(`/v1/customers/${encodeURIComponent(r.customerId ?? r.tenantId)}/subscriptions`, api);
+  } catch (e) {
+    if (e instanceof PartnerCenterApiError && e.status === 404) return undefined;
+    throw e;
+  }
+  const page = subscriptionPageSchema.safeParse(body);
+  if (!page.success) return undefined;
+  const dates = page.data.items.flatMap((x) => (x.creationDate ? [new Date(x.creationDate)] : [])).filter((d) => d.toISOString().slice(0, 10) >= EARLIEST_DATE && d <= now);
+  return dates.length ? new Date(Math.min(...dates.map((d) => d.getTime()))).toISOString() : undefined;
+}
+
+async function datesOf(relationships: readonly PulledRelationship[], api: ApiOptions, now: Date): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < relationships.length; i += SUBSCRIPTION_READS_AT_ONCE) {
+    const slice = relationships.slice(i, i + SUBSCRIPTION_READS_AT_ONCE);
+    const dates = await Promise.all(slice.map((r) => firstSubscriptionOn(r, api, now)));
+    slice.forEach((r, j) => dates[j] && out.set(r.tenantId, dates[j]!));
+  }
+  return out;
+}
+
 export interface PullResult {
   partnerId: string;
   customers: number;
   pages: number;
   relationships: number;
   started: number;
+  /** Of those started, how many are dated by their customer's first subscription (the others: the pull's time). */
+  datedBySubscription: number;
   ended: number;
   inPlace: number;
   tierChanged: number;
@@ -76,7 +111,10 @@ export async function pullPartnerCenter(partnerId: string, opts: { token?: Token
   const relationships = relationshipsOf(customers);
   const charges = new RequestCharges();
   const stored = await readStateDoc<AssociationsDoc>(partnerId, DOC_IDS.associations, charges);
-  const plan = reconcileCsp(partnerId, stored, relationships, opts.now ?? new Date());
+  const now = opts.now ?? new Date();
+  // Only relationships never seen before are dated: one request per new customer, none for those already known.
+  const startedOn = await datesOf(firstSeenRelationships(stored, relationships), api, now);
+  const plan = reconcileCsp(partnerId, stored, relationships, now, startedOn);
   let changed = false;
   for (let i = 0; i < plan.events.length; i += APPLY_BATCH) {
     const r = await applyPartnerEvents(partnerId, plan.events.slice(i, i + APPLY_BATCH), PARTNER_CENTER_SOURCE, { retry: opts.retry, charges });
@@ -84,5 +122,5 @@ export async function pullPartnerCenter(partnerId: string, opts: { token?: Token
   }
   const started = plan.events.filter((e) => e.type === 'csp.relationship.started').length - plan.tierChanged;
   const ended = plan.events.length - started - plan.tierChanged;
-  return { partnerId, customers: customers.length, pages, relationships: relationships.length, started, ended, inPlace: plan.inPlace, tierChanged: plan.tierChanged, endsWithheld: plan.endsWithheld, changed };
+  return { partnerId, customers: customers.length, pages, relationships: relationships.length, started, datedBySubscription: startedOn.size, ended, inPlace: plan.inPlace, tierChanged: plan.tierChanged, endsWithheld: plan.endsWithheld, changed };
 }

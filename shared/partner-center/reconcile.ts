@@ -15,6 +15,8 @@ import type { PartnerCenterCustomer } from './payload';
 export interface PulledRelationship {
   tenantId: string;
   tier: 1 | 2;
+  /** Partner Center's customer id (the path of its resources), usually the tenant id. */
+  customerId?: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export function relationshipsOf(customers: readonly PartnerCenterCustomer[]): Pu
   for (const c of customers) {
     if (c.relationshipToPartner !== undefined && c.relationshipToPartner.toLowerCase() !== 'reseller') continue;
     const tenantId = c.companyProfile?.tenantId ?? c.id;
-    byTenant.set(tenantId, { tenantId, tier: c.associatedPartnerId ? 2 : 1 });
+    byTenant.set(tenantId, { tenantId, tier: c.associatedPartnerId ? 2 : 1, ...(c.id !== tenantId ? { customerId: c.id } : {}) });
   }
   return [...byTenant.values()];
 }
@@ -42,7 +44,7 @@ export interface Reconciliation {
   tierChanged: number;
 }
 
-function cspEvent(partnerId: string, change: 'start' | 'tier' | 'end', r: PulledRelationship, day: string, at: string): WebhookEvent {
+function cspEvent(partnerId: string, change: 'start' | 'tier' | 'end', r: Pick<PulledRelationship, 'tenantId' | 'tier'>, day: string, at: string): WebhookEvent {
   const type = change === 'end' ? 'csp.relationship.ended' : 'csp.relationship.started';
   // One id per tenant, change and day: a retried pull on the same day sends the same events, applied once.
   const raw = { id: `pc-pull-${day}-${change}-${r.tenantId}`, type, partnerId, occurredAt: at, data: { tenantId: r.tenantId, tier: r.tier } };
@@ -51,11 +53,30 @@ function cspEvent(partnerId: string, change: 'start' | 'tier' | 'end', r: Pulled
   return parsed.data;
 }
 
-export function reconcileCsp(partnerId: string, stored: AssociationsDoc | undefined, pulled: readonly PulledRelationship[], at: Date): Reconciliation {
-  const day = at.toISOString().slice(0, 10);
-  const iso = at.toISOString();
+/**
+ * The relationships of `pulled` the state has never held: those a pull starts and may date by their subscriptions
+ * (pull.ts). One the state holds as ended starts again at the pull's time: dated earlier, its start would sort
+ * before its end and leave it ended.
+ */
+export function firstSeenRelationships(stored: AssociationsDoc | undefined, pulled: readonly PulledRelationship[]): PulledRelationship[] {
+  const known = new Set(Object.values(stored?.items ?? {}).flatMap((a) => (a.type === 'CSP' && a.tenantId ? [a.tenantId] : [])));
+  return pulled.filter((r) => !known.has(r.tenantId));
+}
+
+function activeCsp(stored: AssociationsDoc | undefined): Map<string, 1 | 2> {
   const active = new Map<string, 1 | 2>();
   for (const a of Object.values(stored?.items ?? {})) if (a.type === 'CSP' && a.lifecycle === 'active' && a.tenantId) active.set(a.tenantId, a.cspTier ?? 1);
+  return active;
+}
+
+/**
+ * `startedOn` dates the relationships that start (ISO date-times by tenant id, from their subscriptions); one
+ * without a date is dated `at`, the pull.
+ */
+export function reconcileCsp(partnerId: string, stored: AssociationsDoc | undefined, pulled: readonly PulledRelationship[], at: Date, startedOn: ReadonlyMap<string, string> = new Map()): Reconciliation {
+  const day = at.toISOString().slice(0, 10);
+  const iso = at.toISOString();
+  const active = activeCsp(stored);
   const events: WebhookEvent[] = [];
   let inPlace = 0;
   let tierChanged = 0;
@@ -64,7 +85,7 @@ export function reconcileCsp(partnerId: string, stored: AssociationsDoc | undefi
     if (tier === r.tier) inPlace++;
     else {
       if (tier !== undefined) tierChanged++;
-      events.push(cspEvent(partnerId, tier === undefined ? 'start' : 'tier', r, day, iso));
+      events.push(cspEvent(partnerId, tier === undefined ? 'start' : 'tier', r, day, tier === undefined ? (startedOn.get(r.tenantId) ?? iso) : iso));
     }
   }
   const listed = new Set(pulled.map((r) => r.tenantId));

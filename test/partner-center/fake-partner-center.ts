@@ -50,6 +50,8 @@ export interface FakePartnerCenter {
   setCustomer(id: string, body: unknown): void;
   /** What GET /v1/customers?size=N lists, paged as Partner Center pages it (links.next with an MS-ContinuationToken). */
   setCustomerList(customers: unknown[]): void;
+  /** What GET /v1/customers/{id}/subscriptions lists for a customer (none by default). */
+  setSubscriptions(customerId: string, items: unknown[]): void;
   /** The next `n` reads of a resource fail with `status` (Retry-After `retryAfter` seconds when given). */
   failNext(n: number, status: number, retryAfter?: string): void;
   requests: { path: string; authorization?: string; continuation?: string }[];
@@ -60,6 +62,7 @@ export async function startFakePartnerCenter(opts: { token: string }): Promise<F
   const certs = new Map<string, Buffer | string>();
   const customers = new Map<string, unknown>();
   let list: unknown[] = [];
+  const subscriptions = new Map<string, unknown[]>();
   const requests: FakePartnerCenter['requests'] = [];
   let failures = { n: 0, status: 503, retryAfter: undefined as string | undefined };
   const server = http.createServer((req, res) => {
@@ -92,6 +95,11 @@ export async function startFakePartnerCenter(opts: { token: string }): Promise<F
         attributes: { objectType: 'Collection' },
       });
     }
+    const subs = /^\/v1\/customers\/([^/]+)\/subscriptions$/.exec(path);
+    if (subs) {
+      const items = subscriptions.get(decodeURIComponent(subs[1]!)) ?? [];
+      return send(200, { totalCount: items.length, items, links: {}, attributes: { objectType: 'Collection' } });
+    }
     const m = /^\/v1\/customers\/([^/]+)/.exec(path);
     const customer = m ? customers.get(decodeURIComponent(m[1]!)) : undefined;
     if (!customer) return send(404, { code: 600, description: 'customer not found' });
@@ -105,6 +113,7 @@ export async function startFakePartnerCenter(opts: { token: string }): Promise<F
     setCert: (name, body) => certs.set(name, body),
     setCustomer: (id, body) => customers.set(id, body),
     setCustomerList: (all) => (list = all),
+    setSubscriptions: (id, items) => subscriptions.set(id, items),
     failNext: (n, status, retryAfter) => (failures = { n, status, retryAfter }),
     requests,
     close: () => new Promise((r) => server.close(() => r())),

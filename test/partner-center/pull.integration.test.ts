@@ -72,6 +72,30 @@ describe('the Partner Center pull', () => {
     expect(await pullPartnerCenter(p, { token, now: new Date('2026-12-06T03:00:00Z') })).toMatchObject({ customers: 0, ended: 0, endsWithheld: 2_490, changed: false });
   }, 120_000);
 
+  it('dates a relationship it sees first by its customer\'s first subscription, and one that comes back by the pull', async () => {
+    const p = uid('p-pull-date');
+    pc.requests.length = 0;
+    pc.setCustomerList([customer(100), customer(101)]);
+    pc.setSubscriptions(tenant(100), [
+      { id: 's2', offerName: 'Microsoft 365 E3', creationDate: '2025-09-14T10:00:00.1234567Z' },
+      { id: 's1', offerName: 'Microsoft 365 E5', creationDate: '2025-03-02T08:30:00Z' },
+    ]);
+    const now = new Date('2026-12-03T03:00:00Z');
+    expect(await pullPartnerCenter(p, { token, now })).toMatchObject({ started: 2, datedBySubscription: 1 });
+    const first = await associations(p);
+    expect(first.find((a) => a.tenantId === tenant(100))).toMatchObject({ startDate: '2025-03-02', lifecycle: 'active' });
+    expect(first.find((a) => a.tenantId === tenant(101))).toMatchObject({ startDate: '2026-12-03', lifecycle: 'active' });
+    // It leaves and comes back: the return is dated by the pull that sees it, so it sorts after the end.
+    pc.setCustomerList([customer(101)]);
+    await pullPartnerCenter(p, { token, now: new Date('2026-12-04T03:00:00Z') });
+    pc.setCustomerList([customer(100), customer(101)]);
+    expect(await pullPartnerCenter(p, { token, now: new Date('2026-12-05T03:00:00Z') })).toMatchObject({ started: 1, datedBySubscription: 0 });
+    expect((await associations(p)).find((a) => a.tenantId === tenant(100))).toMatchObject({ lifecycle: 'active', startDate: '2026-12-05' });
+    // Only customers seen for the first time had their subscriptions read: once each over the three pulls.
+    const reads = pc.requests.filter((r) => r.path === `/v1/customers/${tenant(100)}/subscriptions` || r.path === `/v1/customers/${tenant(101)}/subscriptions`);
+    expect(reads.map((r) => r.path).sort()).toEqual([`/v1/customers/${tenant(100)}/subscriptions`, `/v1/customers/${tenant(101)}/subscriptions`]);
+  });
+
   it('finds what an event already brought and adds nothing to it', async () => {
     const p = uid('p-pull-ev');
     pc.setCustomer(tenant(1), customer(1));

@@ -28,6 +28,15 @@ describe('the nightly pull\'s reconciliation', () => {
     expect(reconcileCsp(P, stored, pulled, AT).events.map((e) => e.id)).toEqual(r.events.map((e) => e.id));
   });
 
+  it('dates a start by the date given for its tenant, everything else by the pull', () => {
+    const r = reconcileCsp(P, doc(csp('t-tier', 'active', 1)), [{ tenantId: 't-new', tier: 1 }, { tenantId: 't-tier', tier: 2 }, { tenantId: 't-undated', tier: 1 }], AT, new Map([['t-new', '2025-03-02T08:30:00.000Z'], ['t-tier', '2020-01-01T00:00:00.000Z']]));
+    expect(r.events.map((e) => [e.id, e.occurredAt])).toEqual([
+      ['pc-pull-2026-12-03-start-t-new', '2025-03-02T08:30:00.000Z'],
+      ['pc-pull-2026-12-03-tier-t-tier', AT.toISOString()],
+      ['pc-pull-2026-12-03-start-t-undated', AT.toISOString()],
+    ]);
+  });
+
   it('ends nothing when the list comes back empty while relationships are active', () => {
     expect(reconcileCsp(P, doc(csp('a', 'active'), csp('b', 'active')), [], AT)).toEqual({ events: [], endsWithheld: 2, inPlace: 0, tierChanged: 0 });
     expect(reconcileCsp(P, undefined, [], AT)).toEqual({ events: [], endsWithheld: 0, inPlace: 0, tierChanged: 0 });
@@ -41,7 +50,7 @@ describe('the nightly pull\'s reconciliation', () => {
         { id: 't3', relationshipToPartner: 'Reseller', associatedPartnerId: '4812345' },
         { id: 't4' },
       ]),
-    ).toEqual([{ tenantId: 't1', tier: 1 }, { tenantId: 't3', tier: 2 }, { tenantId: 't4', tier: 1 }]);
+    ).toEqual([{ tenantId: 't1', tier: 1, customerId: 'c1' }, { tenantId: 't3', tier: 2 }, { tenantId: 't4', tier: 1 }]);
   });
 
   it('reads the next page under /v1, as Partner Center\'s links are relative to the version', () => {
