@@ -67,9 +67,11 @@ async function update<D extends AssociationsDoc | ProfessionalsDoc | TelemetryDo
 }
 
 /**
- * Telemetry months and customer shards known to be listed on a partner's profile (neither is ever removed), to skip
- * the profile update for them; keys are `month:YYYY-MM` and `shard:x`.
+ * What is known of a partner's profile in this process, none of which a later write undoes: telemetry months and
+ * customer shards it lists (to skip the profile update for them; keys `month:YYYY-MM` and `shard:x`), and that it
+ * holds no customers from before the shards (NO_LEGACY_CUSTOMERS, to skip reading it for them).
  */
+const NO_LEGACY_CUSTOMERS = 'no-legacy-customers';
 const knownDocs = new Map<string, Set<string>>();
 function rememberDocs(partnerId: string, keys: string[]): void {
   if (knownDocs.size > 50_000) knownDocs.clear();
@@ -115,7 +117,10 @@ export async function applyPartnerEvents(partnerId: string, events: readonly Web
   // A retraction does not say which document holds its event: every document of the partner is offered it.
   const offer = retractions.length > 0;
   // The profile as it was, for the documents a retraction is offered to and the customers it held before the shards.
-  const known = offer || byShard.size ? await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, charges) : undefined;
+  // A profile never gains such customers again, so once seen without them it is not read for them any more.
+  const needLegacy = byShard.size > 0 && !knownDocs.get(partnerId)?.has(NO_LEGACY_CUSTOMERS);
+  const known = offer || needLegacy ? await readStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, charges) : undefined;
+  if ((offer || needLegacy) && !known?.customers) rememberDocs(partnerId, [NO_LEGACY_CUSTOMERS]);
   const retractMonths = offer ? (known?.telemetryMonths ?? []).filter((m) => !byMonth.has(m)) : [];
   const retractShards = offer ? (known?.customerShards ?? []).filter((x) => !byShard.has(x)) : [];
 
