@@ -42,14 +42,15 @@ const isFresh = (iso: string | undefined, limitMs: number, now: Date) => iso !==
 
 export type SendMessages = typeof sendMessages;
 
-async function sendOrTakeBack(partnerId: string, nowIso: string, message: RecomputeMessage, delaySeconds: number, opts: { charges?: RequestCharges; send?: SendMessages }): Promise<void> {
+async function sendOrTakeBack(partnerId: string, pendingBy: string, message: RecomputeMessage, delaySeconds: number, opts: { charges?: RequestCharges; send?: SendMessages }): Promise<void> {
   try {
     await (opts.send ?? sendMessages)(QUEUES.recompute, [message], { delaySeconds });
   } catch (e) {
     // Without the message the flag would stop the caller's retry from asking again: take back our own flag.
     await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
-      if (doc.recomputePendingSince !== nowIso) return false;
+      if (doc.recomputePendingBy !== pendingBy) return false;
       delete doc.recomputePendingSince;
+      delete doc.recomputePendingBy;
       return true;
     }, { charges: opts.charges }).catch(() => undefined);
     throw e;
@@ -67,6 +68,9 @@ export async function markStateChanged(
 ): Promise<{ enqueued: boolean; stateVersion: number }> {
   const now = opts.now ?? new Date();
   const nowIso = now.toISOString();
+  // Names the pending flag this call sets, so an attempt whose answer was lost knows the flag for its own on the
+  // re-read (a timestamp would be shared by two writers of the same millisecond).
+  const pendingBy = randomUUID();
   let setPending = false;
   const { doc } = await updateStateDoc<ProfileDoc>(partnerId, DOC_IDS.profile, initProfile(partnerId), (doc) => {
     doc.stateVersion += 1;
@@ -74,19 +78,20 @@ export async function markStateChanged(
     // Our own flag, from an attempt whose answer was lost (a timeout, a reset): it still needs its message.
     // On a retried delivery the flag may be our earlier attempt's, written before that attempt failed and never sent:
     // asking again costs at most one extra recompute, trusting it could leave the change unscored (fault suite).
-    const ours = doc.recomputePendingSince === nowIso || (opts.retry === true && doc.recomputePendingSince !== undefined);
+    const ours = doc.recomputePendingBy === pendingBy || (opts.retry === true && doc.recomputePendingSince !== undefined);
     setPending = false;
     if (ours || !isFresh(doc.recomputePendingSince, PENDING_STALE_MS, now)) {
       if (isFresh(doc.recomputeRunning?.since, RUNNING_STALE_MS, now) && !ours) doc.recomputeFollowUp = true;
       else {
         setPending = true;
         doc.recomputePendingSince = nowIso;
+        doc.recomputePendingBy = pendingBy;
       }
     }
     return true;
   }, { charges: opts.charges });
   if (!setPending) return { enqueued: false, stateVersion: doc.stateVersion };
-  await sendOrTakeBack(partnerId, nowIso, { partnerId, reason: opts.reason ?? 'state-change' }, 0, opts);
+  await sendOrTakeBack(partnerId, pendingBy, { partnerId, reason: opts.reason ?? 'state-change' }, 0, opts);
   return { enqueued: true, stateVersion: doc.stateVersion };
 }
 
@@ -120,6 +125,7 @@ export async function claimRecompute(partnerId: string, opts: { charges?: Reques
     if (exists && doc.recomputeRunning?.token === token) return true;
     if (!exists || !(doc.recomputePendingSince || (opts.takeOver && doc.recomputeRunning))) return false;
     delete doc.recomputePendingSince;
+    delete doc.recomputePendingBy;
     // Whoever ran before (a worker now overtaken) no longer owns the follow-up: this run reads every change so far.
     delete doc.recomputeFollowUp;
     doc.recomputeRunning = { token, since: since.toISOString() };
@@ -137,13 +143,14 @@ export async function claimRecompute(partnerId: string, opts: { charges?: Reques
 export async function releaseRecompute(claim: RecomputeClaim, opts: { charges?: RequestCharges; now?: Date; send?: SendMessages; reason?: RecomputeMessage['reason'] } = {}): Promise<{ followUp: boolean }> {
   const now = opts.now ?? new Date();
   const nowIso = now.toISOString();
+  const pendingBy = randomUUID();
   let followUp = false;
   await updateStateDoc<ProfileDoc>(claim.partnerId, DOC_IDS.profile, initProfile(claim.partnerId), (doc) => {
     // Not our marker: either overtaken (it went stale and another worker claimed, so the follow-up is that worker's),
     // or our own earlier attempt of this write cleared it and its answer was lost (the retry met its own etag and
-    // re-read). Then the pending flag it set is ours and still needs its message (fault suite: partners never scored).
+    // re-read). Then the pending flag it set (its token) is ours and still needs its message (fault suite: partners never scored).
     if (doc.recomputeRunning?.token !== claim.token) {
-      followUp = doc.recomputePendingSince === nowIso;
+      followUp = doc.recomputePendingBy === pendingBy;
       return false;
     }
     followUp = false;
@@ -153,12 +160,13 @@ export async function releaseRecompute(claim: RecomputeClaim, opts: { charges?: 
       delete doc.recomputeFollowUp;
       followUp = true;
       doc.recomputePendingSince = nowIso;
+      doc.recomputePendingBy = pendingBy;
     }
     return true;
   }, { charges: opts.charges });
   if (!followUp) return { followUp };
   const windowMs = getSettings().RECOMPUTE_COALESCE_SECONDS * 1000;
   const delaySeconds = Math.max(0, Math.ceil((claim.since.getTime() + windowMs - now.getTime()) / 1000));
-  await sendOrTakeBack(claim.partnerId, nowIso, { partnerId: claim.partnerId, reason: opts.reason ?? 'state-change' }, delaySeconds, opts);
+  await sendOrTakeBack(claim.partnerId, pendingBy, { partnerId: claim.partnerId, reason: opts.reason ?? 'state-change' }, delaySeconds, opts);
   return { followUp };
 }

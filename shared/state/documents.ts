@@ -135,6 +135,8 @@ export interface ProfileDoc extends BaseDoc {
    * set when a recompute message was sent and no worker has claimed it yet; further changes do not enqueue another.
    */
   recomputePendingSince?: string;
+  /** Which call set the pending flag (a token), so an attempt whose answer was lost recognises its own flag. */
+  recomputePendingBy?: string;
   /** Set by the worker that claimed the recompute, while it runs: changes then ask for a follow-up instead. */
   recomputeRunning?: { token: string; since: string };
   /** A change arrived while the recompute ran: its worker sends exactly one follow-up when it ends. */
