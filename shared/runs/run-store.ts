@@ -165,8 +165,8 @@ const counting = new Map<string, { startedAt: number; result: Promise<Record<Run
 /**
  * Counts the run's markers once for every caller that arrived before the count started. At the end of a run the
  * last dozen workers finish within moments of each other; each counting on its own is a dozen cross-partition
- * queries at once, which the emulator answers by scanning every document (77 s of a 130 s run of 1,000 partners
- * in the recompute benchmark). A caller that finds a count started before it arrived waits for that one, then
+ * queries at once, which the emulator answers by scanning every document (one such count took 38 s at 1,000
+ * partners in the recompute benchmark; Cosmos DB reads its index). A caller that finds a count started before it arrived waits for that one, then
  * takes the next, so its own marker is always counted.
  */
 async function countMarkers(runId: string, arrivedAt: number): Promise<Record<RunOutcome, number>> {
