@@ -8,8 +8,9 @@ import type { PartnerCenterCustomer } from './payload';
  * The nightly pull's decision (pure): Partner Center's list of the partner's customers against the CSP associations
  * the state holds. A reseller relationship the state does not hold as active starts; an active CSP association whose
  * tenant the list no longer has ends; one whose tier changed (an indirect reseller now serves the customer, or no
- * longer does) is started again with the new tier, which keeps its start date; everything else is left alone, so a pull that finds what the events already
- * recorded sends nothing at all (and the associations' histories do not grow night after night).
+ * longer does) is started again with the new tier, which keeps its start date; everything else is left alone, so a
+ * pull that finds what the events already recorded sends nothing at all (and the associations' histories do not
+ * grow night after night).
  */
 
 export interface PulledRelationship {
